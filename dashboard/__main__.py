@@ -1,0 +1,5 @@
+"""`python -m dashboard` runs the command-line tool."""
+
+from dashboard.cli import main
+
+raise SystemExit(main())

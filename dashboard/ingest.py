@@ -1,0 +1,401 @@
+"""Read articles and their metadata, strip boilerplate, split sentences.
+
+Plain-text articles (``.txt``, ``.md``) take their metadata from a ``manifest.csv`` beside
+them (columns: file, outlet, published, title, authors, url, and optionally language) or
+from a front-matter block at the top of the file::
+
+    ---
+    outlet: Example News
+    published: 2025-03-01
+    title: Ministers meet in Geneva
+    ---
+
+A file that cannot be read is reported by name and skipped; the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from dashboard import settings
+from dashboard.models import Article, content_hash
+
+LOGGER = logging.getLogger(__name__)
+
+# Files in an article folder that are documentation, not articles.
+SKIPPED_NAMES = re.compile(r"(readme|license|licence|changelog|contributing)(\..*)?", re.I)
+
+
+class IngestFailure(Exception):
+    """An article file could not be turned into an article."""
+
+
+@dataclass(slots=True, frozen=True)
+class IngestError:
+    """A file that was skipped or partly read, and why."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """Articles read from a batch of paths, and the problems met on the way."""
+
+    articles: list[Article] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- data files
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("dashboard.data").joinpath(name).read_text(encoding="utf-8")
+    return [line.rstrip("\n") for line in text.splitlines()]
+
+
+@lru_cache(maxsize=1)
+def boilerplate_patterns() -> tuple[re.Pattern[str], ...]:
+    """Compiled line patterns from ``data/boilerplate.txt``."""
+    lines = [ln.strip() for ln in _data_lines("boilerplate.txt")]
+    return tuple(re.compile(ln, re.IGNORECASE) for ln in lines if ln and not ln.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def boilerplate_examples() -> tuple[str, ...]:
+    """The example lines written under each boilerplate pattern."""
+    prefix = "## example:"
+    lines = [ln.strip() for ln in _data_lines("boilerplate.txt")]
+    return tuple(ln[len(prefix) :].strip() for ln in lines if ln.startswith(prefix))
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> frozenset[str]:
+    """Tokens that end with a period without ending a sentence."""
+    lines = [ln.strip() for ln in _data_lines("abbreviations.txt")]
+    return frozenset(ln for ln in lines if ln and not ln.startswith("#"))
+
+
+# --------------------------------------------------------------------------- sentences
+
+# A sentence ends at . ! or ? (optionally followed by closing quotes or brackets) when
+# white space and an opening capital, digit or quote follow. Hand-written because we need
+# character offsets and speed on long articles; pysbd is slow and unmaintained, and NLTK's
+# punkt needs a model download.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the period at ``dot`` closes an abbreviation or an initial."""
+    if text[dot] != ".":
+        return False
+    match = _TOKEN_BEFORE.search(text, max(0, dot - 20), dot)
+    if not match:
+        return False
+    token = match.group(1).lstrip("(\"'“‘")
+    if token in abbreviations():
+        return True
+    # Initials and dotted acronyms: "J.", "U.S", "D.C".
+    return bool(re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", token))
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) as offsets into ``text``; lines always break sentences."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start, line_text = line.start(), line.group()
+        cursor = 0
+        for boundary in _BOUNDARY.finditer(line_text):
+            if _is_abbreviation(line_text, boundary.start()):
+                continue
+            spans.append((start + cursor, start + boundary.end()))
+            cursor = boundary.end()
+        spans.append((start + cursor, start + len(line_text)))
+    # Trim white space and drop empty spans.
+    trimmed = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+# --------------------------------------------------------------------------- text cleaning
+
+_TERMINAL = re.compile(r"[.!?:;…\"'”’)]\s*$")
+
+
+def is_boilerplate(line: str) -> bool:
+    """Whether a whole line is boilerplate (subscription prompt, navigation, credit)."""
+    stripped = line.strip()
+    return any(p.fullmatch(stripped) for p in boilerplate_patterns())
+
+
+def clean_text(raw: str) -> tuple[str, str | None]:
+    """Drop boilerplate, captions and labels; return the clean text and a headline if any.
+
+    The first prose-like line with no final punctuation is taken as the headline. Later
+    lines without final punctuation are labels, bylines or photo captions, not prose.
+    """
+    kept: list[str] = []
+    headline: str | None = None
+    for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            if kept and kept[-1] != "":
+                kept.append("")
+            continue
+        if is_boilerplate(stripped):
+            continue
+        words = len(stripped.split())
+        if not _TERMINAL.search(stripped):
+            if headline is None and not any(kept) and 5 <= words <= 30:
+                headline = stripped
+                kept.extend([stripped, ""])
+            # Otherwise a label, byline or caption: not prose.
+            continue
+        kept.append(stripped)
+    while kept and kept[-1] == "":
+        kept.pop()
+    return "\n".join(kept), headline
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def parse_published(value: str) -> date | datetime:
+    """Parse a publication date; date-only strings give a date, times give a tz-aware datetime."""
+    value = value.strip()
+    if not value:
+        raise ValueError("empty date")
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        import dateparser  # imported lazily: it takes a while to load
+
+        parsed = dateparser.parse(
+            value, languages=["en"], settings={"RETURN_AS_TIMEZONE_AWARE": False}
+        )
+        if parsed is None:
+            raise ValueError(f"unparseable date {value!r}") from None
+        if not re.search(r"\d{1,2}:\d{2}", value):
+            return parsed.date()
+    if parsed.tzinfo is None:
+        if parsed.time() == datetime.min.time():
+            return parsed.date()
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def _split_authors(value: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in re.split(r"[;|]", value or "") if a.strip())
+
+
+def read_manifest(path: Path) -> tuple[dict[str, dict[str, str]], list[IngestError]]:
+    """Rows of a manifest keyed by file name, and problems with the manifest itself."""
+    rows: dict[str, dict[str, str]] = {}
+    errors: list[IngestError] = []
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or "file" not in reader.fieldnames:
+                return {}, [IngestError(str(path), "manifest has no 'file' column; ignored")]
+            for row in reader:
+                name = (row.get("file") or "").strip()
+                if name:
+                    rows[name] = {k: (v or "").strip() for k, v in row.items() if k}
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        errors.append(IngestError(str(path), f"manifest could not be read: {exc}"))
+    return rows, errors
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+
+
+def split_front_matter(raw: str) -> tuple[dict[str, str], str]:
+    """Flat ``key: value`` front matter and the text after it.
+
+    Hand-parsed: the block is flat key/value pairs, and a YAML dependency would add
+    nothing but a way to execute tags from untrusted files.
+    """
+    match = _FRONT_MATTER.match(raw)
+    if not match:
+        return {}, raw
+    meta: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            meta[key.strip().lower()] = value.strip().strip("\"'")
+    return meta, raw[match.end() :]
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Decode article bytes: UTF-8, else Windows-1252 with a note. Refuse binary data."""
+    if not data.strip():
+        raise IngestFailure("empty file")
+    sample = data[:4096]
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    if b"\x00" in sample or control > len(sample) * 0.05:
+        raise IngestFailure("binary file, not text")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "not UTF-8; decoded as Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "not UTF-8; decoded as Latin-1"
+
+
+def article_id(text_hash: str, outlet: str | None) -> str:
+    """Stable id from the content and the outlet (a syndicated copy keeps its own id)."""
+    key = f"{text_hash}|{(outlet or '').strip().casefold()}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def build_article(
+    raw: str, source_path: str, meta: dict[str, str], notes: Iterable[str] = ()
+) -> Article:
+    """Turn raw text and metadata into an Article (the date falls back to a dateline)."""
+    front, body = split_front_matter(raw)
+    meta = {**front, **{k: v for k, v in meta.items() if v}}
+    text, headline = clean_text(body)
+    if not text.strip():
+        raise IngestFailure("no article text left after removing boilerplate")
+    warnings = list(notes)
+    published: date | datetime | None = None
+    date_source = ""
+    if meta.get("published"):
+        try:
+            published = parse_published(meta["published"])
+            date_source = "metadata"
+        except ValueError:
+            warnings.append(f"unparseable publication date {meta['published']!r}")
+    if published is None:
+        published = _dateline_date(text)
+        if published is not None:
+            date_source = "dateline"
+        else:
+            warnings.append("no publication date: relative dates left unresolved")
+    digest = content_hash(text)
+    outlet = meta.get("outlet") or None
+    return Article(
+        id=article_id(digest, outlet),
+        source_path=source_path,
+        text=text,
+        content_hash=digest,
+        outlet=outlet,
+        title=meta.get("title") or headline,
+        authors=_split_authors(meta.get("authors", "")),
+        url=meta.get("url") or None,
+        published=published,
+        language=meta.get("language") or settings.DEFAULT_LANGUAGE,
+        date_source=date_source,
+        warnings=tuple(warnings),
+    )
+
+
+def _dateline_date(text: str) -> date | None:
+    """The date of a wire-story dateline, when the temporal tagger resolves one."""
+    try:
+        from dashboard.temporal import dateline
+    except ImportError:  # the tagger is optional for ingestion
+        return None
+    found = dateline(text)
+    if found is None or found.earliest is None or found.earliest != found.latest:
+        return None
+    return found.earliest
+
+
+def read_text_file(path: Path, meta: dict[str, str]) -> Article:
+    """Read one text article; raises IngestFailure with a reason."""
+    try:
+        size = path.stat().st_size
+        if size > settings.MAX_ARTICLE_BYTES:
+            raise IngestFailure(
+                f"file is {size:,} bytes, over the {settings.MAX_ARTICLE_BYTES:,}-byte limit"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestFailure(f"cannot read: {exc.strerror or exc}") from exc
+    raw, note = decode(data)
+    return build_article(raw, str(path), meta, [note] if note else [])
+
+
+def expand_paths(paths: Sequence[Path | str]) -> tuple[list[Path], list[IngestError]]:
+    """Article files under the given files and folders, in a stable order."""
+    files: list[Path] = []
+    errors: list[IngestError] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in settings.TEXT_SUFFIXES
+                    and not SKIPPED_NAMES.fullmatch(child.name)
+                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                ):
+                    files.append(child)
+        elif path.is_file():
+            if path.suffix.lower() in settings.TEXT_SUFFIXES:
+                files.append(path)
+            else:
+                errors.append(IngestError(str(path), f"unsupported file type {path.suffix!r}"))
+        else:
+            errors.append(IngestError(str(path), "no such file or folder"))
+    return files, errors
+
+
+def load_articles(paths: Sequence[Path | str]) -> IngestResult:
+    """Read every article under ``paths``; problems are collected, never raised."""
+    result = IngestResult()
+    files, result.errors = expand_paths(paths)
+    manifests: dict[Path, dict[str, dict[str, str]]] = {}
+    seen: dict[tuple[str, str], str] = {}
+    for path in files:
+        folder = path.parent
+        if folder not in manifests:
+            manifest_path = folder / settings.MANIFEST_NAME
+            manifests[folder] = {}
+            if manifest_path.is_file():
+                manifests[folder], problems = read_manifest(manifest_path)
+                result.errors.extend(problems)
+        meta = manifests[folder].get(path.name, {})
+        try:
+            article = read_text_file(path, meta)
+        except IngestFailure as exc:
+            result.errors.append(IngestError(str(path), str(exc)))
+            LOGGER.warning("%s: %s", path, exc)
+            continue
+        for warning in article.warnings:
+            if warning.startswith("unparseable publication date"):
+                result.errors.append(IngestError(str(path), f"manifest: {warning}"))
+        key = (article.content_hash, article.source_key)
+        if key in seen:
+            result.errors.append(IngestError(str(path), f"duplicate of {seen[key]}; skipped"))
+            continue
+        seen[key] = str(path)
+        result.articles.append(article)
+    return result
