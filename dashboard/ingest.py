@@ -163,9 +163,9 @@ def clean_text(raw: str) -> tuple[str, str | None]:
             continue
         if is_boilerplate(stripped):
             continue
-        words = len(stripped.split())
+        words = len(re.findall(r"[^\W\d_][\w'’-]*", stripped))
         if not _TERMINAL.search(stripped):
-            if headline is None and not any(kept) and 5 <= words <= 30:
+            if headline is None and not any(kept) and 4 <= words <= 30:
                 headline = stripped
                 kept.extend([stripped, ""])
             # Otherwise a label, byline or caption: not prose.
