@@ -1,0 +1,820 @@
+"""Recognise the people, organisations and places named in articles and merge their aliases.
+
+No model download: capitalised name sequences, titles and roles from ``data/roles.toml``,
+countries from ``data/demonyms.toml``, kind clues from ``data/kinds.toml``.  Names are merged
+within and across articles (full name and surname, transliteration variants by rapidfuzz,
+acronyms), role references ("the French president") are tied to the person the article or
+the corpus names in that role, and ``data/actors.toml`` (or the user's file) pins forms.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from dashboard.models import Actor, ActorRef, Article
+
+LOGGER = logging.getLogger(__name__)
+
+# Fuzzy similarity (rapidfuzz ratio, 0-100) above which two surnames are one spelling
+# ("Zelensky"/"Zelenskyy" 94), and two first names ("Sergey"/"Sergei" 83).
+SURNAME_SIMILARITY = 85
+FIRSTNAME_SIMILARITY = 75
+# A bare surname shared by several people goes to the most mentioned one only when it has
+# at least this share of their mentions; otherwise it stays apart (the shared-surname guard).
+DOMINANT_SHARE = 0.75
+# Words joining the capitalised words of one name ("Bank of England", "Ludwig van Beethoven").
+CONNECTORS = frozenset({"of", "for", "de", "da", "del", "der", "von", "van", "bin", "al", "du"})
+# Modifiers that make a role a past one ("former president Joe Biden").
+PAST_MODIFIERS = frozenset({"former", "previous", "late", "then", "outgoing"})
+# Lines where at least this share of words is capitalised are headlines or shouting: names in
+# them are found only by matching names found elsewhere.
+HEADLINE_CAPS_SHARE = 0.6
+
+TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]\w*(?:[’'\-]\w+)*")
+POSSESSIVE_RE = re.compile(r"[’']s$|(?<=s)[’']$")
+SPEECH_AFTER_RE = re.compile(r"\s+(?:said|says|told|added|stated|noted|announced|wrote)\b")
+
+
+class OverridesError(ValueError):
+    """The aliases file could not be read."""
+
+
+@dataclass(slots=True)
+class ActorIndex:
+    """Actors of a corpus and where each article names them."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    refs: dict[str, list[ActorRef]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Word lists the recogniser uses, loaded from the package data files."""
+
+    roles: dict[str, str]
+    equivalents: dict[str, tuple[str, ...]]
+    modifiers: frozenset[str]
+    honorifics: frozenset[str]
+    countries: dict[str, str]  # name or alias as written -> canonical name
+    demonyms: dict[str, str]  # adjective -> canonical country
+    country_kinds: dict[str, str]
+    cities: dict[str, str]  # city -> canonical country
+    org_heads: frozenset[str]
+    place_heads: frozenset[str]
+    prepositions: frozenset[str]
+    acronym_max: int
+    stopnames: frozenset[str]
+    role_re: re.Pattern[str]
+
+
+def _data_text(name: str) -> str:
+    return resources.files("dashboard").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """Load roles, countries, kind clues and stop names from the package data."""
+    roles_doc = tomllib.loads(_data_text("roles.toml"))
+    roles = {phrase.casefold(): entry["role"] for phrase, entry in roles_doc["roles"].items()}
+    equivalents = {k: tuple(v) for k, v in roles_doc.get("equivalents", {}).items()}
+    modifiers = frozenset(w.casefold() for w in roles_doc["modifiers"]["words"])
+    honorifics = frozenset(roles_doc["honorifics"]["words"])
+    countries: dict[str, str] = {}
+    demonyms: dict[str, str] = {}
+    cities: dict[str, str] = {}
+    country_kinds: dict[str, str] = {}
+    for entry in tomllib.loads(_data_text("demonyms.toml"))["country"]:
+        name = entry["name"]
+        country_kinds[name] = entry.get("kind", "place")
+        for alias in [name, *entry.get("aliases", [])]:
+            countries[alias] = name
+        for adjective in entry.get("demonyms", []):
+            demonyms[adjective] = name
+        for city in entry.get("cities", []):
+            cities[city] = name
+    kinds = tomllib.loads(_data_text("kinds.toml"))
+    stopnames = frozenset(
+        line.strip().casefold()
+        for line in _data_text("stopnames.txt").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    # "the", a country or its adjective (with or without "'s"), a modifier, then the role.
+    country_alt = _alternation([*countries, *demonyms])
+    role_re = re.compile(
+        r"(?P<det>\b(?i:the)\s+)?"
+        rf"(?:(?P<country>\b(?:{country_alt}))(?P<poss>[’']s)?\s+)?"
+        rf"(?:(?P<mod>(?i:{_alternation(modifiers)}))\s+)?"
+        rf"(?P<role>\b(?i:{_alternation(roles)}))\b(?![’'\-]\w)"
+    )
+    return Lexicon(
+        roles=roles,
+        equivalents=equivalents,
+        modifiers=modifiers,
+        honorifics=honorifics,
+        countries=countries,
+        demonyms=demonyms,
+        country_kinds=country_kinds,
+        cities=cities,
+        org_heads=frozenset(kinds["organisation"]["heads"]),
+        place_heads=frozenset(kinds["place"]["heads"]),
+        prepositions=frozenset(kinds["place"]["prepositions"]),
+        acronym_max=int(kinds["organisation"]["acronym_max"]),
+        stopnames=stopnames | frozenset(ENGLISH_STOP_WORDS),
+        role_re=role_re,
+    )
+
+
+# --- finding candidates in one article -------------------------------------------------
+
+
+@dataclass(slots=True)
+class RoleHit:
+    """A role phrase in the text ("Russia's foreign minister")."""
+
+    start: int
+    end: int
+    role: str
+    country: str | None
+    determined: bool  # has "the" or a country in front: can stand for a person
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A name found at a span of one article, before merging."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    kind: str | None = None  # decided from the name itself, when it can be
+    role: str | None = None
+    country: str | None = None
+    locative: bool = False
+    agentive: bool = False
+    possessor: bool = False  # "X's <Name>": X employs or owns the next name
+    initial: bool = False  # starts a sentence
+    canonical: str | None = None  # set for countries, cities and pinned forms
+    role_ref: RoleHit | None = None  # a bare role reference, resolved after merging
+
+
+def fold(text: str) -> str:
+    """Casefold and strip accents, for comparing spellings."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+def _headline_spans(text: str) -> list[tuple[int, int]]:
+    """Lines written in title case or capitals, where capitalisation says nothing."""
+    spans = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        words = [w for w in TOKEN_RE.findall(line) if len(w) > 3]
+        if len(words) >= 3:
+            caps = sum(1 for w in words if w[0].isupper())
+            if caps / len(words) >= HEADLINE_CAPS_SHARE:
+                spans.append((pos, pos + len(line)))
+        pos += len(line)
+    return spans
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _is_sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos].rstrip(" \t\"“‘'")
+    return not before or before[-1] in ".!?\n:"
+
+
+def _role_hits(text: str, lex: Lexicon) -> list[RoleHit]:
+    hits = []
+    for m in lex.role_re.finditer(text):
+        raw_country = m.group("country")
+        country = None
+        if raw_country:
+            country = lex.countries.get(raw_country) or lex.demonyms.get(raw_country)
+        role = lex.roles[m.group("role").casefold()]
+        if m.group("mod") and m.group("mod").casefold() in PAST_MODIFIERS:
+            role = f"Former {role}"
+        determined = bool(m.group("det")) or bool(m.group("poss")) or country is not None
+        start = m.start("det") if m.group("det") else m.start()
+        hits.append(RoleHit(start, m.end(), role, country, determined))
+    return hits
+
+
+def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
+    """Runs of capitalised tokens: [(start, end, possessive)], possessive ending a run."""
+    runs: list[list[tuple[int, int, bool]]] = []
+    current: list[tuple[int, int, bool]] = []
+    pending: list[tuple[int, int, bool]] = []  # connectors waiting for a capitalised word
+    last_end = -1
+    for m in TOKEN_RE.finditer(text):
+        word = m.group()
+        start, end = m.span()
+        possessive = False
+        pm = POSSESSIVE_RE.search(word)
+        if pm and len(word) > 2:
+            end = start + pm.start()
+            possessive = True
+        gap = text[last_end:start] if last_end >= 0 else "\n"
+        joined = current and gap == " "
+        if word[0].isupper():
+            if joined:
+                current.extend(pending)
+            elif current:
+                runs.append(current)
+                current = []
+            pending = []
+            current.append((start, end, possessive))
+            if possessive:
+                runs.append(current)
+                current = []
+        elif joined and word in CONNECTORS and not pending:
+            pending = [(start, end, False)]
+        else:
+            if current:
+                runs.append(current)
+            current, pending = [], []
+        last_end = m.end()
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _classify(name: str, lex: Lexicon) -> tuple[str | None, str | None]:
+    """(kind, canonical name) decided from the name alone, or (None, None)."""
+    if name in lex.countries:
+        canonical = lex.countries[name]
+        return lex.country_kinds.get(canonical, "place"), canonical
+    if name in lex.cities:
+        return "place", name
+    words = name.split()
+    last = words[-1].casefold().rstrip(".")
+    if last in lex.org_heads and len(words) > 1 or last in {"kremlin", "pentagon"}:
+        return "organisation", None
+    letters = name.replace(".", "")
+    if letters.isupper() and letters.isalpha() and 2 <= len(letters) <= lex.acronym_max:
+        return "organisation", None
+    if last in lex.place_heads and len(words) > 1:
+        return "place", None
+    return None, None
+
+
+def _candidates(
+    article: Article, lex: Lexicon, lowered_words: set[str]
+) -> tuple[list[Candidate], list[RoleHit]]:
+    """Name candidates and role phrases of one article, in text order."""
+    text = article.text
+    headline = _headline_spans(text)
+    hits = _role_hits(text, lex)
+    role_at: dict[int, RoleHit] = {}
+    for hit in hits:
+        for pos in range(hit.start, hit.end):
+            role_at[pos] = hit
+    out: list[Candidate] = []
+    for run in _sequences(text, lex):
+        if _in_spans(run[0][0], headline):
+            continue
+        tokens = list(run)
+        title: RoleHit | None = None
+        # Leading tokens inside a role phrase are the title ("US President" Donald Trump).
+        while tokens and tokens[0][0] in role_at:
+            title = role_at[tokens[0][0]]
+            tokens.pop(0)
+        if title is not None and tokens and text[tokens[0][0] - 1 : tokens[0][0]] != " ":
+            tokens = []
+        if title is not None and tokens and text[tokens[0][0] : tokens[0][1]] in CONNECTORS:
+            tokens = []  # "High Representative for Foreign Affairs": all title
+        while tokens and not _is_known_place(text, tokens, lex):
+            word = text[tokens[0][0] : tokens[0][1]]
+            folded = word.casefold().rstrip(".")
+            if word.rstrip(".") in lex.honorifics or word in CONNECTORS:
+                tokens.pop(0)
+            elif folded in lex.stopnames or _is_contraction(word):
+                tokens.pop(0)
+            elif _is_sentence_start(text, tokens[0][0]) and folded in lowered_words:
+                tokens.pop(0)
+            else:
+                break
+        while tokens and text[tokens[-1][0] : tokens[-1][1]] in CONNECTORS:
+            tokens.pop()
+        if not tokens:
+            continue
+        start, end = tokens[0][0], tokens[-1][1]
+        name = " ".join(text[a:b] for a, b, _ in tokens)
+        if _is_adjective(name, lex):
+            continue  # "Russian claims", "ethnic Russians", "Ukrainian-controlled"
+        kind, canonical = _classify(name, lex)
+        if (
+            kind is None
+            and title is None
+            and all(w.casefold() in lowered_words for w in name.split())
+        ):
+            continue  # common words written with capitals ("Security Policy")
+        cand = Candidate(article.id, start, end, name, kind=kind, canonical=canonical)
+        if title is not None:
+            cand.role, cand.country = title.role, title.country
+        before = text[max(0, start - 12) : start].split()
+        cand.locative = bool(before) and before[-1].casefold() in lex.prepositions
+        cand.agentive = bool(SPEECH_AFTER_RE.match(text, end))
+        cand.possessor = tokens[-1][2] and text[end : end + 4].strip("’'s ")[:1].isupper()
+        cand.initial = _is_sentence_start(text, start)
+        out.append(cand)
+    _attach_appositions(text, out, hits)
+    _add_outlet_kind(article, out)
+    return out, hits
+
+
+def _is_known_place(text: str, tokens: list[tuple[int, int, bool]], lex: Lexicon) -> bool:
+    """The run is a country or city name as written ("US", "The Hague")."""
+    name = " ".join(text[a:b] for a, b, _ in tokens)
+    return name in lex.countries or name in lex.cities
+
+
+def _is_contraction(word: str) -> bool:
+    return bool(re.fullmatch(r"\w+[’'](?:m|re|ll|ve|d|t)", word, re.IGNORECASE))
+
+
+def _is_adjective(name: str, lex: Lexicon) -> bool:
+    """A demonym, its plural, or a compound adjective, not an actor."""
+    if name in lex.countries:
+        return False
+    if name in lex.demonyms or (name.endswith("s") and name[:-1] in lex.demonyms):
+        return True
+    head, _, tail = name.partition("-")
+    return bool(tail) and tail[:1].islower() and " " not in name
+
+
+def _attach_appositions(text: str, cands: list[Candidate], hits: list[RoleHit]) -> None:
+    """Give roles from "Russia's foreign minister, Sergei Lavrov," and "Name, the role"."""
+    by_start = {c.start: c for c in cands}
+    by_end = {c.end: c for c in cands}
+    for hit in hits:
+        after = re.match(r",\s+", text[hit.end : hit.end + 3])
+        if after:
+            cand = by_start.get(hit.end + after.end())
+            if cand is not None and cand.role is None and cand.kind is None:
+                cand.role, cand.country = hit.role, hit.country
+                continue
+        before = re.search(r",\s+$", text[max(0, hit.start - 3) : hit.start])
+        if before and hit.determined:
+            cand = by_end.get(hit.start - len(before.group()))
+            if cand is not None and cand.role is None and cand.kind is None:
+                cand.role, cand.country = hit.role, hit.country
+
+
+def _add_outlet_kind(article: Article, cands: list[Candidate]) -> None:
+    """The article's own outlet and any "X's <Name>" employer are organisations."""
+    outlet = _strip_the(fold(article.outlet)) if article.outlet else None
+    for c in cands:
+        if c.kind is None and (c.possessor or (outlet and _strip_the(fold(c.text)) == outlet)):
+            c.kind = "organisation"
+
+
+def _strip_the(name: str) -> str:
+    return name[4:] if name.startswith("the ") else name
+
+
+# --- merging across the corpus ----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Group:
+    """Forms merged into one actor while building."""
+
+    forms: Counter[str] = field(default_factory=Counter)
+    kind_votes: Counter[str] = field(default_factory=Counter)
+    roles: Counter[tuple[str, str | None]] = field(default_factory=Counter)
+    pinned: dict | None = None
+
+
+def _name_parts(name: str) -> tuple[str, str]:
+    words = [w for w in name.split() if w.rstrip(".") and not w.endswith(".")] or name.split()
+    return fold(words[0]), fold(words[-1])
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Two full names of one person: surnames alike and first names compatible."""
+    first_a, last_a = _name_parts(a)
+    first_b, last_b = _name_parts(b)
+    if fuzz.ratio(last_a, last_b) < SURNAME_SIMILARITY:
+        return False
+    return fuzz.ratio(first_a, first_b) >= FIRSTNAME_SIMILARITY
+
+
+def _acronym(name: str) -> str:
+    words = [w for w in name.split() if w[:1].isupper()]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", fold(name)).strip("-")
+    return slug or "actor"
+
+
+def load_overrides(path: Path | None) -> dict:
+    """Read the aliases TOML (the packaged one when path is None)."""
+    try:
+        if path is None:
+            return tomllib.loads(_data_text("actors.toml"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise OverridesError(f"{path}: cannot read the aliases file: {exc}") from exc
+
+
+def _pins(overrides: dict) -> tuple[dict[str, dict], set[str]]:
+    pins: dict[str, dict] = {}
+    for entry in overrides.get("actor", []):
+        if not isinstance(entry, dict) or not entry.get("name"):
+            continue
+        for form in [entry["name"], *entry.get("aliases", [])]:
+            pins[fold(form)] = entry
+    ignored = {fold(a) for a in overrides.get("ignore", {}).get("aliases", [])}
+    return pins, ignored
+
+
+def _pinned_candidates(
+    article: Article, pins: dict[str, dict], taken: list[Candidate]
+) -> list[Candidate]:
+    """Pinned forms the capitalisation rules missed (lower case, headlines)."""
+    out = []
+    covered = [(c.start, c.end) for c in taken]
+    for form, entry in pins.items():
+        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", fold(article.text)):
+            if any(a < m.end() and m.start() < b for a, b in covered):
+                continue
+            text = article.text[m.start() : m.end()]
+            out.append(Candidate(article.id, m.start(), m.end(), text, canonical=entry["name"]))
+            covered.append(m.span())
+    return out
+
+
+def find_actors(articles: Sequence[Article], *, overrides: Path | None = None) -> ActorIndex:
+    """Find and merge the actors named in a corpus; refs are in text order per article."""
+    lex = load_lexicon()
+    pins, ignored = _pins(load_overrides(overrides))
+    lowered_words = {
+        w.casefold() for a in articles for w in TOKEN_RE.findall(a.text) if w[0].islower()
+    }
+    per_article: dict[str, list[Candidate]] = {}
+    role_hits: dict[str, list[RoleHit]] = {}
+    for article in articles:
+        cands, hits = _candidates(article, lex, lowered_words)
+        per_article[article.id] = cands
+        role_hits[article.id] = hits
+    _split_compounds(per_article, lex)
+    _drop_lone_openers(per_article)
+    for article in articles:
+        cands = [c for c in per_article[article.id] if fold(c.text) not in ignored]
+        for c in cands:
+            entry = pins.get(fold(c.text))
+            if entry is not None:
+                c.canonical = entry["name"]
+        cands += _pinned_candidates(article, pins, cands) if pins else []
+        per_article[article.id] = sorted(cands, key=lambda c: c.start)
+    _recover_headline_names(articles, per_article, lex)
+    groups, owner = _merge(per_article, pins)
+    index = _build_index(groups, owner, per_article)
+    _resolve_role_refs(articles, per_article, role_hits, index)
+    return index
+
+
+def _split_compounds(per_article: dict[str, list[Candidate]], lex: Lexicon) -> None:
+    """Split "US-Ukraine" or "Smith-Jones talks" into two names when both are known names."""
+    known = {c.text for cands in per_article.values() for c in cands if "-" not in c.text}
+    known |= set(lex.countries) | set(lex.cities)
+    for article_id, cands in per_article.items():
+        out = []
+        for c in cands:
+            parts = c.text.split("-")
+            if len(parts) > 1 and " " not in c.text and all(p in known for p in parts):
+                pos = c.start
+                for part in parts:
+                    kind, canonical = _classify(part, lex)
+                    out.append(
+                        Candidate(article_id, pos, pos + len(part), part, kind, canonical=canonical)
+                    )
+                    pos += len(part) + 1
+            else:
+                out.append(c)
+        per_article[article_id] = out
+
+
+def _drop_lone_openers(per_article: dict[str, list[Candidate]]) -> None:
+    """Drop one-word names seen only at the start of sentences and nothing else says are names."""
+    inside = {
+        fold(c.text)
+        for cands in per_article.values()
+        for c in cands
+        if not c.initial or c.kind or c.role or c.agentive or c.possessor
+    }
+    surnames = {
+        fold(c.text.split()[-1]) for cands in per_article.values() for c in cands if " " in c.text
+    }
+    for article_id, cands in per_article.items():
+        per_article[article_id] = [
+            c for c in cands if " " in c.text or fold(c.text) in inside or fold(c.text) in surnames
+        ]
+
+
+def _recover_headline_names(
+    articles: Sequence[Article], per_article: dict[str, list[Candidate]], lex: Lexicon
+) -> None:
+    """Find, in headline and all-caps lines, the names found elsewhere in the corpus."""
+    known = {fold(c.text): c for cands in per_article.values() for c in cands}
+    forms = [f for f in known if len(f) >= 3]
+    if not forms:
+        return
+    pattern = re.compile(rf"(?<!\w)(?:{_alternation(forms)})(?!\w)")
+    for article in articles:
+        spans = _headline_spans(article.text)
+        if not spans:
+            continue
+        folded = fold(article.text)
+        if len(folded) != len(article.text):
+            continue  # folding changed offsets (rare ligatures): skip rather than misplace
+        extra = []
+        for a, b in spans:
+            for m in pattern.finditer(folded, a, b):
+                model = known[m.group()]
+                text = article.text[m.start() : m.end()]
+                extra.append(
+                    Candidate(
+                        article.id,
+                        m.start(),
+                        m.end(),
+                        text if not text.isupper() else model.text,
+                        kind=model.kind,
+                        canonical=model.canonical,
+                    )
+                )
+        if extra:
+            per_article[article.id] = sorted(per_article[article.id] + extra, key=lambda c: c.start)
+
+
+def _merge(
+    per_article: dict[str, list[Candidate]], pins: dict[str, dict]
+) -> tuple[dict[str, _Group], dict[tuple[str, int], str]]:
+    """Group candidate forms into actors; owner maps (article id, start) -> group key."""
+    uf = _UnionFind()
+    form_kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    form_counts: Counter[str] = Counter()
+    for cands in per_article.values():
+        for c in cands:
+            key = _form_key(c)
+            form_counts[key] += 1
+            if c.kind:
+                form_kinds[key][c.kind] += 1
+            elif c.role:
+                form_kinds[key]["person"] += 1
+            uf.find(key)
+    # Organisations and places: one key per casefolded name; acronyms join their expansion.
+    acronyms = {k[2:]: k for k in form_counts if k.startswith("n:") and k[2:].isupper()}
+    for key in form_counts:
+        if key.startswith("n:") and len(key[2:].split()) >= 2:
+            acro = _acronym(key[2:])
+            if acro in acronyms:
+                uf.union(acronyms[acro], key)
+    casefolded: dict[str, str] = {}
+    for key in form_counts:
+        if key.startswith("n:"):
+            f = fold(key[2:])
+            if f in casefolded:
+                uf.union(casefolded[f], key)
+            else:
+                casefolded[f] = key
+    # People: full names with alike surnames and compatible first names.
+    full = [
+        k
+        for k in form_counts
+        if k.startswith("n:")
+        and 2 <= len(k[2:].split()) <= 4
+        and _group_kind(form_kinds[k]) in (None, "person")
+    ]
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for k in full:
+        blocks[_name_parts(k[2:])[1][:1]].append(k)
+    for block in blocks.values():
+        for i, a in enumerate(block):
+            for b in block[i + 1 :]:
+                if _same_person(a[2:], b[2:]):
+                    uf.union(a, b)
+    # Bare surnames: to the one person with that surname, or the dominant one.
+    surname_groups: dict[str, set[str]] = defaultdict(set)
+    for k in full:
+        surname_groups[_name_parts(k[2:])[1]].add(uf.find(k))
+    owner: dict[tuple[str, int], str] = {}
+    for article_id, cands in per_article.items():
+        seen_here: list[str] = []
+        for c in cands:
+            key = _form_key(c)
+            if key.startswith("n:") and len(key[2:].split()) == 1:
+                target = _surname_owner(key[2:], surname_groups, seen_here, uf, form_counts)
+                if target is not None and _group_kind(form_kinds[key]) in (None, "person"):
+                    owner[(article_id, c.start)] = target
+                    continue
+            root = uf.find(key)
+            owner[(article_id, c.start)] = root
+            seen_here.append(root)
+    groups: dict[str, _Group] = defaultdict(_Group)
+    for article_id, cands in per_article.items():
+        for c in cands:
+            root = uf.find(owner[(article_id, c.start)])
+            owner[(article_id, c.start)] = root
+            group = groups[root]
+            group.forms[c.text] += 1
+            if c.kind:
+                group.kind_votes[c.kind] += 2
+            if c.role:
+                group.kind_votes["person"] += 2
+                group.roles[(c.role, c.country)] += 1
+            if c.locative:
+                group.kind_votes["place"] += 1
+            if c.agentive:
+                group.kind_votes["person"] += 1
+            if c.canonical and c.canonical in {e["name"] for e in pins.values()}:
+                group.pinned = next(e for e in pins.values() if e["name"] == c.canonical)
+    return dict(groups), owner
+
+
+def _form_key(c: Candidate) -> str:
+    """Merge key of a candidate: pinned and canonical names first, else its name."""
+    if c.canonical:
+        return f"c:{c.canonical}"
+    return f"n:{c.text}"
+
+
+def _group_kind(votes: Counter[str]) -> str | None:
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _surname_owner(
+    surname: str,
+    surname_groups: dict[str, set[str]],
+    seen_here: list[str],
+    uf: _UnionFind,
+    counts: Counter[str],
+) -> str | None:
+    """The person a bare surname names, or None when it is not clear."""
+    folded = fold(surname)
+    options = set(surname_groups.get(folded, set()))
+    if not options:
+        for other, roots in surname_groups.items():
+            if other[:1] == folded[:1] and fuzz.ratio(other, folded) >= SURNAME_SIMILARITY:
+                options |= roots
+    options = {uf.find(r) for r in options}
+    if not options:
+        return None
+    if len(options) == 1:
+        return next(iter(options))
+    for root in reversed(seen_here):  # the one this article named last
+        if uf.find(root) in options:
+            return uf.find(root)
+    weights = Counter({r: sum(n for k, n in counts.items() if uf.find(k) == r) for r in options})
+    top, n = weights.most_common(1)[0]
+    return top if n >= DOMINANT_SHARE * sum(weights.values()) else None
+
+
+def _canonical_name(group: _Group) -> str:
+    """The most used full form (longest on ties); pinned names win."""
+    if group.pinned:
+        return str(group.pinned["name"])
+    multi = [(n, len(f), f) for f, n in group.forms.items() if len(f.split()) >= 2]
+    pool = multi or [(n, len(f), f) for f, n in group.forms.items()]
+    return max(pool)[2]
+
+
+def _build_index(
+    groups: dict[str, _Group],
+    owner: dict[tuple[str, int], str],
+    per_article: dict[str, list[Candidate]],
+) -> ActorIndex:
+    index = ActorIndex()
+    root_to_id: dict[str, str] = {}
+    for root, group in sorted(groups.items(), key=lambda kv: -sum(kv[1].forms.values())):
+        name = root[2:] if root.startswith("c:") else _canonical_name(group)
+        actor_id = base = _slug(name)
+        n = 2
+        while actor_id in index.actors:
+            actor_id, n = f"{base}-{n}", n + 1
+        kind = _group_kind(group.kind_votes) or (
+            "person" if len(name.split()) >= 2 else "organisation"
+        )
+        if group.pinned and group.pinned.get("kind"):
+            kind = str(group.pinned["kind"])
+        role = None
+        if group.pinned and group.pinned.get("role"):
+            role = str(group.pinned["role"])
+        elif group.roles:
+            (r, country), _ = group.roles.most_common(1)[0]
+            role = f"{r} ({country})" if country else r
+        index.actors[actor_id] = Actor(actor_id, name, kind, role, dict(group.forms))
+        root_to_id[root] = actor_id
+    for article_id, cands in per_article.items():
+        refs = [
+            ActorRef(root_to_id[owner[(article_id, c.start)]], c.start, c.end, c.text)
+            for c in cands
+        ]
+        index.refs[article_id] = sorted(refs, key=lambda r: r.start)
+    return index
+
+
+def _resolve_role_refs(
+    articles: Sequence[Article],
+    per_article: dict[str, list[Candidate]],
+    role_hits: dict[str, list[RoleHit]],
+    index: ActorIndex,
+) -> None:
+    """Tie bare role references ("the Ukrainian president") to the person holding the role."""
+    lex = load_lexicon()
+    corpus_ties: dict[tuple[str, str | None], Counter[str]] = defaultdict(Counter)
+    article_ties: dict[str, dict[tuple[str, str | None], Counter[str]]] = defaultdict(
+        lambda: defaultdict(Counter)
+    )
+    for article in articles:
+        for c in per_article[article.id]:
+            if c.role:
+                actor_id = next(
+                    r.actor_id
+                    for r in index.refs[article.id]
+                    if r.start == c.start and r.end == c.end
+                )
+                for key in ((c.role, c.country), (c.role, None)):
+                    corpus_ties[key][actor_id] += 1
+                    article_ties[article.id][key][actor_id] += 1
+    for article in articles:
+        refs = index.refs[article.id]
+        taken = [(r.start, r.end) for r in refs]
+        named = {c.start for c in per_article[article.id] if c.role}
+        named_end = {c.end for c in per_article[article.id] if c.role}
+        added = []
+        for hit in role_hits[article.id]:
+            if not hit.determined or any(a < hit.end and hit.start < b for a, b in taken):
+                continue
+            # A title or an apposition is not a reference of its own.
+            gap = re.match(r",?\s+", article.text[hit.end : hit.end + 3])
+            if gap and hit.end + gap.end() in named:
+                continue
+            back = re.search(r",\s+$", article.text[max(0, hit.start - 3) : hit.start])
+            if back and hit.start - len(back.group()) in named_end:
+                continue
+            actor_id = _role_holder(hit, article_ties[article.id], corpus_ties, lex)
+            if actor_id is None:
+                continue
+            text = article.text[hit.start : hit.end]
+            added.append(ActorRef(actor_id, hit.start, hit.end, text))
+            actor = index.actors[actor_id]
+            actor.aliases[text] = actor.aliases.get(text, 0) + 1
+        if added:
+            index.refs[article.id] = sorted(refs + added, key=lambda r: r.start)
+
+
+def _role_holder(
+    hit: RoleHit,
+    local: dict[tuple[str, str | None], Counter[str]],
+    corpus: dict[tuple[str, str | None], Counter[str]],
+    lex: Lexicon,
+) -> str | None:
+    """The one actor the article, else the corpus, ties to this role (and country)."""
+    roles = [hit.role, *lex.equivalents.get(hit.role, ())]
+    for ties in (local, corpus):
+        for role in roles:
+            counter = ties.get((role, hit.country))
+            if counter:
+                top, n = counter.most_common(1)[0]
+                if n >= DOMINANT_SHARE * sum(counter.values()):
+                    return top
+    return None

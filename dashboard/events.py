@@ -1,0 +1,360 @@
+"""Turn an article's sentences, time expressions and actor references into dated mentions.
+
+A mention is one sentence that says something happened or will happen: the time
+expression that dates its clause, its actors with the subject first, its status, and the
+direct quote and speaker when there is one.  Cues live in ``data/event_cues.toml`` and
+``data/speech_verbs.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from dashboard.models import Actor, ActorRef, Article, Mention, Timex
+
+# Time expression types that date a statement (durations and sets do not).
+DATING_TYPES = ("DATE", "TIME")
+# Longest sentence (characters) still read as one statement; longer runs are run-on text
+# (a whole article on one line) and are cut into clauses of this size for the mention.
+MAX_SENTENCE_CHARS = 1200
+# How far (characters) before a date a speech verb makes the date the saying's, not the event's.
+REPORTING_WINDOW = 45
+# Pronouns that open a sentence and stand for the previous subject.
+PRONOUNS = frozenset({"he", "she", "they", "it"})
+
+OPEN_QUOTES = '“"‘'
+CLOSE_FOR = {"“": "”", '"': '"', "‘": "’"}
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Compiled cue patterns from the package data."""
+
+    scheduled: tuple[re.Pattern[str], ...]
+    ongoing: tuple[re.Pattern[str], ...]
+    caption: tuple[re.Pattern[str], ...]
+    background: tuple[re.Pattern[str], ...]
+    speech_re: re.Pattern[str]
+    examples: dict[str, tuple[str, ...]]
+
+
+def _data_text(name: str) -> str:
+    return resources.files("dashboard").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    """Load status, caption and speech cues from the package data."""
+    doc = tomllib.loads(_data_text("event_cues.toml"))
+
+    def compile_all(kind: str) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(e["pattern"], re.IGNORECASE) for e in doc.get(kind, []))
+
+    verbs = [
+        line.strip()
+        for line in _data_text("speech_verbs.txt").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    speech = "|".join(sorted(set(verbs), key=len, reverse=True))
+    return Cues(
+        scheduled=compile_all("scheduled"),
+        ongoing=compile_all("ongoing"),
+        caption=compile_all("caption"),
+        background=compile_all("background"),
+        speech_re=re.compile(rf"\b(?:{speech})\b", re.IGNORECASE),
+        examples={k: tuple(e["example"] for e in doc.get(k, [])) for k in doc},
+    )
+
+
+# --- quotes -------------------------------------------------------------------------------
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of direct quotes (inside the marks); an unclosed quote ends at its paragraph."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in OPEN_QUOTES and _opens(text, i):
+            close = CLOSE_FOR[ch]
+            j = i + 1
+            while j < n and text[j] != "\n":
+                if text[j] == close and (close != "’" or not text[j + 1 : j + 2].isalpha()):
+                    break
+                j += 1
+            if j > i + 1:
+                spans.append((i + 1, j))
+            i = j + 1
+        else:
+            i += 1
+    return spans
+
+
+def _opens(text: str, i: int) -> bool:
+    """A quote mark at i opens a quote (not an apostrophe or a closing mark)."""
+    ch = text[i]
+    before = text[i - 1] if i else " "
+    after = text[i + 1 : i + 2]
+    if ch == "‘" or ch == '"':
+        return (before.isspace() or before in "([—–-:") and bool(after) and not after.isspace()
+    return True
+
+
+# --- choosing the date of a sentence ------------------------------------------------------
+
+
+def governing_timex(sentence: str, offset: int, timexes: Sequence[Timex]) -> Timex | None:
+    """The time expression that dates the sentence's event, not the saying or background."""
+    if not timexes:
+        return None
+    cues = load_cues()
+    best: tuple[float, int] | None = None
+    chosen = None
+    for rank, tx in enumerate(timexes):
+        local = tx.start - offset
+        before = sentence[max(0, local - REPORTING_WINDOW) : local]
+        clause = _clause_around(sentence, local, tx.end - offset)
+        score = 0.0
+        if tx.resolved:
+            score += 2
+        if cues.speech_re.search(before) and len(timexes) > 1:
+            score -= 1  # "said on Wednesday that ... on Friday": the saying's date
+        if any(p.search(clause) for p in cues.scheduled):
+            score += 1
+        if any(p.search(sentence[max(0, local - 40) : local]) for p in cues.background):
+            score -= 1.5
+        key = (score, -rank)
+        if best is None or key > best:
+            best, chosen = key, tx
+    return chosen
+
+
+def _clause_around(sentence: str, start: int, end: int) -> str:
+    """The clause holding [start, end): from the last boundary before to the next after."""
+    bounds = [m.end() for m in re.finditer(r"[,;:]\s|\bthat\b|\bwhich\b", sentence[:start])]
+    left = bounds[-1] if bounds else 0
+    right_m = re.search(r"[,;:]\s|\bthat\b|\bwhich\b", sentence[end:])
+    right = end + right_m.start() if right_m else len(sentence)
+    return sentence[left:right]
+
+
+def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
+    """past, scheduled or ongoing from the date against the publication day; undated without."""
+    if timex is None or not timex.resolved:
+        return "undated"
+    reported = article.published_day
+    cues = load_cues()
+    if reported is not None and timex.earliest is not None and timex.earliest > reported:
+        return "scheduled"
+    if reported is not None and timex.latest is not None and timex.latest < reported:
+        return "past"
+    if any(p.search(sentence) for p in cues.scheduled):
+        return "scheduled"
+    if any(p.search(sentence) for p in cues.ongoing):
+        return "ongoing"
+    return "past"
+
+
+# --- sentences that are not statements ------------------------------------------------------
+
+
+def is_furniture(sentence: str, article: Article) -> bool:
+    """Captions, headlines and credit lines: no event in them."""
+    stripped = sentence.strip()
+    if not stripped:
+        return True
+    cues = load_cues()
+    if any(p.search(stripped) for p in cues.caption):
+        return True
+    if article.title and stripped.casefold().rstrip(".") == article.title.casefold().rstrip("."):
+        return True
+    # A line with no closing punctuation is a headline, a caption or a byline.
+    return stripped[-1] not in ".!?”\"’'…:)"
+
+
+# --- the mention of one sentence -------------------------------------------------------------
+
+
+def extract_mentions(
+    article: Article,
+    sentences: list[tuple[int, int]],
+    timexes: list[Timex],
+    refs: list[ActorRef],
+    actors: Mapping[str, Actor],
+) -> list[Mention]:
+    """One mention per sentence that carries a date, a quote or an actor-led statement."""
+    text = article.text
+    quotes = quote_spans(text)
+    mentions: list[Mention] = []
+    last_subject: str | None = None
+    last_speaker: str | None = None
+    last_quote_end = -1
+    last_timex: Timex | None = None
+    for start, end in sentences:
+        if end - start > MAX_SENTENCE_CHARS:
+            end = _cut(text, start, end)
+        sentence = text[start:end]
+        if is_furniture(sentence, article):
+            continue
+        in_sentence = [t for t in timexes if t.start >= start and t.end <= end]
+        dating = [t for t in in_sentence if t.type in DATING_TYPES]
+        sentence_refs = [r for r in refs if r.start >= start and r.end <= end]
+        quote = _quote_in(quotes, start, end)
+        speaker = None
+        quote_text = None
+        if quote is not None:
+            quote_text = text[quote[0] : quote[1]].strip()
+            speaker = _speaker(text, start, end, quote, sentence_refs, actors, last_subject)
+            continues = not _has_attribution(text, start, end, quote) and (
+                last_quote_end >= 0
+                and start - last_quote_end < 40
+                or text[:start].rstrip()[-1:] == ":"
+            )
+            if speaker is None and continues:
+                speaker = last_speaker
+        timex = governing_timex(sentence, start, dating)
+        if timex is None and quote is not None and speaker is not None and speaker == last_speaker:
+            if start - last_quote_end < 40 and last_timex is not None:
+                timex = last_timex  # the rest of a quote split over two sentences
+        subject = _subject(text, start, end, sentence_refs, actors, speaker, last_subject)
+        ordered = _ordered_actors(subject, sentence_refs, actors)
+        if timex is None and quote is None and not _has_agent(ordered, actors):
+            continue  # background with no date, no quote and no one acting
+        if not ordered and timex is None:
+            continue
+        status = mention_status(sentence, timex, article)
+        mentions.append(
+            Mention(
+                id=f"{article.id}:{start}",
+                article_id=article.id,
+                sentence_start=start,
+                sentence_end=end,
+                sentence=sentence,
+                status=status,
+                timex=timex,
+                actors=tuple(ordered),
+                actor_spans=tuple(sentence_refs),
+                quote=quote_text,
+                speaker=speaker,
+                reported_on=article.published_day,
+            )
+        )
+        if subject is not None and actors.get(subject, Actor(subject, subject)).kind == "person":
+            last_subject = subject
+        if quote is not None:
+            last_speaker, last_quote_end = speaker, quote[1]
+            last_timex = timex
+    return mentions
+
+
+def _cut(text: str, start: int, end: int) -> int:
+    """End of the first clause of a run-on sentence, at a comma or space near the limit."""
+    limit = start + MAX_SENTENCE_CHARS
+    cut = max(text.rfind(", ", start, limit), text.rfind(" ", start, limit))
+    return cut if cut > start else min(end, limit)
+
+
+def _quote_in(quotes: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """The longest quote overlapping the sentence, clipped to it."""
+    best = None
+    for a, b in quotes:
+        if a < end and start < b:
+            clipped = (max(a, start), min(b, end))
+            if best is None or clipped[1] - clipped[0] > best[1] - best[0]:
+                best = clipped
+    if best is None or best[1] - best[0] < 12:
+        return None  # a scare-quoted word is not a statement
+    return best
+
+
+def _outside(text: str, start: int, end: int, quote: tuple[int, int]) -> list[tuple[int, int]]:
+    return [(start, max(start, quote[0] - 1)), (min(end, quote[1] + 1), end)]
+
+
+def _has_attribution(text: str, start: int, end: int, quote: tuple[int, int]) -> bool:
+    cues = load_cues()
+    return any(cues.speech_re.search(text[a:b]) for a, b in _outside(text, start, end, quote))
+
+
+def _speaker(
+    text: str,
+    start: int,
+    end: int,
+    quote: tuple[int, int],
+    refs: list[ActorRef],
+    actors: Mapping[str, Actor],
+    last_subject: str | None,
+) -> str | None:
+    """Who said the quote: the actor next to the speech verb outside the quote marks."""
+    cues = load_cues()
+    outside_refs = [r for r in refs if not (quote[0] <= r.start < quote[1])]
+    for a, b in _outside(text, start, end, quote):
+        for verb in cues.speech_re.finditer(text, a, b):
+            # "..., Trump said" / "Trump said: ..." / "..., said Trump"
+            before = [r for r in outside_refs if r.end <= verb.start() and r.start >= a]
+            after = [r for r in outside_refs if r.start >= verb.end() and r.end <= b]
+            gap_before = text[before[-1].end : verb.start()] if before else ""
+            if before and len(gap_before.split()) <= 3 and _is_agent(before[-1], actors):
+                return before[-1].actor_id
+            window = text[max(a, verb.start() - 12) : verb.start()].split()
+            if window and window[-1].casefold() in PRONOUNS:
+                return last_subject
+            if after and len(text[verb.end() : after[0].start].split()) <= 1:
+                return after[0].actor_id
+            if before and _is_agent(before[-1], actors):
+                return before[-1].actor_id
+    return None
+
+
+def _is_agent(ref: ActorRef, actors: Mapping[str, Actor]) -> bool:
+    actor = actors.get(ref.actor_id)
+    return actor is None or actor.kind in ("person", "organisation")
+
+
+def _has_agent(ordered: list[str], actors: Mapping[str, Actor]) -> bool:
+    return any(actors.get(a) is None or actors[a].kind != "place" for a in ordered)
+
+
+def _subject(
+    text: str,
+    start: int,
+    end: int,
+    refs: list[ActorRef],
+    actors: Mapping[str, Actor],
+    speaker: str | None,
+    last_subject: str | None,
+) -> str | None:
+    """The actor the sentence is about: the speaker, a leading pronoun's referent, or the
+    first agent that is neither a possessor ("Al Jazeera's") nor after a preposition."""
+    if speaker is not None:
+        return speaker
+    first_word = text[start:end].split(maxsplit=1)[:1]
+    if first_word and first_word[0].casefold() in PRONOUNS - {"it"}:
+        return last_subject
+    for i, ref in enumerate(refs):
+        nxt = refs[i + 1] if i + 1 < len(refs) else None
+        if nxt is not None and re.fullmatch(r"[’']s\s+", text[ref.end : nxt.start]):
+            continue
+        before = text[max(start, ref.start - 8) : ref.start].split()
+        if before and before[-1].casefold() in {"in", "from", "to", "at", "of", "with", "on"}:
+            continue
+        if _is_agent(ref, actors):
+            return ref.actor_id
+    return refs[0].actor_id if refs else None
+
+
+def _ordered_actors(
+    subject: str | None, refs: list[ActorRef], actors: Mapping[str, Actor]
+) -> list[str]:
+    """Actor ids, the subject first, then in text order without repeats."""
+    ordered: list[str] = [subject] if subject else []
+    for ref in refs:
+        if ref.actor_id not in ordered:
+            ordered.append(ref.actor_id)
+    return ordered
