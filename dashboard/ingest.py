@@ -399,3 +399,32 @@ def load_articles(paths: Sequence[Path | str]) -> IngestResult:
         seen[key] = str(path)
         result.articles.append(article)
     return result
+
+
+def load_uploads(
+    files: Sequence[tuple[str, bytes]], overrides: dict[str, dict[str, str]]
+) -> IngestResult:
+    """Read uploaded files given as (name, bytes); ``overrides`` holds metadata per name."""
+    result = IngestResult()
+    seen: dict[tuple[str, str], str] = {}
+    for name, data in files:
+        # The name is only a label: it never becomes a path on this machine.
+        label = Path(name).name or "upload"
+        if len(data) > settings.MAX_ARTICLE_BYTES:
+            result.errors.append(
+                IngestError(label, f"over the {settings.MAX_ARTICLE_BYTES:,}-byte limit")
+            )
+            continue
+        try:
+            raw, note = decode(data)
+            article = build_article(raw, label, overrides.get(name, {}), [note] if note else [])
+        except IngestFailure as exc:
+            result.errors.append(IngestError(label, str(exc)))
+            continue
+        key = (article.content_hash, article.source_key)
+        if key in seen:
+            result.errors.append(IngestError(label, f"duplicate of {seen[key]}; skipped"))
+            continue
+        seen[key] = label
+        result.articles.append(article)
+    return result

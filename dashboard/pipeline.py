@@ -14,7 +14,13 @@ from pathlib import Path
 from dashboard.actors import ActorIndex, find_actors
 from dashboard.cluster import cluster_mentions
 from dashboard.events import extract_mentions
-from dashboard.ingest import IngestError, IngestResult, load_articles, split_sentences
+from dashboard.ingest import (
+    IngestError,
+    IngestResult,
+    load_articles,
+    load_uploads,
+    split_sentences,
+)
 from dashboard.models import Article, Event, Mention, Timex
 from dashboard.temporal import tag
 
@@ -65,6 +71,25 @@ def run(
     """Read the articles under ``paths`` and run every stage on them."""
     started = time.perf_counter()
     ingested = load_articles(paths)
+    corpus = run_articles(ingested, aliases=aliases, progress=progress)
+    corpus.timings = {"ingest": time.perf_counter() - started, **corpus.timings}
+    return corpus
+
+
+def run_uploads(
+    files: Sequence[tuple[str, bytes]],
+    overrides: dict[str, dict[str, str]] | None = None,
+    *,
+    aliases: Path | None = None,
+    progress: Progress | None = None,
+) -> Corpus:
+    """Run the pipeline on uploaded files: (name, bytes) pairs with per-file metadata.
+
+    ``overrides`` maps a file name to metadata typed by the user (outlet, published,
+    title, url), which wins over what the file itself says.
+    """
+    started = time.perf_counter()
+    ingested = load_uploads(files, overrides or {})
     corpus = run_articles(ingested, aliases=aliases, progress=progress)
     corpus.timings = {"ingest": time.perf_counter() - started, **corpus.timings}
     return corpus
