@@ -36,6 +36,8 @@ FIRSTNAME_SIMILARITY = 75
 DOMINANT_SHARE = 0.75
 # Words joining the capitalised words of one name ("Bank of England", "Ludwig van Beethoven").
 CONNECTORS = frozenset({"of", "for", "de", "da", "del", "der", "von", "van", "bin", "al", "du"})
+# A ministry the roles file does not list: "Fisheries Minister", "culture secretary".
+PORTFOLIO_ROLE = r"\b(?:[A-Z][a-z]+|[a-z]{4,})\s+(?:[Mm]inister|[Ss]ecretary)"
 # Modifiers that make a role a past one ("former president Joe Biden").
 PAST_MODIFIERS = frozenset({"former", "previous", "late", "then", "outgoing"})
 # Lines where at least this share of words is capitalised are headlines or shouting: names in
@@ -120,7 +122,7 @@ def load_lexicon() -> Lexicon:
         r"(?P<det>\b(?i:the)\s+)?"
         rf"(?:(?P<country>\b(?:{country_alt}))(?P<poss>[’']s)?\s+)?"
         rf"(?:(?P<mod>(?i:{_alternation(modifiers)}))\s+)?"
-        rf"(?P<role>\b(?i:{_alternation(roles)}))\b(?![’'\-]\w)"
+        rf"(?P<role>\b(?i:{_alternation(roles)})|{PORTFOLIO_ROLE})\b(?![’'\-]\w)"
     )
     return Lexicon(
         roles=roles,
@@ -209,7 +211,10 @@ def _role_hits(text: str, lex: Lexicon) -> list[RoleHit]:
         country = None
         if raw_country:
             country = lex.countries.get(raw_country) or lex.demonyms.get(raw_country)
-        role = lex.roles[m.group("role").casefold()]
+        raw_role = m.group("role")
+        role = lex.roles.get(raw_role.casefold()) or " ".join(
+            w[:1].upper() + w[1:] for w in raw_role.split()
+        )
         if m.group("mod") and m.group("mod").casefold() in PAST_MODIFIERS:
             role = f"Former {role}"
         determined = bool(m.group("det")) or bool(m.group("poss")) or country is not None
@@ -259,6 +264,8 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
 
 def _classify(name: str, lex: Lexicon) -> tuple[str | None, str | None]:
     """(kind, canonical name) decided from the name alone, or (None, None)."""
+    if name.isupper() and len(name) > 3 and name.title() in lex.countries | lex.cities:
+        name = name.title()  # "OSLO" in a dateline
     if name in lex.countries:
         canonical = lex.countries[name]
         return lex.country_kinds.get(canonical, "place"), canonical

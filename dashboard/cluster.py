@@ -20,11 +20,19 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from dashboard.events import dateline_length
 from dashboard.models import GRANULARITIES, Actor, Article, Event, Mention
 
 # Average linkage score two groups need to merge (see docs/benchmarks.md for how it was
 # chosen: the value that maximised pairwise F1 on the seed golden file and the test story).
 MERGE_THRESHOLD = 0.30
+# How the wording is vectorised (TfidfVectorizer options; see docs/benchmarks.md).
+WORDING: dict[str, object] = {"analyzer": "char_wb", "ngram_range": (3, 5)}
+# Weight of the actor and date tokens against the wording before the cosine.
+ENTITY_WEIGHT = 0.6
+# An undated statement is read as recent: it joins only events dated within this many days
+# of its article's publication (a background line never joins a 2008 event).
+UNDATED_REACH = 14
 # Weight of actor overlap (Jaccard of actor ids, subject counted twice) in the pair score.
 ACTOR_WEIGHT = 0.35
 # Bonus when both mentions carry the same resolved date value.
@@ -39,12 +47,16 @@ SYNDICATION_SIMILARITY = 0.80
 BLOCK_ROWS = 2000
 
 
+NON_WORD = re.compile(r"\W+")
+
+
 @dataclass(slots=True)
 class _Features:
     """Per-mention arrays the pair scorer reads."""
 
     text: sparse.csr_matrix
     earliest: np.ndarray  # day ordinal, or -1 when undated
+    reported: np.ndarray  # publication day ordinal, or -1 when unknown
     latest: np.ndarray
     value: list[str | None]
     article: np.ndarray  # article index
@@ -53,27 +65,39 @@ class _Features:
 
 
 def _content_text(m: Mention) -> str:
-    """The sentence with actor names and the date phrase removed: what happened."""
+    """The sentence with the dateline, actor names and the date phrase blanked: what happened."""
+    chars = list(m.sentence)
     spans = [(r.start, r.end) for r in m.actor_spans]
-    if m.timex is not None and m.sentence_start <= m.timex.start < m.sentence_end:
+    if m.timex is not None:
         spans.append((m.timex.start, m.timex.end))
-    text = m.sentence
-    for a, b in sorted(spans, reverse=True):
-        a, b = a - m.sentence_start, b - m.sentence_start
-        if 0 <= a <= b <= len(text):
-            text = text[:a] + " " + text[b:]
+    for a, b in spans:
+        for k in range(max(0, a - m.sentence_start), min(len(chars), b - m.sentence_start)):
+            chars[k] = " "
+    text = "".join(chars)[dateline_length(m.sentence) :]
     return re.sub(r"[’']s\b", " ", text)
 
 
-def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> _Features:
-    texts = [_content_text(m) for m in mentions]
-    vectorizer = TfidfVectorizer(
-        stop_words="english", ngram_range=(1, 2), sublinear_tf=True, min_df=1
-    )
+def _entity_text(m: Mention) -> str:
+    """Actor ids and the date value as tokens: their IDF says how telling a shared one is."""
+    tokens = ["actor_" + NON_WORD.sub("_", a) for a in m.actors]
+    if m.timex is not None and m.timex.earliest is not None:
+        tokens.append("date_" + NON_WORD.sub("_", m.timex.value))
+    return " ".join(tokens)
+
+
+def _vectorize(texts: list[str], **options: object) -> sparse.csr_matrix:
     try:
-        matrix = vectorizer.fit_transform(texts)
+        return normalize(TfidfVectorizer(sublinear_tf=True, **options).fit_transform(texts))
     except ValueError:  # every text empty after stop words
-        matrix = sparse.csr_matrix((len(texts), 1))
+        return sparse.csr_matrix((len(texts), 1))
+
+
+def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> _Features:
+    words = _vectorize([_content_text(m) for m in mentions], **WORDING)
+    entities = _vectorize(
+        [_entity_text(m) for m in mentions], token_pattern=r"\S+", lowercase=False
+    )
+    matrix = sparse.hstack([words, ENTITY_WEIGHT * entities]).tocsr()
     earliest = np.full(len(mentions), -1, dtype=np.int64)
     latest = np.full(len(mentions), -1, dtype=np.int64)
     values: list[str | None] = []
@@ -86,10 +110,13 @@ def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> 
         else:
             values.append(None)
     return _Features(
-        text=normalize(matrix.tocsr()),
+        text=normalize(matrix),
         earliest=earliest,
         latest=latest,
         value=values,
+        reported=np.array(
+            [m.reported_on.toordinal() if m.reported_on else -1 for m in mentions], dtype=np.int64
+        ),
         article=np.array([article_index[m.article_id] for m in mentions], dtype=np.int64),
         actors=[frozenset(m.actors) for m in mentions],
         subject=[m.actors[0] if m.actors else None for m in mentions],
@@ -97,9 +124,29 @@ def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> 
 
 
 def _dates_compatible(f: _Features, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    undated = (f.earliest[i] < 0) | (f.earliest[j] < 0)
+    """Intervals overlap; an undated mention only meets dates near its publication day."""
+    both = (f.earliest[i] >= 0) & (f.earliest[j] >= 0)
     overlap = (f.earliest[i] <= f.latest[j]) & (f.earliest[j] <= f.latest[i])
-    return undated | overlap
+    near_i = _near_report(f, dated=j, undated=i)
+    near_j = _near_report(f, dated=i, undated=j)
+    neither = (f.earliest[i] < 0) & (f.earliest[j] < 0)
+    return (both & overlap) | neither | near_i | near_j
+
+
+def _near_report(f: _Features, dated: np.ndarray, undated: np.ndarray) -> np.ndarray:
+    """The dated side's interval comes within UNDATED_REACH days of the undated side's report."""
+    reported = f.reported[undated]
+    return (
+        (f.earliest[undated] < 0)
+        & (f.earliest[dated] >= 0)
+        & (
+            (reported < 0)
+            | (
+                (f.earliest[dated] <= reported + UNDATED_REACH)
+                & (f.latest[dated] >= reported - UNDATED_REACH)
+            )
+        )
+    )
 
 
 def candidate_pairs(f: _Features) -> dict[tuple[int, int], float]:

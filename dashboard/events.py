@@ -39,6 +39,7 @@ class Cues:
     ongoing: tuple[re.Pattern[str], ...]
     caption: tuple[re.Pattern[str], ...]
     background: tuple[re.Pattern[str], ...]
+    dateline: tuple[re.Pattern[str], ...]
     speech_re: re.Pattern[str]
     examples: dict[str, tuple[str, ...]]
 
@@ -66,6 +67,7 @@ def load_cues() -> Cues:
         ongoing=compile_all("ongoing"),
         caption=compile_all("caption"),
         background=compile_all("background"),
+        dateline=tuple(re.compile(e["pattern"]) for e in doc.get("dateline", [])),
         speech_re=re.compile(rf"\b(?:{speech})\b", re.IGNORECASE),
         examples={k: tuple(e["example"] for e in doc.get(k, [])) for k in doc},
     )
@@ -154,11 +156,25 @@ def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
         return "scheduled"
     if reported is not None and timex.latest is not None and timex.latest < reported:
         return "past"
-    if any(p.search(sentence) for p in cues.scheduled):
+    clause = sentence
+    if timex.start >= 0 and sentence:
+        local = sentence.find(timex.text)
+        if local >= 0:
+            clause = _clause_around(sentence, local, local + len(timex.text))
+    if any(p.search(clause) for p in cues.scheduled):
         return "scheduled"
-    if any(p.search(sentence) for p in cues.ongoing):
+    if any(p.search(clause) for p in cues.ongoing):
         return "ongoing"
     return "past"
+
+
+def dateline_length(sentence: str) -> int:
+    """Characters of a wire dateline ("OSLO, Oct 14 (Reuters) - ") opening the sentence."""
+    for pattern in load_cues().dateline:
+        m = pattern.match(sentence)
+        if m:
+            return m.end()
+    return 0
 
 
 # --- sentences that are not statements ------------------------------------------------------
@@ -188,47 +204,49 @@ def extract_mentions(
     refs: list[ActorRef],
     actors: Mapping[str, Actor],
 ) -> list[Mention]:
-    """One mention per sentence that carries a date, a quote or an actor-led statement."""
+    """One mention per sentence that carries a date, a quote or an actor-led statement.
+
+    A sentence that only continues the previous mention's quote ("... very much," Trump
+    said. "We're going to have Europe handle that.") is folded into that mention.
+    """
     text = article.text
     quotes = quote_spans(text)
     mentions: list[Mention] = []
     last_subject: str | None = None
-    last_speaker: str | None = None
-    last_quote_end = -1
-    last_timex: Timex | None = None
     for start, end in sentences:
         if end - start > MAX_SENTENCE_CHARS:
             end = _cut(text, start, end)
         sentence = text[start:end]
         if is_furniture(sentence, article):
             continue
-        in_sentence = [t for t in timexes if t.start >= start and t.end <= end]
-        dating = [t for t in in_sentence if t.type in DATING_TYPES]
-        sentence_refs = [r for r in refs if r.start >= start and r.end <= end]
+        body = start + dateline_length(sentence)
+        dating = [t for t in timexes if t.start >= body and t.end <= end and t.type in DATING_TYPES]
+        sentence_refs = [r for r in refs if r.start >= body and r.end <= end]
         quote = _quote_in(quotes, start, end)
+        previous = mentions[-1] if mentions else None
+        if (
+            quote is not None
+            and previous is not None
+            and previous.quote is not None
+            and not dating
+            and _continues_quote(text, previous, start, end, quote, quotes)
+        ):
+            mentions[-1] = _extend(previous, text, end, quote, sentence_refs)
+            continue
         speaker = None
         quote_text = None
         if quote is not None:
             quote_text = text[quote[0] : quote[1]].strip()
             speaker = _speaker(text, start, end, quote, sentence_refs, actors, last_subject)
-            continues = not _has_attribution(text, start, end, quote) and (
-                last_quote_end >= 0
-                and start - last_quote_end < 40
-                or text[:start].rstrip()[-1:] == ":"
-            )
-            if speaker is None and continues:
-                speaker = last_speaker
+            if speaker is None and text[:start].rstrip()[-1:] == ":" and previous is not None:
+                speaker = previous.actors[0] if previous.actors else None
         timex = governing_timex(sentence, start, dating)
-        if timex is None and quote is not None and speaker is not None and speaker == last_speaker:
-            if start - last_quote_end < 40 and last_timex is not None:
-                timex = last_timex  # the rest of a quote split over two sentences
         subject = _subject(text, start, end, sentence_refs, actors, speaker, last_subject)
         ordered = _ordered_actors(subject, sentence_refs, actors)
         if timex is None and quote is None and not _has_agent(ordered, actors):
             continue  # background with no date, no quote and no one acting
         if not ordered and timex is None:
             continue
-        status = mention_status(sentence, timex, article)
         mentions.append(
             Mention(
                 id=f"{article.id}:{start}",
@@ -236,7 +254,7 @@ def extract_mentions(
                 sentence_start=start,
                 sentence_end=end,
                 sentence=sentence,
-                status=status,
+                status=mention_status(sentence, timex, article),
                 timex=timex,
                 actors=tuple(ordered),
                 actor_spans=tuple(sentence_refs),
@@ -247,10 +265,48 @@ def extract_mentions(
         )
         if subject is not None and actors.get(subject, Actor(subject, subject)).kind == "person":
             last_subject = subject
-        if quote is not None:
-            last_speaker, last_quote_end = speaker, quote[1]
-            last_timex = timex
     return mentions
+
+
+def _continues_quote(
+    text: str,
+    previous: Mention,
+    start: int,
+    end: int,
+    quote: tuple[int, int],
+    quotes: list[tuple[int, int]],
+) -> bool:
+    """The sentence is the rest of the previous mention's quote, with no speaker of its own."""
+    if start - previous.sentence_end > 3:
+        return False
+    if _has_attribution(text, start, end, quote):
+        return False
+    # Either one quote runs over the sentence break, or a new quote follows at once.
+    return any(a < start < b for a, b in quotes) or quote[0] - start <= 1
+
+
+def _extend(
+    previous: Mention, text: str, end: int, quote: tuple[int, int], refs: list[ActorRef]
+) -> Mention:
+    """The previous mention grown over the next sentence of its quote."""
+    spans = list(previous.actor_spans) + [r for r in refs if r not in previous.actor_spans]
+    ordered = list(previous.actors) + [
+        r.actor_id for r in refs if r.actor_id not in previous.actors
+    ]
+    return Mention(
+        id=previous.id,
+        article_id=previous.article_id,
+        sentence_start=previous.sentence_start,
+        sentence_end=end,
+        sentence=text[previous.sentence_start : end],
+        status=previous.status,
+        timex=previous.timex,
+        actors=tuple(ordered),
+        actor_spans=tuple(spans),
+        quote=f"{previous.quote} {text[quote[0] : quote[1]].strip()}",
+        speaker=previous.speaker,
+        reported_on=previous.reported_on,
+    )
 
 
 def _cut(text: str, start: int, end: int) -> int:
