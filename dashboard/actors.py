@@ -182,14 +182,17 @@ def fold(text: str) -> str:
 
 
 def _headline_spans(text: str) -> list[tuple[int, int]]:
-    """Lines written in title case or capitals, where capitalisation says nothing."""
+    """Lines in capitals, and title-case lines with no closing stop (headlines)."""
     spans = []
     pos = 0
     for line in text.splitlines(keepends=True):
         words = [w for w in TOKEN_RE.findall(line) if len(w) > 3]
         if len(words) >= 3:
-            caps = sum(1 for w in words if w[0].isupper())
-            if caps / len(words) >= HEADLINE_CAPS_SHARE:
+            letters = [c for c in line if c.isalpha()]
+            shouting = sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+            caps = sum(1 for w in words if w[0].isupper()) / len(words)
+            unstopped = line.rstrip()[-1:] not in ".!?:;”\"'’"
+            if shouting or (unstopped and caps >= HEADLINE_CAPS_SHARE):
                 spans.append((pos, pos + len(line)))
         pos += len(line)
     return spans
@@ -373,6 +376,11 @@ def _attach_appositions(text: str, cands: list[Candidate], hits: list[RoleHit]) 
     by_start = {c.start: c for c in cands}
     by_end = {c.end: c for c in cands}
     for hit in hits:
+        cand = by_start.get(hit.end + 1)
+        if cand is not None and text[hit.end] == " " and cand.role is None:
+            if cand.kind is None:  # a lower-case title: "spokesman Dmitry Peskov"
+                cand.role, cand.country = hit.role, hit.country
+                continue
         after = re.match(r",\s+", text[hit.end : hit.end + 3])
         if after:
             cand = by_start.get(hit.end + after.end())
@@ -562,6 +570,11 @@ def _recover_headline_names(
 ) -> None:
     """Find, in headline and all-caps lines, the names found elsewhere in the corpus."""
     known = {fold(c.text): c for cands in per_article.values() for c in cands}
+    for cands in per_article.values():
+        for c in cands:
+            words = c.text.split()
+            if len(words) >= 2 and c.kind in (None, "person"):
+                known.setdefault(fold(words[-1]), c)  # the surname alone
     forms = [f for f in known if len(f) >= 3]
     if not forms:
         return
@@ -583,7 +596,7 @@ def _recover_headline_names(
                         article.id,
                         m.start(),
                         m.end(),
-                        text if not text.isupper() else model.text,
+                        text,
                         kind=model.kind,
                         canonical=model.canonical,
                     )

@@ -24,6 +24,8 @@ DATING_TYPES = ("DATE", "TIME")
 MAX_SENTENCE_CHARS = 1200
 # How far (characters) before a date a speech verb makes the date the saying's, not the event's.
 REPORTING_WINDOW = 45
+# Shortest quote (characters inside the marks) that makes a sentence a quoted statement.
+MIN_QUOTE_CHARS = 12
 # Pronouns that open a sentence and stand for the previous subject.
 PRONOUNS = frozenset({"he", "she", "they", "it"})
 
@@ -180,7 +182,7 @@ def dateline_length(sentence: str) -> int:
 # --- sentences that are not statements ------------------------------------------------------
 
 
-def is_furniture(sentence: str, article: Article) -> bool:
+def is_furniture(sentence: str, article: Article, *, whole_line: bool = True) -> bool:
     """Captions, headlines and credit lines: no event in them."""
     stripped = sentence.strip()
     if not stripped:
@@ -191,7 +193,7 @@ def is_furniture(sentence: str, article: Article) -> bool:
     if article.title and stripped.casefold().rstrip(".") == article.title.casefold().rstrip("."):
         return True
     # A line with no closing punctuation is a headline, a caption or a byline.
-    return stripped[-1] not in ".!?”\"’'…:)"
+    return whole_line and stripped[-1] not in ".!?”\"’'…:)"
 
 
 # --- the mention of one sentence -------------------------------------------------------------
@@ -217,7 +219,8 @@ def extract_mentions(
         if end - start > MAX_SENTENCE_CHARS:
             end = _cut(text, start, end)
         sentence = text[start:end]
-        if is_furniture(sentence, article):
+        whole_line = text[end : end + 1] in ("", "\n") and text[start - 1 : start] in ("", "\n")
+        if is_furniture(sentence, article, whole_line=whole_line):
             continue
         body = start + dateline_length(sentence)
         dating = [t for t in timexes if t.start >= body and t.end <= end and t.type in DATING_TYPES]
@@ -225,7 +228,7 @@ def extract_mentions(
         quote = _quote_in(quotes, start, end)
         previous = mentions[-1] if mentions else None
         if (
-            quote is not None
+            quote
             and previous is not None
             and previous.quote is not None
             and not dating
@@ -235,15 +238,15 @@ def extract_mentions(
             continue
         speaker = None
         quote_text = None
-        if quote is not None:
-            quote_text = text[quote[0] : quote[1]].strip()
+        if quote:
+            quote_text = _quote_text(text, quote)
             speaker = _speaker(text, start, end, quote, sentence_refs, actors, last_subject)
             if speaker is None and text[:start].rstrip()[-1:] == ":" and previous is not None:
                 speaker = previous.actors[0] if previous.actors else None
         timex = governing_timex(sentence, start, dating)
         subject = _subject(text, start, end, sentence_refs, actors, speaker, last_subject)
         ordered = _ordered_actors(subject, sentence_refs, actors)
-        if timex is None and quote is None and not _has_agent(ordered, actors):
+        if timex is None and not quote and not _has_agent(ordered, actors):
             continue  # background with no date, no quote and no one acting
         if not ordered and timex is None:
             continue
@@ -273,7 +276,7 @@ def _continues_quote(
     previous: Mention,
     start: int,
     end: int,
-    quote: tuple[int, int],
+    quote: list[tuple[int, int]],
     quotes: list[tuple[int, int]],
 ) -> bool:
     """The sentence is the rest of the previous mention's quote, with no speaker of its own."""
@@ -282,11 +285,16 @@ def _continues_quote(
     if _has_attribution(text, start, end, quote):
         return False
     # Either one quote runs over the sentence break, or a new quote follows at once.
-    return any(a < start < b for a, b in quotes) or quote[0] - start <= 1
+    return any(a < start < b for a, b in quotes) or quote[0][0] - start <= 1
+
+
+def _quote_text(text: str, quote: list[tuple[int, int]]) -> str:
+    """The quoted words, parts joined, without the trailing comma of an attribution."""
+    return " ".join(text[a:b].strip() for a, b in quote).strip().rstrip(",")
 
 
 def _extend(
-    previous: Mention, text: str, end: int, quote: tuple[int, int], refs: list[ActorRef]
+    previous: Mention, text: str, end: int, quote: list[tuple[int, int]], refs: list[ActorRef]
 ) -> Mention:
     """The previous mention grown over the next sentence of its quote."""
     spans = list(previous.actor_spans) + [r for r in refs if r not in previous.actor_spans]
@@ -303,7 +311,7 @@ def _extend(
         timex=previous.timex,
         actors=tuple(ordered),
         actor_spans=tuple(spans),
-        quote=f"{previous.quote} {text[quote[0] : quote[1]].strip()}",
+        quote=f"{previous.quote} {_quote_text(text, quote)}",
         speaker=previous.speaker,
         reported_on=previous.reported_on,
     )
@@ -316,21 +324,27 @@ def _cut(text: str, start: int, end: int) -> int:
     return cut if cut > start else min(end, limit)
 
 
-def _quote_in(quotes: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
-    """The longest quote overlapping the sentence, clipped to it."""
-    best = None
-    for a, b in quotes:
-        if a < end and start < b:
-            clipped = (max(a, start), min(b, end))
-            if best is None or clipped[1] - clipped[0] > best[1] - best[0]:
-                best = clipped
-    if best is None or best[1] - best[0] < 12:
-        return None  # a scare-quoted word is not a statement
-    return best
+def _quote_in(quotes: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The quotes overlapping the sentence, clipped to it; none when all are scare quotes."""
+    parts = [(max(a, start), min(b, end)) for a, b in quotes if a < end and start < b]
+    if sum(b - a for a, b in parts) < MIN_QUOTE_CHARS:
+        return []  # a scare-quoted word or two is not a statement
+    return parts
 
 
-def _outside(text: str, start: int, end: int, quote: tuple[int, int]) -> list[tuple[int, int]]:
-    return [(start, max(start, quote[0] - 1)), (min(end, quote[1] + 1), end)]
+def _outside(
+    text: str, start: int, end: int, quote: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The stretches of the sentence outside the quote marks."""
+    out = []
+    cursor = start
+    for a, b in quote:
+        if a - 1 > cursor:
+            out.append((cursor, a - 1))
+        cursor = max(cursor, b + 1)
+    if cursor < end:
+        out.append((cursor, end))
+    return out
 
 
 def _has_attribution(text: str, start: int, end: int, quote: tuple[int, int]) -> bool:
@@ -342,14 +356,14 @@ def _speaker(
     text: str,
     start: int,
     end: int,
-    quote: tuple[int, int],
+    quote: list[tuple[int, int]],
     refs: list[ActorRef],
     actors: Mapping[str, Actor],
     last_subject: str | None,
 ) -> str | None:
     """Who said the quote: the actor next to the speech verb outside the quote marks."""
     cues = load_cues()
-    outside_refs = [r for r in refs if not (quote[0] <= r.start < quote[1])]
+    outside_refs = [r for r in refs if not any(a <= r.start < b for a, b in quote)]
     for a, b in _outside(text, start, end, quote):
         for verb in cues.speech_re.finditer(text, a, b):
             # "..., Trump said" / "Trump said: ..." / "..., said Trump"

@@ -1,0 +1,238 @@
+"""Actors: names, roles, kinds, alias merging, role references and overrides."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard.actors import (
+    OverridesError,
+    _role_hits,
+    find_actors,
+    load_lexicon,
+)
+from dashboard.models import Article, content_hash
+
+
+def article(text: str, aid: str = "a1", outlet: str | None = None) -> Article:
+    return Article(
+        id=aid,
+        source_path=f"{aid}.txt",
+        text=text,
+        content_hash=content_hash(text),
+        outlet=outlet,
+        published=date(2024, 5, 8),
+    )
+
+
+def by_name(index):
+    return {a.name: a for a in index.actors.values()}
+
+
+def names_at(index, aid, text):
+    return [(text[r.start : r.end], index.actors[r.actor_id].name) for r in index.refs[aid]]
+
+
+@pytest.mark.parametrize(
+    "text,name,kind,role",
+    [
+        (
+            "German Chancellor Olaf Scholz said the plan was sound.",
+            "Olaf Scholz",
+            "person",
+            "Chancellor (Germany)",
+        ),
+        (
+            "Secretary of State Antony Blinken arrived in Cairo.",
+            "Antony Blinken",
+            "person",
+            "Secretary of State",
+        ),
+        (
+            "Kremlin spokesman Dmitry Peskov declined to comment.",
+            "Dmitry Peskov",
+            "person",
+            "Spokesperson",
+        ),
+        (
+            "Norwegian Fisheries Minister Kari Dahl spoke first.",
+            "Kari Dahl",
+            "person",
+            "Fisheries Minister (Norway)",
+        ),
+        (
+            "Officials gathered at the Munich Security Conference.",
+            "Munich Security Conference",
+            "organisation",
+            None,
+        ),
+        ("The talks were held at NATO headquarters.", "NATO", "organisation", None),
+        ("Aid reached the U.S. port on time.", "United States", "place", None),
+        ("Talks began in Istanbul on a cold morning.", "Istanbul", "place", None),
+    ],
+)
+def test_names_kinds_and_roles(text, name, kind, role):
+    actors = by_name(find_actors([article(text)]))
+    assert name in actors, sorted(actors)
+    assert actors[name].kind == kind
+    assert actors[name].role == role
+
+
+def test_possessive_employer_and_reporter():
+    text = "Reporting from Kyiv, Al Jazeera's Charles Stratford said the mood was grim."
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Al Jazeera"].kind == "organisation"
+    assert actors["Charles Stratford"].kind == "person"
+
+
+def test_apposition_gives_role_both_ways():
+    text = (
+        "Germany's leader, Olaf Scholz, spoke on Monday. "
+        "Annalena Baerbock, the German foreign minister, spoke later."
+    )
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Olaf Scholz"].role == "Leader (Germany)"
+    assert actors["Annalena Baerbock"].role == "Foreign Minister (Germany)"
+
+
+def test_surname_and_transliteration_merge_across_articles():
+    a = article("Russian official Dmitry Ostrovsky spoke. Ostrovsky was calm.", "a")
+    b = article("Dmitri Ostrovskiy said no. Later Ostrovskiy left.", "b")
+    index = find_actors([a, b])
+    people = [x for x in index.actors.values() if "strovsk" in x.name]
+    assert len(people) == 1
+    assert people[0].aliases == {
+        "Dmitry Ostrovsky": 1,
+        "Ostrovsky": 1,
+        "Dmitri Ostrovskiy": 1,
+        "Ostrovskiy": 1,
+    }
+
+
+def test_first_name_variants_merge():
+    a = article("Foreign Minister Sergey Ivanov spoke.", "a")
+    b = article("Foreign Minister Sergei Ivanov spoke.", "b")
+    assert len([x for x in find_actors([a, b]).actors.values() if "Ivanov" in x.name]) == 1
+
+
+def test_shared_surname_guard():
+    a = article("Joe Biden spoke on Monday. Biden was firm.", "a")
+    b = article("Hunter Biden appeared in court. Biden said nothing.", "b")
+    index = find_actors([a, b])
+    actors = by_name(index)
+    assert {"Joe Biden", "Hunter Biden"} <= set(actors)
+    assert names_at(index, "a", a.text)[-1] == ("Biden", "Joe Biden")
+    assert names_at(index, "b", b.text)[-1] == ("Biden", "Hunter Biden")
+
+
+def test_role_reference_tied_to_named_person_across_corpus():
+    a = article("French President Emmanuel Macron met farmers.", "a")
+    b = article("The French president said on Tuesday that talks would go on.", "b")
+    index = find_actors([a, b])
+    assert names_at(index, "b", b.text)[0] == ("The French president", "Emmanuel Macron")
+
+
+def test_role_reference_without_holder_is_not_an_actor():
+    index = find_actors([article("The Chilean president said nothing on Monday.")])
+    assert index.refs["a1"] == []
+
+
+def test_refs_are_in_text_order_and_point_at_their_text():
+    text = "US President Joe Biden met NATO leaders in Brussels. Biden left on Friday."
+    index = find_actors([article(text)])
+    refs = index.refs["a1"]
+    assert [r.start for r in refs] == sorted(r.start for r in refs)
+    assert all(text[r.start : r.end] == r.text for r in refs)
+
+
+def test_headline_case_and_all_caps_lines_only_reuse_known_names():
+    text = (
+        "Scholz Seeks New Budget Deal As Coalition Wobbles\n"
+        "Olaf Scholz said on Monday he would seek a deal.\n"
+        "THE CHANCELLOR SCHOLZ WILL SPEAK AGAIN ON FRIDAY, AIDES SAID.\n"
+    )
+    actors = by_name(find_actors([article(text)]))
+    assert set(actors) == {"Olaf Scholz"}
+    assert actors["Olaf Scholz"].aliases["Scholz"] == 1
+    assert actors["Olaf Scholz"].aliases["SCHOLZ"] == 1
+
+
+def test_dateline_city_in_capitals_is_a_place():
+    actors = by_name(find_actors([article("OSLO, Oct 14 (Nordic Wire) - Talks resumed.")]))
+    assert actors["OSLO".title()].kind == "place"
+    assert "Oct" not in actors
+
+
+def test_overrides_add_merge_split_and_ignore(tmp_path: Path):
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text(
+        '[[actor]]\nname = "Federal Reserve"\nkind = "organisation"\n'
+        'aliases = ["the Fed", "Fed"]\n\n'
+        '[[actor]]\nname = "Hunter Biden"\naliases = ["Biden"]\n\n'
+        '[ignore]\naliases = ["Breaking News"]\n',
+        encoding="utf-8",
+    )
+    text = (
+        "Breaking News: the Fed held rates. Joe Biden praised the Federal Reserve. "
+        "Biden later left."
+    )
+    index = find_actors([article(text)], overrides=aliases)
+    actors = by_name(index)
+    assert actors["Federal Reserve"].kind == "organisation"
+    assert actors["Federal Reserve"].aliases == {"Fed": 1, "Federal Reserve": 1}
+    assert actors["Hunter Biden"].aliases == {"Biden": 1}
+    assert "Joe Biden" in actors
+    assert "Breaking News" not in actors
+
+
+def test_bad_overrides_file_names_the_file(tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[actor]\nname = ", encoding="utf-8")
+    with pytest.raises(OverridesError, match="bad.toml"):
+        find_actors([article("Olaf Scholz spoke.")], overrides=bad)
+
+
+def test_packaged_overrides_file_is_valid_and_near_empty():
+    from importlib import resources
+
+    doc = tomllib.loads(resources.files("dashboard").joinpath("data/actors.toml").read_text())
+    assert doc == {}
+
+
+def test_every_role_example_is_found_with_its_role():
+    lex = load_lexicon()
+    doc = tomllib.loads(
+        Path(__file__).resolve().parent.parent.joinpath("dashboard/data/roles.toml").read_text()
+    )
+    for phrase, entry in doc["roles"].items():
+        hits = _role_hits(entry["example"], lex)
+        assert any(h.role.endswith(entry["role"]) for h in hits), (phrase, entry["example"])
+        assert re.search(re.escape(phrase), entry["example"], re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "no capital letters at all here.",
+        "Переговоры о квотах начнутся в четверг в Тромсё. Москва молчит.",
+        "“Unclosed quote by Olaf Scholz " * 3,
+        "IN ALL CAPS OLAF SCHOLZ SAID THE BUDGET WAS DEAD.",
+    ],
+)
+def test_bad_input_does_not_crash(text):
+    index = find_actors([article(text), article("Olaf Scholz spoke on Monday.", "ok")])
+    assert "Olaf Scholz" in by_name(index)
+    assert all(text[r.start : r.end] == r.text for r in index.refs["a1"])
+
+
+def test_one_long_line_of_fifty_thousand_words():
+    words = " ".join(
+        ["the", "minister", "Olaf", "Scholz", "said", "that", "talks", "went", "on"] * 5600
+    )
+    index = find_actors([article(words)])
+    assert by_name(index)["Olaf Scholz"].aliases["Olaf Scholz"] == 5600

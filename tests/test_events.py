@@ -1,0 +1,207 @@
+"""Mentions: the governing date, status, quotes and speakers, and what is not a mention."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, timedelta
+from importlib import resources
+
+import pytest
+
+from dashboard.actors import find_actors
+from dashboard.events import (
+    extract_mentions,
+    governing_timex,
+    load_cues,
+    quote_spans,
+)
+from dashboard.ingest import split_sentences
+from dashboard.models import Article, Timex, content_hash
+
+PUBLISHED = date(2024, 5, 8)  # a Wednesday
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def article(text: str, aid: str = "a1") -> Article:
+    return Article(
+        id=aid,
+        source_path=f"{aid}.txt",
+        text=text,
+        content_hash=content_hash(text),
+        outlet="Wire",
+        published=PUBLISHED,
+    )
+
+
+def weekday_timexes(text: str) -> list[Timex]:
+    """Hand-built timexes: a weekday after "will"/"would" in its clause is next, else last."""
+    out = []
+    for m in re.finditer(r"\b(?:on )?(" + "|".join(WEEKDAYS) + r")\b", text):
+        clause = text[max(0, m.start() - 60) : m.start()]
+        clause = re.split(r"[.“”]", clause)[-1]
+        delta = WEEKDAYS.index(m.group(1)) - PUBLISHED.weekday()
+        if re.search(r"\b(will|would|due to)\b", clause):
+            delta = delta % 7 or 7
+        elif delta > 0:
+            delta -= 7
+        day = PUBLISHED + timedelta(days=delta)
+        out.append(Timex(m.start(), m.end(), m.group(), "DATE", day.isoformat(), day, day, "day"))
+    return out
+
+
+def mentions_of(text: str, timexes: list[Timex] | None = None, aid: str = "a1"):
+    art = article(text, aid)
+    index = find_actors([art])
+    tx = weekday_timexes(text) if timexes is None else timexes
+    return extract_mentions(art, split_sentences(text), tx, index.refs[aid], index.actors), index
+
+
+def test_the_date_of_the_reported_event_wins_over_the_date_of_saying():
+    text = "Olaf Scholz said on Monday that Emmanuel Macron would arrive on Friday."
+    (m,), _ = mentions_of(text)
+    assert m.timex is not None and m.timex.text == "on Friday"
+    assert m.status == "scheduled"
+    assert m.timex.value == "2024-05-10"
+
+
+def test_a_background_date_does_not_govern():
+    sentence = "Talks resume on Thursday after weeks of silence since Monday."
+    tx = weekday_timexes(sentence)
+    assert governing_timex(sentence, 0, tx).text == "on Thursday"
+
+
+@pytest.mark.parametrize(
+    "text,status,value",
+    [
+        ("Olaf Scholz met farmers on Monday.", "past", "2024-05-06"),
+        ("Olaf Scholz will meet farmers on Friday.", "scheduled", "2024-05-10"),
+        ("Olaf Scholz is meeting farmers on Wednesday.", "ongoing", "2024-05-08"),
+        ("Olaf Scholz said the talks were useful.", "undated", None),
+    ],
+)
+def test_status_from_date_and_tense(text, status, value):
+    (m,), _ = mentions_of(text)
+    assert m.status == status
+    assert m.date_value == value
+    assert m.reported_on == PUBLISHED
+
+
+def test_quote_before_attribution_names_its_speaker():
+    text = "“NATO is strong,” Olaf Scholz said."
+    (m,), index = mentions_of(text)
+    assert m.quote == "NATO is strong"
+    assert index.actors[m.speaker].name == "Olaf Scholz"
+    assert m.actors[0] == m.speaker
+
+
+def test_quote_split_around_its_attribution():
+    text = "“We want a deal,” Olaf Scholz said, “but not at any price.”"
+    (m,), index = mentions_of(text)
+    assert index.actors[m.speaker].name == "Olaf Scholz"
+    assert "We want a deal" in m.quote
+
+
+def test_pronoun_speaker_is_the_previous_subject():
+    text = "Olaf Scholz met farmers on Monday. “They deserve better,” he said."
+    first, second = mentions_of(text)[0]
+    assert second.speaker == first.actors[0]
+
+
+def test_quote_continuing_into_the_next_sentence_is_one_mention():
+    text = "“We will not pay,” Olaf Scholz said on Tuesday. “Europe must do that.”"
+    mentions, _ = mentions_of(text)
+    assert len(mentions) == 1
+    assert mentions[0].quote == "We will not pay Europe must do that."
+    assert mentions[0].sentence_end == len(text)
+
+
+def test_quote_after_colon_takes_the_speaker_of_the_previous_sentence():
+    text = "Olaf Scholz was blunt on Tuesday:\n“Nobody asked us about this plan at all.”"
+    mentions, _ = mentions_of(text)
+    assert mentions[-1].speaker == mentions[0].actors[0]
+
+
+def test_unclosed_quote_ends_at_its_paragraph():
+    text = "“This has no end, Olaf Scholz said.\nNext paragraph about Emmanuel Macron on Monday."
+    spans = quote_spans(text)
+    assert spans == [(1, text.index("\n"))]
+    mentions, _ = mentions_of(text)
+    assert len(mentions) == 2
+
+
+def test_apostrophes_are_not_quotes():
+    assert quote_spans("Scholz’s plan and the farmers’ protest went on.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Crowds gather outside parliament. Photograph: Jane Doe/Reuters",
+        "Olaf Scholz speaks in the Bundestag",  # a caption with no closing stop
+        "The weather was mild and the streets were quiet.",  # no actor, no date, no quote
+    ],
+)
+def test_captions_and_background_are_not_mentions(text):
+    mentions, _ = mentions_of(text)
+    assert mentions == []
+
+
+def test_mentions_have_stable_ids_and_offsets():
+    text = "Olaf Scholz met farmers on Monday. Emmanuel Macron will visit on Friday."
+    mentions, _ = mentions_of(text)
+    assert [m.id for m in mentions] == [f"a1:{m.sentence_start}" for m in mentions]
+    for m in mentions:
+        assert text[m.sentence_start : m.sentence_end] == m.sentence
+        for ref in m.actor_spans:
+            assert text[ref.start : ref.end] == ref.text
+
+
+def test_subject_comes_first_not_the_employer_or_place():
+    text = "Reporting from Kyiv on Monday, Al Jazeera's Charles Stratford noted the mood."
+    (m,), index = mentions_of(text)
+    assert index.actors[m.actors[0]].name == "Charles Stratford"
+
+
+def test_wire_dateline_is_not_the_subject():
+    text = "OSLO, Oct 14 (Nordic Wire) - Olaf Scholz will visit Oslo on Friday."
+    (m,), index = mentions_of(text)
+    assert index.actors[m.actors[0]].name == "Olaf Scholz"
+    assert "nordic-wire" not in m.actors
+
+
+@pytest.mark.parametrize("kind", ["scheduled", "ongoing", "caption", "background", "dateline"])
+def test_every_cue_example_matches_its_pattern(kind):
+    doc = tomllib.loads(resources.files("dashboard").joinpath("data/event_cues.toml").read_text())
+    cues = load_cues()
+    patterns = getattr(cues, kind)
+    for entry, pattern in zip(doc[kind], patterns, strict=True):
+        assert pattern.search(entry["example"]), entry
+
+
+def test_speech_verbs_file_example():
+    assert load_cues().speech_re.search("“We will win,” the minister said.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "no capitals, no dates, nothing.",
+        "Переговоры о квотах на треску начнутся в четверг в Тромсё.",
+        "“Unclosed quote Olaf Scholz said on Monday",
+        "OLAF SCHOLZ SAID ON MONDAY THAT THE BUDGET WAS DEAD.",
+    ],
+)
+def test_bad_input_gives_sensible_output(text):
+    mentions, _ = mentions_of(text)
+    for m in mentions:
+        assert m.status in ("past", "scheduled", "ongoing", "undated")
+        assert text[m.sentence_start : m.sentence_end] == m.sentence
+
+
+def test_an_article_that_is_one_long_line():
+    text = "Olaf Scholz said on Monday that talks went on, and " * 8000
+    mentions, _ = mentions_of(text, timexes=[])
+    assert mentions
+    assert all(len(m.sentence) <= 1200 for m in mentions)
