@@ -1,0 +1,180 @@
+"""Clustering: one event per happening across outlets, apart when the happenings differ."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard.cluster import cluster_mentions, syndication_groups
+from dashboard.models import Actor, ActorRef, Article, Mention, Timex, content_hash
+
+PUBLISHED = date(2024, 5, 8)
+ACTORS = {
+    "olaf-scholz": Actor("olaf-scholz", "Olaf Scholz"),
+    "nato": Actor("nato", "NATO", "organisation"),
+    "paris": Actor("paris", "Paris", "place"),
+}
+
+
+def art(aid: str, outlet: str | None, text: str = "") -> Article:
+    body = text or f"Article {aid} about several things."
+    return Article(aid, f"{aid}.txt", body, content_hash(body), outlet, published=PUBLISHED)
+
+
+def day(offset: int, text: str = "on Friday") -> Timex:
+    d = PUBLISHED + timedelta(days=offset)
+    return Timex(0, len(text), text, "DATE", d.isoformat(), d, d, "day")
+
+
+def mention(aid: str, start: int, sentence: str, actors=(), timex=None) -> Mention:
+    return Mention(
+        id=f"{aid}:{start}",
+        article_id=aid,
+        sentence_start=start,
+        sentence_end=start + len(sentence),
+        sentence=sentence,
+        status="scheduled" if timex and timex.earliest > PUBLISHED else "past",
+        timex=timex,
+        actors=tuple(actors),
+        actor_spans=tuple(ActorRef(a, start, start + 1, "x") for a in actors),
+        reported_on=PUBLISHED,
+    )
+
+
+def event_of(events, mention_id):
+    return next(e for e in events if mention_id in e.mention_ids)
+
+
+def test_same_happening_in_three_outlets_is_one_event():
+    articles = {a.id: a for a in [art("a", "Wire"), art("b", "Daily"), art("c", None)]}
+    mentions = [
+        mention(
+            "a",
+            0,
+            "Olaf Scholz will visit Paris on Friday to sign the pact.",
+            ["olaf-scholz", "paris"],
+            day(2),
+        ),
+        mention(
+            "b",
+            0,
+            "Scholz is to visit Paris on Friday to sign a defence pact.",
+            ["olaf-scholz", "paris"],
+            day(2),
+        ),
+        mention("c", 0, "The chancellor visits Paris to sign the pact.", ["olaf-scholz", "paris"]),
+    ]
+    (event,) = cluster_mentions(mentions, articles, ACTORS)
+    assert event.source_count == 3
+    assert event.value == (PUBLISHED + timedelta(days=2)).isoformat()
+    assert event.status == "scheduled"
+    assert event.actors[0] == "olaf-scholz"
+    assert set(event.sources) == {"Wire", "Daily", "article:c"}
+
+
+def test_same_actor_same_day_different_remarks_stay_apart():
+    articles = {a.id: a for a in [art("a", "Wire"), art("b", "Daily")]}
+    today = day(0, "on Wednesday")
+    mentions = [
+        mention(
+            "a", 0, "Olaf Scholz said Germany would not send more tanks.", ["olaf-scholz"], today
+        ),
+        mention("b", 0, "Scholz ruled out sending more tanks.", ["olaf-scholz"], today),
+        mention(
+            "a",
+            100,
+            "Olaf Scholz said NATO membership was off the table.",
+            ["olaf-scholz", "nato"],
+            today,
+        ),
+        mention(
+            "b",
+            100,
+            "Scholz dismissed NATO membership for the country.",
+            ["olaf-scholz", "nato"],
+            today,
+        ),
+    ]
+    events = cluster_mentions(mentions, articles, ACTORS)
+    assert event_of(events, "a:0") is event_of(events, "b:0")
+    assert event_of(events, "a:100") is event_of(events, "b:100")
+    assert event_of(events, "a:0") is not event_of(events, "a:100")
+
+
+def test_incompatible_dates_never_merge():
+    articles = {a.id: a for a in [art("a", "Wire"), art("b", "Daily")]}
+    sentence = "Olaf Scholz met NATO leaders in Paris."
+    mentions = [
+        mention("a", 0, sentence, ["olaf-scholz", "nato"], day(-2)),
+        mention("b", 0, sentence, ["olaf-scholz", "nato"], day(-9)),
+    ]
+    assert len(cluster_mentions(mentions, articles, ACTORS)) == 2
+
+
+def test_undated_statement_does_not_join_an_old_event():
+    articles = {a.id: a for a in [art("a", "Wire"), art("b", "Daily")]}
+    old = Timex(0, 4, "2008", "DATE", "2008", date(2008, 1, 1), date(2008, 12, 31), "year")
+    mentions = [
+        mention("a", 0, "NATO backed the idea of membership in 2008.", ["nato"], old),
+        mention("b", 0, "NATO membership remains an idea.", ["nato"]),
+    ]
+    assert len(cluster_mentions(mentions, articles, ACTORS)) == 2
+
+
+def test_syndicated_copies_are_folded_in_the_independent_count():
+    wire = "Olaf Scholz will visit Paris on Friday to sign the defence pact, aides said. " * 3
+    articles = {
+        a.id: a
+        for a in [
+            art("a", "Wire", wire),
+            art("b", "Daily", wire + " Extra line."),
+            art("c", "Post"),
+        ]
+    }
+    sentence = "Olaf Scholz will visit Paris on Friday to sign the defence pact."
+    mentions = [mention(x, 0, sentence, ["olaf-scholz", "paris"], day(2)) for x in "abc"]
+    (event,) = cluster_mentions(mentions, articles, ACTORS)
+    assert event.source_count == 3
+    assert event.independent_count == 2
+    groups = syndication_groups(list(articles.values()))
+    assert groups["a"] == groups["b"] != groups["c"]
+
+
+def test_empty_input():
+    assert cluster_mentions([], {}, ACTORS) == []
+
+
+WORDS = st.sampled_from(
+    ["visit", "sign", "pact", "tanks", "budget", "talks", "strike", "vote", "summit", "deal"]
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("abcd"),
+            st.lists(WORDS, min_size=1, max_size=6),
+            st.sets(st.sampled_from(sorted(ACTORS)), max_size=3),
+            st.one_of(st.none(), st.integers(-10, 10)),
+        ),
+        max_size=25,
+    )
+)
+def test_every_mention_lands_in_exactly_one_event_with_a_stable_id(rows):
+    articles = {x: art(x, None if x == "d" else x.upper()) for x in "abcd"}
+    mentions = [
+        mention(
+            aid, i * 100, " ".join(words) + ".", sorted(actors), None if off is None else day(off)
+        )
+        for i, (aid, words, actors, off) in enumerate(rows)
+    ]
+    events = cluster_mentions(mentions, articles, ACTORS)
+    ids = [mid for e in events for mid in e.mention_ids]
+    assert sorted(ids) == sorted(m.id for m in mentions)
+    again = cluster_mentions(list(reversed(mentions)), articles, ACTORS)
+    assert sorted(e.id for e in events) == sorted(e.id for e in again)
+    for e in events:
+        assert e.source_count == len(e.sources) >= e.independent_count >= 1
