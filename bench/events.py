@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/events.py            # every tests/golden/*_events.toml
     .venv/bin/python bench/events.py --details  # also one line per expected event
+    .venv/bin/python bench/events.py --scale 200  # time actors/events/cluster on 200 copies
 
 Each golden file names its corpus: "seeds" is seeds/, anything else tests/stories/<name>/.
 Figures go to docs/benchmarks.md ("Events, actors and clustering").
@@ -15,13 +16,18 @@ import sys
 import time
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard.models import Event, Mention  # noqa: E402
+from dashboard.actors import find_actors  # noqa: E402
+from dashboard.cluster import cluster_mentions  # noqa: E402
+from dashboard.events import extract_mentions  # noqa: E402
+from dashboard.ingest import split_sentences  # noqa: E402
+from dashboard.models import Event, Mention, Timex  # noqa: E402
 from dashboard.pipeline import Corpus, run  # noqa: E402
 
 GOLDEN_DIR = ROOT / "tests" / "golden"
@@ -194,10 +200,53 @@ def report(scores: Scores, details: bool) -> str:
     return "\n".join(lines)
 
 
+def _shift(tx: Timex | None, days: int) -> Timex | None:
+    if tx is None or tx.earliest is None:
+        return tx
+    latest = tx.latest or tx.earliest
+    return replace(tx, earliest=tx.earliest + timedelta(days), latest=latest + timedelta(days))
+
+
+def scale(copies: int) -> str:
+    """Time the actor, mention and clustering stages on many shifted copies of the seeds."""
+    golden = load_golden(GOLDEN_DIR / "seeds_events.toml")
+    base, _ = build(golden)
+    articles, timexes = [], {}
+    for k in range(copies):
+        shift = 30 * k  # a month apart: copies are different stories in time
+        for a in base.articles:
+            aid = f"{a.id}-{k}"
+            day = a.published_day
+            articles.append(replace(a, id=aid, published=day + timedelta(shift) if day else None))
+            timexes[aid] = [_shift(t, shift) for t in base.timexes[a.id]]
+    started = time.perf_counter()
+    index = find_actors(articles)
+    t_actors = time.perf_counter() - started
+    started = time.perf_counter()
+    mentions = []
+    for a in articles:
+        mentions += extract_mentions(
+            a, split_sentences(a.text), timexes[a.id], index.refs[a.id], index.actors
+        )
+    t_events = time.perf_counter() - started
+    started = time.perf_counter()
+    events = cluster_mentions(mentions, {a.id: a for a in articles}, index.actors)
+    t_cluster = time.perf_counter() - started
+    return (
+        f"scale x{copies}: {len(articles)} articles, {len(mentions)} mentions, "
+        f"{len(events)} events; actors {t_actors:.2f} s, mentions {t_events:.2f} s, "
+        f"cluster {t_cluster:.2f} s"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="one line per expected event")
+    parser.add_argument("--scale", type=int, default=0, help="time the stages on N seed copies")
     args = parser.parse_args(argv)
+    if args.scale:
+        print(scale(args.scale))
+        return 0
     for path in golden_files():
         golden = load_golden(path)
         corpus, seconds = build(golden)

@@ -181,7 +181,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
-def _headline_spans(text: str) -> list[tuple[int, int]]:
+def _headline_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Lines in capitals, and title-case lines with no closing stop (headlines)."""
     spans = []
     pos = 0
@@ -195,10 +195,10 @@ def _headline_spans(text: str) -> list[tuple[int, int]]:
             if shouting or (unstopped and caps >= HEADLINE_CAPS_SHARE):
                 spans.append((pos, pos + len(line)))
         pos += len(line)
-    return spans
+    return tuple(spans)
 
 
-def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+def _in_spans(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
@@ -287,11 +287,13 @@ def _classify(name: str, lex: Lexicon) -> tuple[str | None, str | None]:
 
 
 def _candidates(
-    article: Article, lex: Lexicon, lowered_words: set[str]
+    article: Article,
+    lex: Lexicon,
+    lowered_words: set[str],
+    headline: Sequence[tuple[int, int]],
 ) -> tuple[list[Candidate], list[RoleHit]]:
     """Name candidates and role phrases of one article, in text order."""
     text = article.text
-    headline = _headline_spans(text)
     hits = _role_hits(text, lex)
     role_at: dict[int, RoleHit] = {}
     for hit in hits:
@@ -506,8 +508,9 @@ def find_actors(articles: Sequence[Article], *, overrides: Path | None = None) -
     }
     per_article: dict[str, list[Candidate]] = {}
     role_hits: dict[str, list[RoleHit]] = {}
+    headlines = {a.id: _headline_spans(a.text) for a in articles}
     for article in articles:
-        cands, hits = _candidates(article, lex, lowered_words)
+        cands, hits = _candidates(article, lex, lowered_words, headlines[article.id])
         per_article[article.id] = cands
         role_hits[article.id] = hits
     _split_compounds(per_article, lex)
@@ -520,7 +523,7 @@ def find_actors(articles: Sequence[Article], *, overrides: Path | None = None) -
                 c.canonical = entry["name"]
         cands += _pinned_candidates(article, pins, cands) if pins else []
         per_article[article.id] = sorted(cands, key=lambda c: c.start)
-    _recover_headline_names(articles, per_article, lex)
+    _recover_headline_names(articles, per_article, headlines)
     groups, owner = _merge(per_article, pins)
     index = _build_index(groups, owner, per_article)
     _resolve_role_refs(articles, per_article, role_hits, index)
@@ -566,7 +569,9 @@ def _drop_lone_openers(per_article: dict[str, list[Candidate]]) -> None:
 
 
 def _recover_headline_names(
-    articles: Sequence[Article], per_article: dict[str, list[Candidate]], lex: Lexicon
+    articles: Sequence[Article],
+    per_article: dict[str, list[Candidate]],
+    headlines: dict[str, tuple[tuple[int, int], ...]],
 ) -> None:
     """Find, in headline and all-caps lines, the names found elsewhere in the corpus."""
     known = {fold(c.text): c for cands in per_article.values() for c in cands}
@@ -580,7 +585,7 @@ def _recover_headline_names(
         return
     pattern = re.compile(rf"(?<!\w)(?:{_alternation(forms)})(?!\w)")
     for article in articles:
-        spans = _headline_spans(article.text)
+        spans = headlines[article.id]
         if not spans:
             continue
         folded = fold(article.text)

@@ -33,7 +33,8 @@ WORDING: dict[str, object] = {"analyzer": "char_wb", "ngram_range": (3, 5)}
 # Weight of the cosine of actor and date tokens (IDF-weighted) added to the wording cosine.
 ENTITY_WEIGHT = 0.5
 # An undated statement is read as recent: it joins only events dated within this many days
-# of its article's publication (a background line never joins a 2008 event).
+# of its article's publication (a background line never joins a 2008 event), and only
+# undated statements reported within this many days of each other.
 UNDATED_REACH = 14
 # Bonus when both mentions have the same subject.
 SUBJECT_BONUS = 0.05
@@ -43,6 +44,8 @@ MIN_TEXT_SIMILARITY = 0.10
 SAME_ARTICLE_PENALTY = 0.10
 # Articles whose texts have at least this cosine are syndicated copies of one report.
 SYNDICATION_SIMILARITY = 0.80
+# Mentions dated by an interval longer than this (days) skip the date blocking.
+BROAD_DAYS = 31
 # Rows per block of the sparse similarity product (bounds memory on large corpora).
 BLOCK_ROWS = 2000
 
@@ -130,7 +133,15 @@ def _dates_compatible(f: _Features, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     overlap = (f.earliest[i] <= f.latest[j]) & (f.earliest[j] <= f.latest[i])
     near_i = _near_report(f, dated=j, undated=i)
     near_j = _near_report(f, dated=i, undated=j)
-    neither = (f.earliest[i] < 0) & (f.earliest[j] < 0)
+    neither = (
+        (f.earliest[i] < 0)
+        & (f.earliest[j] < 0)
+        & (
+            (f.reported[i] < 0)
+            | (f.reported[j] < 0)
+            | (np.abs(f.reported[i] - f.reported[j]) <= UNDATED_REACH)
+        )
+    )
     return (both & overlap) | neither | near_i | near_j
 
 
@@ -150,22 +161,51 @@ def _near_report(f: _Features, dated: np.ndarray, undated: np.ndarray) -> np.nda
     )
 
 
-def candidate_pairs(f: _Features) -> dict[tuple[int, int], float]:
-    """Scored pairs (i < j) worth linking, from blocks of the sparse wording cosine product."""
+def _blocks(f: _Features) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(rows, columns) index blocks whose pairs can be date-compatible: the blocking step.
+
+    Mentions are ordered by their anchor day (the date's first day, or the publication
+    day when undated); a block of rows only meets the columns whose anchor is within
+    reach.  Mentions with broad or unknown dates ("in 2008", no publication date) are
+    few and meet everything.
+    """
     n = f.text.shape[0]
+    anchor = np.where(f.earliest >= 0, f.earliest, f.reported)
+    span = np.where(f.earliest >= 0, f.latest - f.earliest, 0)
+    broad = (anchor < 0) | (span > BROAD_DAYS)
+    narrow = np.flatnonzero(~broad)
+    narrow = narrow[np.argsort(anchor[narrow], kind="stable")]
+    narrow_anchor = anchor[narrow]
+    wide = np.flatnonzero(broad)
+    reach = UNDATED_REACH + BROAD_DAYS + 1
+    blocks = []
+    for lo in range(0, len(narrow), BLOCK_ROWS):
+        rows = narrow[lo : lo + BLOCK_ROWS]
+        first = np.searchsorted(narrow_anchor, narrow_anchor[lo] - reach, side="left")
+        last = np.searchsorted(narrow_anchor, anchor[rows].max() + reach, side="right")
+        blocks.append((rows, np.concatenate([narrow[first:last], wide])))
+    for lo in range(0, len(wide), BLOCK_ROWS):
+        blocks.append((wide[lo : lo + BLOCK_ROWS], np.arange(n)))
+    return blocks
+
+
+def candidate_pairs(f: _Features) -> dict[tuple[int, int], float]:
+    """Scored pairs (i < j) worth linking, from blocked sparse products of the wording."""
     scores: dict[tuple[int, int], float] = {}
-    transposed = f.text.T.tocsc()
-    for lo in range(0, n, BLOCK_ROWS):
-        block = (f.text[lo : lo + BLOCK_ROWS] @ transposed).tocoo()
-        i = block.row.astype(np.int64) + lo
-        j = block.col.astype(np.int64)
+    for rows, cols in _blocks(f):
+        block = (f.text[rows] @ f.text[cols].T).tocoo()
+        i = rows[block.row]
+        j = cols[block.col]
         keep = (j > i) & (block.data >= MIN_TEXT_SIMILARITY)
         i, j, cos = i[keep], j[keep], block.data[keep]
         keep = _dates_compatible(f, i, j)
         i, j, cos = i[keep], j[keep], cos[keep]
+        if not len(i):
+            continue
         shared = np.asarray(f.entities[i].multiply(f.entities[j]).sum(axis=1)).ravel()
         for a, b, c, e in zip(i.tolist(), j.tolist(), cos.tolist(), shared.tolist(), strict=True):
-            scores[(a, b)] = _pair_score(f, a, b, c, e)
+            if (a, b) not in scores:
+                scores[(a, b)] = _pair_score(f, a, b, c, e)
     return scores
 
 

@@ -41,6 +41,7 @@ class Cues:
     ongoing: tuple[re.Pattern[str], ...]
     caption: tuple[re.Pattern[str], ...]
     background: tuple[re.Pattern[str], ...]
+    past: tuple[re.Pattern[str], ...]
     dateline: tuple[re.Pattern[str], ...]
     speech_re: re.Pattern[str]
     examples: dict[str, tuple[str, ...]]
@@ -69,6 +70,7 @@ def load_cues() -> Cues:
         ongoing=compile_all("ongoing"),
         caption=compile_all("caption"),
         background=compile_all("background"),
+        past=compile_all("past"),
         dateline=tuple(re.compile(e["pattern"]) for e in doc.get("dateline", [])),
         speech_re=re.compile(rf"\b(?:{speech})\b", re.IGNORECASE),
         examples={k: tuple(e["example"] for e in doc.get(k, [])) for k in doc},
@@ -157,6 +159,8 @@ def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
     if reported is not None and timex.earliest is not None and timex.earliest > reported:
         return "scheduled"
     if reported is not None and timex.latest is not None and timex.latest < reported:
+        return "past"
+    if any(p.search(timex.text) for p in cues.past):
         return "past"
     clause = sentence
     if timex.start >= 0 and sentence:

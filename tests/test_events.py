@@ -170,7 +170,7 @@ def test_wire_dateline_is_not_the_subject():
     assert "nordic-wire" not in m.actors
 
 
-@pytest.mark.parametrize("kind", ["scheduled", "ongoing", "caption", "background", "dateline"])
+@pytest.mark.parametrize("kind", ["scheduled", "past", "ongoing", "caption", "background", "dateline"])
 def test_every_cue_example_matches_its_pattern(kind):
     doc = tomllib.loads(resources.files("dashboard").joinpath("data/event_cues.toml").read_text())
     cues = load_cues()
