@@ -176,6 +176,61 @@ def score(corpus: Corpus, golden: dict) -> Scores:
     )
 
 
+@dataclass(slots=True)
+class ActorScores:
+    """Figures for one golden actors file."""
+
+    corpus: str
+    expected: int
+    correct: int
+    problems: list[str]
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.expected if self.expected else 0.0
+
+
+def score_actors(corpus: Corpus, golden: dict) -> ActorScores:
+    """Each expected actor: found by one of its forms, right kind and role, aliases merged."""
+    actors = list(corpus.actors.actors.values())
+    forms = {a.id: {f.casefold() for f in [a.name, *a.aliases]} for a in actors}
+
+    def find(name: str) -> str | None:
+        for a in actors:
+            if name.casefold() in forms[a.id]:
+                return a.id
+        return None
+
+    correct, problems = 0, []
+    for expected in golden.get("actor", []):
+        actor_id = find(expected["name"])
+        if actor_id is None:
+            problems.append(f"{expected['name']}: not found")
+            continue
+        actor = corpus.actors.actors[actor_id]
+        wrong = []
+        if actor.kind != expected["kind"]:
+            wrong.append(f"kind {actor.kind}")
+        if expected.get("role") and expected["role"] not in (actor.role or ""):
+            wrong.append(f"role {actor.role}")
+        missing = [f for f in expected.get("aliases", []) if f.casefold() not in forms[actor_id]]
+        if missing:
+            wrong.append(f"aliases not merged {missing}")
+        if wrong:
+            problems.append(f"{expected['name']}: {'; '.join(wrong)}")
+        else:
+            correct += 1
+    expected_n = len(golden.get("actor", []))
+    for pair in golden.get("distinct", []):
+        ids = {find(n) for n in pair["names"]}
+        expected_n += 1
+        if None in ids or len(ids) < len(pair["names"]):
+            problems.append(f"merged or missing: {pair['names']}")
+        else:
+            correct += 1
+    return ActorScores(golden["corpus"], expected_n, correct, problems)
+
+
 def report(scores: Scores, details: bool) -> str:
     """Printable figures for one golden file."""
     lines = [
@@ -253,6 +308,12 @@ def main(argv: list[str] | None = None) -> int:
         scores = score(corpus, golden)
         scores.seconds = seconds
         print(report(scores, args.details))
+        actors_path = path.with_name(path.name.replace("_events", "_actors"))
+        if actors_path.exists():
+            found = score_actors(corpus, load_golden(actors_path))
+            print(f"  actor names: {found.correct}/{found.expected} = {found.accuracy:.2f}")
+            if args.details:
+                print("".join(f"  -- {p}\n" for p in found.problems), end="")
     return 0
 
 

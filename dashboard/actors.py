@@ -79,6 +79,7 @@ class Lexicon:
     acronym_max: int
     stopnames: frozenset[str]
     role_re: re.Pattern[str]
+    institutions_re: re.Pattern[str]
 
 
 def _data_text(name: str) -> str:
@@ -139,6 +140,11 @@ def load_lexicon() -> Lexicon:
         acronym_max=int(kinds["organisation"]["acronym_max"]),
         stopnames=stopnames | frozenset(ENGLISH_STOP_WORDS),
         role_re=role_re,
+        institutions_re=re.compile(
+            r"(?:\s*(?:,|and)\s+(?:the\s+)?[A-Z][\w.]*)*\s+(?:"
+            + _alternation(kinds["institutions"]["words"])
+            + r")\b"
+        ),
     )
 
 
@@ -255,6 +261,8 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
                 current = []
         elif joined and word in CONNECTORS and not pending:
             pending = [(start, end, False)]
+        elif joined and word == "the" and len(pending) == 1:
+            pending.append((start, end, False))  # "Council for the Exploration"
         else:
             if current:
                 runs.append(current)
@@ -275,7 +283,9 @@ def _classify(name: str, lex: Lexicon) -> tuple[str | None, str | None]:
     if name in lex.cities:
         return "place", name
     words = name.split()
-    last = words[-1].casefold().rstrip(".")
+    # The head word: the last one, or the one before "of"/"for" ("Bank of England").
+    cut = next((i for i, w in enumerate(words) if w in CONNECTORS and i > 0), len(words))
+    last = words[cut - 1].casefold().rstrip(".")
     if last in lex.org_heads and len(words) > 1 or last in {"kremlin", "pentagon"}:
         return "organisation", None
     letters = name.replace(".", "")
@@ -330,6 +340,12 @@ def _candidates(
             continue
         start, end = tokens[0][0], tokens[-1][1]
         name = " ".join(text[a:b] for a, b, _ in tokens)
+        if name in lex.demonyms and lex.institutions_re.match(text, end):
+            # "Russian diplomats", "the Ukrainian government": the country acts.
+            country = lex.demonyms[name]
+            kind = lex.country_kinds.get(country, "place")
+            out.append(Candidate(article.id, start, end, name, kind=kind, canonical=country))
+            continue
         if _is_adjective(name, lex):
             continue  # "Russian claims", "ethnic Russians", "Ukrainian-controlled"
         kind, canonical = _classify(name, lex)

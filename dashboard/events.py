@@ -250,8 +250,13 @@ def extract_mentions(
         timex = governing_timex(sentence, start, dating)
         subject = _subject(text, start, end, sentence_refs, actors, speaker, last_subject)
         ordered = _ordered_actors(subject, sentence_refs, actors)
-        if timex is None and not quote and not _has_agent(ordered, actors):
-            continue  # background with no date, no quote and no one acting
+        if (
+            timex is None
+            and not quote
+            and not _has_agent(ordered, actors)
+            and not (ordered and any(p.search(sentence) for p in load_cues().scheduled))
+        ):
+            continue  # background: no date, no quote, no one acting, nothing planned
         if not ordered and timex is None:
             continue
         mentions.append(

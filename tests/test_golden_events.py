@@ -63,3 +63,11 @@ def test_undated_mentions_keep_the_publication_day_only_as_reported_on(scored):
         if m.timex is None:
             assert m.status == "undated"
         assert m.reported_on is not None
+
+
+@pytest.mark.parametrize("name", [p.name for p in bench.GOLDEN_DIR.glob("*_actors.toml")])
+def test_golden_actors(name):
+    golden = bench.load_golden(bench.GOLDEN_DIR / name)
+    corpus = bench.run([bench.corpus_dir(golden)])
+    found = bench.score_actors(corpus, golden)
+    assert found.accuracy >= 0.9, found.problems
