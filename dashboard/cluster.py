@@ -46,6 +46,8 @@ SAME_ARTICLE_PENALTY = 0.10
 SYNDICATION_SIMILARITY = 0.80
 # Mentions dated by an interval longer than this (days) skip the date blocking.
 BROAD_DAYS = 31
+# Pairs kept per mention, best first (a thousand copies of one sentence stay linear).
+MAX_NEIGHBOURS = 40
 # Rows per block of the sparse similarity product (bounds memory on large corpora).
 BLOCK_ROWS = 2000
 
@@ -189,6 +191,18 @@ def _blocks(f: _Features) -> list[tuple[np.ndarray, np.ndarray]]:
     return blocks
 
 
+def _top_neighbours(
+    i: np.ndarray, j: np.ndarray, cos: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """At most MAX_NEIGHBOURS best pairs per row: bounds the work on runs of near-copies."""
+    order = np.lexsort((-cos, i))
+    i, j, cos = i[order], j[order], cos[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(i)) + 1]
+    rank = np.arange(len(i)) - np.repeat(starts, np.diff(np.r_[starts, len(i)]))
+    keep = rank < MAX_NEIGHBOURS
+    return i[keep], j[keep], cos[keep]
+
+
 def candidate_pairs(f: _Features) -> dict[tuple[int, int], float]:
     """Scored pairs (i < j) worth linking, from blocked sparse products of the wording."""
     scores: dict[tuple[int, int], float] = {}
@@ -196,10 +210,11 @@ def candidate_pairs(f: _Features) -> dict[tuple[int, int], float]:
         block = (f.text[rows] @ f.text[cols].T).tocoo()
         i = rows[block.row]
         j = cols[block.col]
-        keep = (j > i) & (block.data >= MIN_TEXT_SIMILARITY)
+        keep = (j != i) & (block.data >= MIN_TEXT_SIMILARITY)
         i, j, cos = i[keep], j[keep], block.data[keep]
         keep = _dates_compatible(f, i, j)
-        i, j, cos = i[keep], j[keep], cos[keep]
+        i, j, cos = _top_neighbours(i[keep], j[keep], cos[keep])
+        i, j = np.minimum(i, j), np.maximum(i, j)
         if not len(i):
             continue
         shared = np.asarray(f.entities[i].multiply(f.entities[j]).sum(axis=1)).ravel()
@@ -220,12 +235,21 @@ def _pair_score(f: _Features, a: int, b: int, cosine: float, entities: float) ->
 
 
 def _group(n: int, scores: dict[tuple[int, int], float], f: _Features) -> list[list[int]]:
-    """Greedy average linkage over the scored pairs, keeping each group's dates compatible."""
+    """Greedy average linkage over the scored pairs, keeping each group's dates compatible.
+
+    Pairs are visited best first; two groups merge when the mean score over all their
+    cross pairs (unscored pairs count 0) reaches MERGE_THRESHOLD.  Each group keeps the
+    summed scores to its neighbours, so a merge costs its neighbours, not its size squared.
+    """
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     root = list(range(n))
     window: dict[int, tuple[int, int]] = {
         i: (int(f.earliest[i]), int(f.latest[i])) for i in range(n) if f.earliest[i] >= 0
     }
+    links: dict[int, dict[int, float]] = {}
+    for (a, b), score in scores.items():
+        links.setdefault(a, {})[b] = score
+        links.setdefault(b, {})[a] = score
 
     def find(x: int) -> int:
         while root[x] != x:
@@ -233,21 +257,29 @@ def _group(n: int, scores: dict[tuple[int, int], float], f: _Features) -> list[l
             x = root[x]
         return x
 
-    for (a, b), _ in sorted(scores.items(), key=lambda kv: -kv[1]):
+    for (a, b), _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
         wa, wb = window.get(ra), window.get(rb)
         if wa is not None and wb is not None and (wa[0] > wb[1] or wb[0] > wa[1]):
             continue
-        total = 0.0
-        for x in members[ra]:
-            for y in members[rb]:
-                total += scores.get((x, y) if x < y else (y, x), 0.0)
+        total = links.get(ra, {}).get(rb, 0.0)
         if total / (len(members[ra]) * len(members[rb])) < MERGE_THRESHOLD:
             continue
+        if len(members[ra]) < len(members[rb]):
+            ra, rb = rb, ra  # fold the smaller group into the larger
+            wa, wb = wb, wa
         root[rb] = ra
         members[ra].extend(members.pop(rb))
+        mine = links.setdefault(ra, {})
+        for other, value in links.pop(rb, {}).items():
+            theirs = links[other]
+            theirs.pop(rb, None)
+            if other == ra:
+                continue
+            mine[other] = mine.get(other, 0.0) + value
+            theirs[ra] = theirs.get(ra, 0.0) + value
         if wa is not None and wb is not None:
             window[ra] = (max(wa[0], wb[0]), min(wa[1], wb[1]))
         elif wb is not None:

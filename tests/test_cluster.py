@@ -178,3 +178,24 @@ def test_every_mention_lands_in_exactly_one_event_with_a_stable_id(rows):
     assert sorted(e.id for e in events) == sorted(e.id for e in again)
     for e in events:
         assert e.source_count == len(e.sources) >= e.independent_count >= 1
+
+
+def test_a_fifty_thousand_word_article_runs_through_all_stages():
+    from dashboard.actors import find_actors
+    from dashboard.events import extract_mentions
+    from dashboard.ingest import split_sentences
+
+    sentences = [
+        "Olaf Scholz met farmers in Berlin on Monday.",
+        "Emmanuel Macron said the talks would go on.",
+        "“We will not give up,” Scholz said.",
+        "The weather stayed mild all week.",
+    ]
+    text = " ".join(sentences[i % 4] + f" Item {i}." for i in range(5600))
+    assert len(text.split()) >= 50_000
+    big = art("big", "Wire", text)
+    index = find_actors([big])
+    mentions = extract_mentions(big, split_sentences(text), [], index.refs["big"], index.actors)
+    events = cluster_mentions(mentions, {"big": big}, index.actors)
+    assert len(mentions) >= 3000
+    assert sum(len(e.mention_ids) for e in events) == len(mentions)
