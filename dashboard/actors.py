@@ -178,13 +178,19 @@ class Candidate:
     possessor: bool = False  # "X's <Name>": X employs or owns the next name
     initial: bool = False  # starts a sentence
     canonical: str | None = None  # set for countries, cities and pinned forms
-    role_ref: RoleHit | None = None  # a bare role reference, resolved after merging
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Casefold and strip accents, for comparing spellings."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+def _shouting(line: str) -> bool:
+    """At least 80% of the letters are capitals."""
+    letters = [c for c in line if c.isalpha()]
+    return sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _headline_spans(text: str) -> tuple[tuple[int, int], ...]:
@@ -194,11 +200,10 @@ def _headline_spans(text: str) -> tuple[tuple[int, int], ...]:
     for line in text.splitlines(keepends=True):
         words = [w for w in TOKEN_RE.findall(line) if len(w) > 3]
         if len(words) >= 3:
-            letters = [c for c in line if c.isalpha()]
-            shouting = sum(c.isupper() for c in letters) >= 0.8 * len(letters)
             caps = sum(1 for w in words if w[0].isupper()) / len(words)
             unstopped = line.rstrip()[-1:] not in ".!?:;”\"'’"
-            if shouting or (unstopped and caps >= HEADLINE_CAPS_SHARE):
+            # All-caps words all start with a capital, so a low share rules out both.
+            if caps >= HEADLINE_CAPS_SHARE and (unstopped or _shouting(line)):
                 spans.append((pos, pos + len(line)))
         pos += len(line)
     return tuple(spans)
