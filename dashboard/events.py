@@ -26,6 +26,9 @@ MAX_SENTENCE_CHARS = 1200
 REPORTING_WINDOW = 45
 # Shortest quote (characters inside the marks) that makes a sentence a quoted statement.
 MIN_QUOTE_CHARS = 12
+# A quote filling this share of its sentence, with no speech verb, is a bare quote: its
+# speaker is the person the previous sentence was about.
+BARE_QUOTE_SHARE = 0.8
 # Pronouns that open a sentence and stand for the previous subject.
 PRONOUNS = frozenset({"he", "she", "they", "it"})
 
@@ -245,8 +248,13 @@ def extract_mentions(
         if quote:
             quote_text = _quote_text(text, quote)
             speaker = _speaker(text, start, end, quote, sentence_refs, actors, last_subject)
-            if speaker is None and text[:start].rstrip()[-1:] == ":" and previous is not None:
-                speaker = previous.actors[0] if previous.actors else None
+            if speaker is None and previous is not None and previous.actors:
+                # "Olaf Scholz was blunt:" / a bare quote after a sentence about its speaker.
+                after_colon = text[:start].rstrip()[-1:] == ":"
+                bare = sum(b - a for a, b in quote) >= BARE_QUOTE_SHARE * (end - start)
+                same_paragraph = "\n\n" not in text[previous.sentence_end : start]
+                if after_colon or (bare and same_paragraph and _is_person(previous, actors)):
+                    speaker = previous.actors[0]
         timex = governing_timex(sentence, start, dating)
         subject = _subject(text, start, end, sentence_refs, actors, speaker, last_subject)
         ordered = _ordered_actors(subject, sentence_refs, actors)
@@ -389,6 +397,11 @@ def _speaker(
             if before and _is_agent(before[-1], actors):
                 return before[-1].actor_id
     return None
+
+
+def _is_person(m: Mention, actors: Mapping[str, Actor]) -> bool:
+    actor = actors.get(m.actors[0]) if m.actors else None
+    return actor is not None and actor.kind == "person"
 
 
 def _is_agent(ref: ActorRef, actors: Mapping[str, Actor]) -> bool:

@@ -170,7 +170,9 @@ def test_wire_dateline_is_not_the_subject():
     assert "nordic-wire" not in m.actors
 
 
-@pytest.mark.parametrize("kind", ["scheduled", "past", "ongoing", "caption", "background", "dateline"])
+@pytest.mark.parametrize(
+    "kind", ["scheduled", "past", "ongoing", "caption", "background", "dateline"]
+)
 def test_every_cue_example_matches_its_pattern(kind):
     doc = tomllib.loads(resources.files("dashboard").joinpath("data/event_cues.toml").read_text())
     cues = load_cues()
@@ -205,3 +207,16 @@ def test_an_article_that_is_one_long_line():
     mentions, _ = mentions_of(text, timexes=[])
     assert mentions
     assert all(len(m.sentence) <= 1200 for m in mentions)
+
+
+def test_bare_quote_takes_the_person_of_the_previous_sentence():
+    text = "Olaf Scholz spoke to reporters on Monday. “We will never sign a treaty like this.”"
+    first, second = mentions_of(text)[0]
+    assert second.speaker == first.actors[0]
+    assert second.quote == "We will never sign a treaty like this."
+
+
+def test_bare_quote_in_a_new_paragraph_has_no_speaker():
+    text = "Olaf Scholz spoke to reporters on Monday.\n\n“Nothing will change here at all.”"
+    mentions, _ = mentions_of(text)
+    assert all(m.speaker is None for m in mentions[1:])
