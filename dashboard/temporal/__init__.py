@@ -1,0 +1,90 @@
+"""Temporal tagger: find time expressions and resolve them against the publication date.
+
+    >>> from datetime import date
+    >>> [t.value for t in tag("She will visit on Friday.", date(2025, 3, 5))]
+    ['2025-03-07']
+
+Tag first, resolve second: the finder (patterns_en.toml over lexicon_en.toml) emits
+candidates such as weekday=FRI; the resolver anchors each with the tense of its clause.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from dashboard.models import Timex, publication_day
+from dashboard.temporal.calendar import Resolved
+from dashboard.temporal.finder import Candidate, find
+from dashboard.temporal.grammar import UnsupportedLanguage, load_grammar
+from dashboard.temporal.resolver import Context, resolve
+
+__all__ = ["tag", "dateline", "UnsupportedLanguage"]
+
+LOGGER = logging.getLogger(__name__)
+
+# How far into a text (characters) a wire dateline may start.
+DATELINE_REACH = 1500
+# Resolved types that move the reference day "the next day" counts from.
+REFERENCE_TYPES = ("DATE", "TIME")
+
+
+def _timex(text: str, c: Candidate, r: Resolved) -> Timex:
+    return Timex(
+        start=c.start,
+        end=c.end,
+        text=text[c.start : c.end],
+        type=r.type,
+        value=r.value,
+        earliest=r.earliest,
+        latest=r.latest,
+        granularity=r.granularity,
+        mod=r.mod,
+    )
+
+
+def tag(text: str, anchor: date | datetime | None, *, lang: str = "en") -> list[Timex]:
+    """Time expressions of `text` in text order, non-overlapping, resolved against `anchor`.
+
+    `anchor` is the publication date (a tz-aware datetime counts by its own calendar day);
+    with None, relative expressions keep X placeholders ("XXXX-WXX-5") and no interval.
+    Raises UnsupportedLanguage when there is no grammar for `lang`.
+    """
+    grammar = load_grammar(lang)
+    day = publication_day(anchor)
+    ctx = Context(text=text, anchor=day, grammar=grammar, reference=day)
+    found: list[Timex] = []
+    for cand in find(text, grammar):
+        resolved = resolve(cand, ctx)
+        if resolved is None:
+            continue
+        found.append(_timex(text, cand, resolved))
+        if (
+            resolved.type in REFERENCE_TYPES
+            and resolved.granularity in ("day", "part-of-day", "hour", "minute")
+            and resolved.earliest is not None
+        ):
+            ctx.reference = resolved.earliest
+    return found
+
+
+def dateline(text: str, anchor: date | datetime | None = None, *, lang: str = "en") -> Timex | None:
+    """The date of a wire-story dateline near the top ("KYIV, Feb 26 (Reuters) -"), or None.
+
+    Without a year in the dateline and without `anchor`, the value stays "XXXX-02-26".
+    """
+    grammar = load_grammar(lang)
+    head = text[:DATELINE_REACH]
+    for match in grammar.dateline.finditer(head):
+        place = match.group("place").strip()
+        if not (place.isupper() or match.group("agency")):
+            continue
+        day = publication_day(anchor)
+        ctx = Context(text=text, anchor=day, grammar=grammar, reference=day)
+        start, end = match.span("t")
+        fields = {k: v for k, v in match.groupdict().items() if v is not None and k != "t"}
+        cand = Candidate(start, end, "dateline", "date", fields)
+        resolved = resolve(cand, ctx)
+        if resolved is not None:
+            return _timex(text, cand, resolved)
+    return None

@@ -1,0 +1,626 @@
+"""Resolve found candidates against the anchor (publication date) and the clause tense.
+
+One small function per kind of expression; ``RESOLVERS`` maps a rule's ``kind`` to it.
+Each returns a Resolved value, or None to drop a candidate that turned out not to be a
+date (31 February, a fifth quarter).  With no anchor, relative expressions keep a TIMEX3
+value with X placeholders ("XXXX-WXX-5") and no interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from dashboard.temporal import calendar as cal
+from dashboard.temporal.calendar import Resolved
+from dashboard.temporal.finder import Candidate
+from dashboard.temporal.grammar import Grammar
+from dashboard.temporal.tense import FUTURE, PAST, PRESENT, clause_tense
+
+# Years a two-digit decade ("the '90s") may fall in: within this many years after the anchor
+# it is this century, otherwise the last.
+SHORT_DECADE_AHEAD = 10
+# Half-width (days) of the window a year-less date ("Feb. 24") is put in without a tense.
+NEAREST_DAYS = 183
+
+
+@dataclass(slots=True)
+class Context:
+    """What resolution needs beyond the candidate: the text, anchor and grammar."""
+
+    text: str
+    anchor: date | None
+    grammar: Grammar
+    # The last day the text mentioned: "the next day", "two weeks later" count from it.
+    reference: date | None = None
+    _tenses: dict[int, str | None] = field(default_factory=dict)
+
+    def tense(self, c: Candidate) -> str | None:
+        if c.start not in self._tenses:
+            self._tenses[c.start] = clause_tense(self.text, c.start, c.end, self.grammar)
+        return self._tenses[c.start]
+
+    def forward(self, c: Candidate) -> bool | None:
+        """True for a future or present clause, False for a past one, None when unknown."""
+        tense = self.tense(c)
+        return None if tense is None else tense in (FUTURE, PRESENT)
+
+    def word(self, table: str, c: Candidate, group: str) -> object:
+        text = c.fields.get(group)
+        return None if text is None else self.grammar.lookup(table, text)
+
+
+def _fold(text: str | None) -> str:
+    return " ".join(text.lower().replace("-", " ").split()) if text else ""
+
+
+def direction(rel: str | None, grammar: Grammar) -> int | None:
+    """-1, 0 or +1 for "last", "this", "next" (and their synonyms); None when absent."""
+    rel = _fold(rel)
+    if not rel:
+        return None
+    if rel.startswith("this ") and rel != "this":  # "this past", "this coming"
+        rel = rel.split()[-1]
+    value = grammar.lexicon["relative"].get(rel)
+    return int(value) if value is not None else None
+
+
+def modifier(text: str | None, grammar: Grammar) -> str | None:
+    """TIMEX3 mod of a position word: "early" START, "mid" MID, "the end of" END."""
+    words = _fold(text).split()
+    words = [w for w in words if w not in ("the", "of")]
+    if not words:
+        return None
+    return grammar.lexicon["modifiers"].get(" ".join(words)) or grammar.lexicon["modifiers"].get(
+        words[0]
+    )
+
+
+def number(text: str | None, grammar: Grammar) -> int | str | None:
+    """Integer value of "three", "24", "twenty-four"; "X" for "several"; None otherwise."""
+    folded = _fold(text)
+    if not folded:
+        return None
+    if folded.replace(".", "", 1).isdigit():
+        value = float(folded)
+        return int(value) if value == int(value) else None
+    found = grammar.lexicon["numbers"].get(folded)
+    if found is not None:
+        return found
+    parts = folded.split()
+    if len(parts) == 2 and all(p in grammar.lexicon["numbers"] for p in parts):
+        tens, units = (grammar.lexicon["numbers"][p] for p in parts)
+        if isinstance(tens, int) and isinstance(units, int):
+            return tens + units
+    return None
+
+
+# ----- picking a year for a month, a date or a season -----------------------------------
+
+
+def year_for_month(anchor: date, month: int, forward: bool | None) -> int:
+    """Year of a month named without one: back in a past clause, ahead in a future one."""
+    if forward is True:
+        return anchor.year if month >= anchor.month else anchor.year + 1
+    if forward is False:
+        return anchor.year if month <= anchor.month else anchor.year - 1
+    gap = month - anchor.month
+    if gap > 6:
+        return anchor.year - 1
+    if gap < -6:
+        return anchor.year + 1
+    return anchor.year
+
+
+def year_for_day(anchor: date, month: int, day: int, forward: bool | None) -> date | None:
+    """The date of a day and month named without a year."""
+    options = [cal.safe_date(anchor.year + k, month, day) for k in (-1, 0, 1)]
+    dates = [d for d in options if d is not None]
+    if not dates:
+        return None
+    if forward is True:
+        ahead = [d for d in dates if d >= anchor]
+        return ahead[0] if ahead else dates[-1]
+    if forward is False:
+        behind = [d for d in dates if d <= anchor]
+        return behind[-1] if behind else dates[0]
+    return min(dates, key=lambda d: abs((d - anchor).days))
+
+
+def weekday_date(anchor: date, weekday: int, rel: int | None, forward: bool | None) -> date:
+    """The date of a weekday: "last"/"next" or the clause tense decide the direction."""
+    ahead = (weekday - anchor.isoweekday()) % 7
+    behind = (anchor.isoweekday() - weekday) % 7
+    if rel == -1:
+        return anchor - timedelta(days=behind or 7)
+    if rel == 1:
+        return anchor + timedelta(days=ahead or 7)
+    if forward is True:
+        return anchor + timedelta(days=ahead)
+    if forward is False or rel is None:
+        # news style: a weekday equal to the anchor's is the anchor day itself
+        return anchor - timedelta(days=behind)
+    # "this Monday" with no tense: the one in the anchor's week
+    return anchor + timedelta(days=weekday - anchor.isoweekday())
+
+
+def pick_season(anchor: date, code: str, rel: int | None, forward: bool | None) -> int:
+    """The year of a season named without one."""
+    cur_year, cur_code = cal.season_of(anchor)
+    current = cur_year * 4 + cal.SEASONS.index(cur_code)
+    k = cal.SEASONS.index(code)
+    candidates = [y * 4 + k for y in range(cur_year - 2, cur_year + 3)]
+    if rel == -1:
+        index = max(i for i in candidates if i < current)
+    elif rel == 1:
+        index = min(i for i in candidates if i > current)
+    elif forward is True:
+        index = min(i for i in candidates if i >= current)
+    elif forward is False:
+        index = max(i for i in candidates if i <= current)
+    else:
+        index = min(candidates, key=lambda i: (abs(i - current), -i))
+    return index // 4
+
+
+# ----- resolvers, one per kind ----------------------------------------------------------
+
+
+def resolve_date(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "24 February 2025", "Feb. 24", "2025-02-24" (a weekday alongside is ignored)."""
+    month = int(ctx.word("months", c, "month") or c.fields["month"])
+    day = int("".join(ch for ch in c.fields["day"] if ch.isdigit()))
+    if "year" in c.fields:
+        d = cal.safe_date(int(c.fields["year"]), month, day)
+        return cal.day(d) if d else None
+    if not 1 <= day <= cal.last_day(2000, month):
+        return None
+    if ctx.anchor is None:
+        return cal.unresolved("DATE", f"XXXX-{month:02d}-{day:02d}", "day")
+    d = year_for_day(ctx.anchor, month, day, ctx.forward(c))
+    return cal.day(d) if d else None
+
+
+def resolve_month(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "February 2022", "last October", "in March", "early next June"."""
+    month = int(ctx.word("months", c, "month"))  # type: ignore[arg-type]
+    mod = modifier(c.fields.get("mod"), ctx.grammar)
+    if "year" in c.fields:
+        return cal.narrow(cal.month(int(c.fields["year"]), month), mod)
+    if ctx.anchor is None:
+        return cal.unresolved("DATE", f"XXXX-{month:02d}", "month", mod)
+    rel = direction(c.fields.get("rel"), ctx.grammar)
+    a = ctx.anchor
+    if rel == -1:
+        y = a.year if month < a.month else a.year - 1
+    elif rel == 1:
+        y = a.year if month > a.month else a.year + 1
+    elif rel == 0:
+        y = a.year
+    else:
+        y = year_for_month(a, month, ctx.forward(c))
+    return cal.narrow(cal.month(y, month), mod)
+
+
+def resolve_year(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "in 2008", "fiscal 1998", "early 2024"."""
+    return cal.narrow(cal.year(int(c.fields["year"])), modifier(c.fields.get("mod"), ctx.grammar))
+
+
+def _with_part_of_day(r: Resolved, pod: object) -> Resolved:
+    if not pod:
+        return r
+    return replace(r, type="TIME", value=f"{r.value}T{pod}", granularity="part-of-day")
+
+
+def resolve_weekday(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "Friday", "last Friday", "Sunday night" by the tense of the clause."""
+    weekday = int(ctx.word("weekdays", c, "weekday"))  # type: ignore[arg-type]
+    pod = ctx.word("parts_of_day", c, "pod")
+    if ctx.anchor is None:
+        r = cal.unresolved("DATE", f"XXXX-WXX-{weekday}", "day")
+        return _with_part_of_day(r, pod)
+    rel = direction(c.fields.get("rel"), ctx.grammar)
+    forward = ctx.forward(c) if rel is None or rel == 0 else None
+    d = weekday_date(ctx.anchor, weekday, rel, forward)
+    return _with_part_of_day(cal.day(d), pod)
+
+
+def resolve_deictic(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "today", "yesterday", "tomorrow morning", "tonight", "the day before yesterday"."""
+    word = _fold(c.fields["deictic"])
+    offset = int(ctx.grammar.lexicon["deictic_days"][word])
+    if c.fields.get("dayword"):
+        offset += -1 if "before" in c.fields["dayword"] else 1
+    pod = ctx.word("parts_of_day", c, "pod") or ("NI" if word == "tonight" else None)
+    if ctx.anchor is None:
+        return _with_part_of_day(cal.unresolved("DATE", "XXXX-XX-XX", "day"), pod)
+    return _with_part_of_day(cal.day(ctx.anchor + timedelta(days=offset)), pod)
+
+
+def resolve_part_of_day(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "this morning", "last night", "yesterday afternoon"."""
+    pod = ctx.word("parts_of_day", c, "pod")
+    rel = _fold(c.fields["rel"])
+    offset = -1 if rel in ("last", "yesterday") else 1 if rel == "tomorrow" else 0
+    if ctx.anchor is None:
+        return _with_part_of_day(cal.unresolved("DATE", "XXXX-XX-XX", "day"), pod)
+    return _with_part_of_day(cal.day(ctx.anchor + timedelta(days=offset)), pod)
+
+
+def _shift(r_unit: str, base: date, steps: int) -> Resolved | None:
+    """The unit (day, week, month, year...) `steps` units from the one holding base."""
+    if r_unit in ("day", "morning", "afternoon", "evening", "night"):
+        r = cal.day(base + timedelta(days=steps))
+        pod = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}.get(r_unit)
+        return _with_part_of_day(r, pod)
+    if r_unit == "week":
+        return cal.week(base + timedelta(weeks=steps))
+    if r_unit == "weekend":
+        return cal.weekend(base + timedelta(weeks=steps))
+    if r_unit == "fortnight":
+        return cal.week(base + timedelta(weeks=2 * steps))
+    if r_unit == "month":
+        return cal.month(*cal.add_months(base.year, base.month, steps))
+    if r_unit == "quarter":
+        index = base.year * 4 + (base.month - 1) // 3 + steps
+        return cal.quarter(index // 4, index % 4 + 1)
+    if r_unit == "year":
+        return cal.year(base.year + steps) if 1 <= base.year + steps <= 9999 else None
+    if r_unit == "decade":
+        return cal.decade((base.year // 10 + steps) * 10)
+    if r_unit == "century":
+        return cal.century((base.year // 100 + steps) * 100)
+    return None
+
+
+UNRESOLVED_UNIT = {
+    "day": ("XXXX-XX-XX", "day"),
+    "week": ("XXXX-WXX", "week"),
+    "weekend": ("XXXX-WXX-WE", "weekend"),
+    "fortnight": ("XXXX-WXX", "week"),
+    "month": ("XXXX-XX", "month"),
+    "quarter": ("XXXX-QX", "quarter"),
+    "year": ("XXXX", "year"),
+    "decade": ("XXX", "decade"),
+    "century": ("XX", "century"),
+}
+
+
+def _unresolved_unit(unit: str, mod: str | None = None) -> Resolved:
+    value, granularity = UNRESOLVED_UNIT.get(unit, ("XXXX-XX-XX", "day"))
+    return cal.unresolved("DATE", value, granularity, mod)
+
+
+def resolve_reference_day(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "the previous day", "the next day", "the day before", "that day": from the last date."""
+    unit = _fold(c.fields["unit"])
+    rel = _fold(c.fields.get("rel"))
+    steps = {"previous": -1, "preceding": -1, "following": 1, "next": 1}.get(rel, 0)
+    if c.fields.get("dir"):
+        steps = -1 if _fold(c.fields["dir"]) in ("before", "earlier") else 1
+    base = ctx.reference or ctx.anchor
+    if base is None:
+        return _unresolved_unit(unit)
+    return _shift(unit, base, steps)
+
+
+def _relative_span(r: Resolved, mod_word: str, anchor: date, grammar: Grammar) -> Resolved | None:
+    """ "earlier this month" ends the day before the anchor; "later this week" starts after it."""
+    mod = modifier(mod_word, grammar)
+    folded = _fold(mod_word)
+    if folded == "earlier":
+        return cal.clip(r, latest=anchor - timedelta(days=1))
+    if folded == "later":
+        return cal.clip(r, earliest=anchor + timedelta(days=1))
+    if folded.endswith(("rest of", "remainder of")):
+        return cal.clip(r, earliest=anchor)
+    return cal.narrow(r, mod)
+
+
+def resolve_relative_unit(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "last week", "this month", "next year", "earlier this month", "the end of the year"."""
+    unit = _fold(c.fields["unit"])
+    rel_text = _fold(c.fields.get("rel"))
+    matched = _fold(ctx.text[c.start : c.end])
+    if matched.startswith(("the past", "the last")) and not c.fields.get("mod"):
+        letter = ctx.grammar.lexicon["units"].get(unit, "D")
+        return cal.Resolved("DURATION", f"P1{letter}", None, None, "vague")
+    steps = direction(rel_text, ctx.grammar)
+    steps = 0 if steps is None else steps
+    mod_word = c.fields.get("mod", "")
+    if ctx.anchor is None:
+        return _unresolved_unit(unit, modifier(mod_word, ctx.grammar))
+    if unit == "weekend":
+        r = upcoming_weekend(ctx.anchor, steps, rel_text)
+    else:
+        r = _shift(unit, ctx.anchor, steps)
+    if r is None:
+        return None
+    if mod_word:
+        return _relative_span(r, mod_word, ctx.anchor, ctx.grammar)
+    return r
+
+
+def upcoming_weekend(anchor: date, steps: int, rel: str) -> Resolved:
+    """ "this/coming weekend" is the next Saturday-Sunday; "last weekend" the one before."""
+    if steps == 0 or rel.endswith("coming"):
+        return cal.weekend(anchor)
+    if steps < 0:
+        # on a Sunday "last weekend" is the one before this one
+        return cal.weekend(anchor - timedelta(weeks=1))
+    return cal.weekend(anchor + timedelta(weeks=1))
+
+
+def resolve_weekend(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "over the weekend": the last one in a past clause, the coming one in a future clause."""
+    if ctx.anchor is None:
+        return _unresolved_unit("weekend")
+    a = ctx.anchor
+    if ctx.forward(c) is True or a.isoweekday() == 7:
+        return cal.weekend(a)
+    if a.isoweekday() == 6:
+        return cal.weekend(a) if ctx.forward(c) is not False else cal.weekend(a - timedelta(7))
+    return cal.weekend(a - timedelta(weeks=1))
+
+
+def _unit_steps(unit: str, n: int) -> tuple[str, int]:
+    """A duration unit as a calendar unit and a count: "48 hours" -> ("day", 2)."""
+    letter = {"D": "day", "W": "week", "2W": "fortnight", "M": "month", "Q": "quarter"}.get(unit)
+    if letter:
+        return letter, n
+    if unit == "Y":
+        return "year", n
+    if unit == "DE":
+        return "decade", n
+    if unit == "CE":
+        return "century", n
+    if unit == "TH":
+        return "day", n // 24
+    return "day", 0
+
+
+def resolve_offset(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "three days ago", "a year earlier", "two weeks later" (from the last date mentioned)."""
+    n = number(c.fields["num"], ctx.grammar)
+    unit_code = str(ctx.grammar.lookup("units", c.fields["unit"]))
+    direction_word = _fold(c.fields["dir"])
+    sign = -1 if direction_word in ("ago", "earlier") else 1
+    mod = "APPROX" if c.fields.get("approx") else None
+    if not isinstance(n, int):
+        ref = "PAST_REF" if sign < 0 else "FUTURE_REF"
+        return cal.unresolved("DATE", ref, "vague", mod)
+    unit, steps = _unit_steps(unit_code, n)
+    base = ctx.anchor if direction_word in ("ago", "from now", "hence") else ctx.reference
+    base = base or ctx.anchor
+    if base is None:
+        return _unresolved_unit(unit, mod)
+    if unit == "day":
+        r = cal.day(base + timedelta(days=sign * steps))
+    else:
+        r = _shift(unit, base, sign * steps)
+    return replace(r, mod=mod) if r and mod else r
+
+
+def duration_value(n: int | str, unit_code: str) -> str:
+    """TIMEX3 duration: P3Y, P10D, PT48H, PXY."""
+    if unit_code == "2W":
+        return f"P{n * 2 if isinstance(n, int) else n}W"
+    if unit_code.startswith("T"):
+        return f"PT{n}{unit_code[1:]}"
+    return f"P{n}{unit_code}"
+
+
+def resolve_in_units(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "in three days" is a date ahead in a future clause, a duration otherwise."""
+    n = number(c.fields["num"], ctx.grammar)
+    unit_code = str(ctx.grammar.lookup("units", c.fields["unit"]))
+    if ctx.tense(c) == PAST or not isinstance(n, int) or unit_code.startswith("T"):
+        return cal.unresolved("DURATION", duration_value(n or "X", unit_code), "vague")
+    unit, steps = _unit_steps(unit_code, n)
+    if ctx.anchor is None:
+        return _unresolved_unit(unit)
+    if unit == "day":
+        return cal.day(ctx.anchor + timedelta(days=steps))
+    return _shift(unit, ctx.anchor, steps)
+
+
+APPROX_MODS = {
+    "about": "APPROX",
+    "around": "APPROX",
+    "nearly": "APPROX",
+    "almost": "APPROX",
+    "roughly": "APPROX",
+    "some": "APPROX",
+    "more than": "MORE_THAN",
+    "over": "MORE_THAN",
+    "at least": "EQUAL_OR_MORE",
+    "less than": "LESS_THAN",
+    "up to": "EQUAL_OR_LESS",
+}
+
+
+def resolve_duration(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "three-year" P3Y, "10 days" P10D, "the past three months" P3M, "for years" PXY."""
+    n = number(c.fields.get("num"), ctx.grammar) if c.fields.get("num") else None
+    unit_code = str(ctx.grammar.lookup("units", c.fields["unit"]))
+    edge = _fold(c.fields.get("edge"))
+    if n is None and edge and c.fields["unit"].lower().endswith("s"):
+        # "the coming days", "the past weeks": a vague stretch, not a duration
+        ahead = edge in ("next", "coming", "following")
+        return resolve_vague_value("FUTURE_REF" if ahead else "PAST_REF", ctx.anchor)
+    if n is None:
+        n = 1 if edge else "X"
+    mod = APPROX_MODS.get(_fold(c.fields.get("approx")))
+    return cal.unresolved("DURATION", duration_value(n, unit_code), "vague", mod)
+
+
+def resolve_quarter(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "the third quarter", "the first half of 2024", "Q3 2024", "last quarter"."""
+    part = _fold(c.fields["part"])
+    is_half = part in ("half", "h")
+    ordinal = _fold(c.fields.get("ord"))
+    if ordinal:
+        found = ctx.grammar.lookup("ordinals", ordinal)
+        n = int(found) if found is not None else int("".join(ch for ch in ordinal if ch.isdigit()))
+        if ordinal in ("final", "last"):
+            n = 2 if is_half else 4
+    else:
+        n = 0
+    if is_half and not 1 <= n <= 2 or not is_half and not 0 <= n <= 4:
+        return None
+    make = cal.half if is_half else cal.quarter
+    letter = "H" if is_half else "Q"
+    if "year" in c.fields:
+        return make(int(c.fields["year"]), n)
+    if ctx.anchor is None:
+        return cal.unresolved("DATE", f"XXXX-{letter}{n or 'X'}", "half" if is_half else "quarter")
+    a = ctx.anchor
+    if c.fields.get("yrel"):
+        steps = direction(c.fields["yrel"].split()[-1], ctx.grammar) or 0
+        if "previous" in c.fields["yrel"]:
+            steps = -1
+        return make(a.year + steps, n)
+    per_year = 2 if is_half else 4
+    current = (a.month - 1) // (12 // per_year) + 1
+    rel = _fold(c.fields.get("rel"))
+    if n == 0:  # "last quarter", "the latest quarter", "this quarter"
+        steps = {"last": -1, "latest": -1, "previous": -1, "past": -1, "next": 1}.get(rel, 0)
+        index = a.year * per_year + current - 1 + steps
+        return make(index // per_year, index % per_year + 1)
+    forward = ctx.forward(c)
+    if rel in ("next", "coming"):
+        forward = True
+    if forward:
+        y = a.year if n >= current else a.year + 1
+    else:
+        y = a.year if n < current else a.year - 1
+    return make(y, n)
+
+
+def resolve_season(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "next spring", "the summer of 2023", "in the autumn"."""
+    code = str(ctx.word("seasons", c, "season"))
+    mod = modifier(c.fields.get("mod"), ctx.grammar)
+    if "year" in c.fields:
+        return cal.narrow(cal.season(int(c.fields["year"]), code), mod)
+    if ctx.anchor is None:
+        return cal.unresolved("DATE", f"XXXX-{code}", "season", mod)
+    rel = direction(c.fields.get("rel"), ctx.grammar)
+    forward = ctx.forward(c) if rel is None else None
+    return cal.narrow(cal.season(pick_season(ctx.anchor, code, rel, forward), code), mod)
+
+
+def resolve_decade(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "the 1990s", "the '90s", "the nineties", "the late 1980s"."""
+    mod = modifier(c.fields.get("mod"), ctx.grammar)
+    if "decade" in c.fields:
+        first = int(c.fields["decade"])
+    else:
+        tens = int(c.fields["short"]) if "short" in c.fields else 0
+        if "word" in c.fields:
+            tens = int(ctx.grammar.lookup("decade_words", c.fields["word"])) * 10
+        now = ctx.anchor.year if ctx.anchor else 2000
+        century = now // 100 * 100
+        first = (
+            century + tens if century + tens <= now + SHORT_DECADE_AHEAD else century - 100 + tens
+        )
+    return cal.narrow(cal.decade(first), mod)
+
+
+def resolve_century(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "the 20th century", "the twentieth century"."""
+    ordinal = _fold(c.fields["ord"])
+    found = ctx.grammar.lookup("ordinals", ordinal)
+    n = int(found) if found is not None else int("".join(ch for ch in ordinal if ch.isdigit()))
+    if not 1 <= n <= 99:
+        return None
+    return cal.narrow(cal.century((n - 1) * 100), modifier(c.fields.get("mod"), ctx.grammar))
+
+
+def resolve_time(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "3 p.m. on Friday", "10:30 a.m. EST", "noon", "at 15:00"."""
+    named = _fold(c.fields.get("named"))
+    if named:
+        hour, minute = (0, 0) if named == "midnight" else (12, 0)
+    else:
+        hour = int(c.fields["hour"])
+        minute = int(c.fields.get("minute") or 0)
+        ampm = _fold(c.fields.get("ampm")).replace(".", "")
+        if ampm.startswith("p") and hour < 12:
+            hour += 12
+        elif ampm.startswith("a") and hour == 12:
+            hour = 0
+    clock = f"T{hour:02d}:{minute:02d}"
+    if c.fields.get("weekday"):
+        on = resolve_weekday(c, ctx)
+    elif c.fields.get("deictic"):
+        on = resolve_deictic(c, ctx)
+    elif ctx.reference or ctx.anchor:
+        on = cal.day(ctx.reference or ctx.anchor)  # type: ignore[arg-type]
+    else:
+        on = cal.unresolved("DATE", "XXXX-XX-XX", "day")
+    if on is None:
+        return None
+    granularity = "minute" if c.fields.get("minute") else "hour"
+    mod = APPROX_MODS.get(_fold(c.fields.get("approx")))
+    return replace(on, type="TIME", value=on.value + clock, granularity=granularity, mod=mod)
+
+
+def resolve_set(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "every Monday", "weekly", "each year", "on Mondays"."""
+    if c.fields.get("weekday"):
+        weekday = int(ctx.word("weekdays", c, "weekday") or 0)  # type: ignore[arg-type]
+        return cal.unresolved("SET", f"XXXX-WXX-{weekday}", "day")
+    if c.fields.get("freq"):
+        return cal.unresolved("SET", str(ctx.word("sets", c, "freq")), "vague")
+    unit = _fold(c.fields["unit"])
+    pod = ctx.grammar.lexicon["parts_of_day"].get(unit)
+    if pod:
+        return cal.unresolved("SET", f"XXXX-XX-XXT{pod}", "part-of-day")
+    n = number(c.fields.get("num"), ctx.grammar) if c.fields.get("num") else 1
+    unit_code = str(ctx.grammar.lookup("units", unit))
+    return cal.unresolved("SET", duration_value(n or "X", unit_code), "vague")
+
+
+def resolve_vague(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "recently" PAST_REF, "now" PRESENT_REF, "the coming days" FUTURE_REF."""
+    return resolve_vague_value(str(ctx.word("vague", c, "vague")), ctx.anchor)
+
+
+def resolve_vague_value(value: str, a: date | None) -> Resolved:
+    """PAST_REF ends at the anchor, FUTURE_REF starts there, PRESENT_REF is the anchor day."""
+    if value == "PAST_REF":
+        return Resolved("DATE", value, None, a, "vague")
+    if value == "FUTURE_REF":
+        return Resolved("DATE", value, a, None, "vague")
+    return Resolved("DATE", value, a, a, "vague")
+
+
+RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved | None]] = {
+    "date": resolve_date,
+    "month": resolve_month,
+    "year": resolve_year,
+    "weekday": resolve_weekday,
+    "deictic": resolve_deictic,
+    "part_of_day": resolve_part_of_day,
+    "reference_day": resolve_reference_day,
+    "relative_unit": resolve_relative_unit,
+    "weekend": resolve_weekend,
+    "offset": resolve_offset,
+    "in_units": resolve_in_units,
+    "duration": resolve_duration,
+    "quarter": resolve_quarter,
+    "season": resolve_season,
+    "decade": resolve_decade,
+    "century": resolve_century,
+    "time": resolve_time,
+    "set": resolve_set,
+    "vague": resolve_vague,
+}
+
+
+def resolve(c: Candidate, ctx: Context) -> Resolved | None:
+    """Resolve one candidate with the resolver of its kind."""
+    return RESOLVERS[c.kind](c, ctx)
