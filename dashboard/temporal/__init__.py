@@ -52,20 +52,27 @@ def tag(text: str, anchor: date | datetime | None, *, lang: str = "en") -> list[
     """
     grammar = load_grammar(lang)
     day = publication_day(anchor)
-    ctx = Context(text=text, anchor=day, grammar=grammar, reference=day)
+    ctx = Context(text=text, anchor=day, grammar=grammar, reference=day, reference_any=day)
     found: list[Timex] = []
     for cand in find(text, grammar):
         resolved = resolve(cand, ctx)
         if resolved is None:
             continue
         found.append(_timex(text, cand, resolved))
-        if (
-            resolved.type in REFERENCE_TYPES
-            and resolved.granularity in ("day", "part-of-day", "hour", "minute")
-            and resolved.earliest is not None
-        ):
-            ctx.reference = resolved.earliest
+        _remember(ctx, cand, resolved)
     return found
+
+
+def _remember(ctx: Context, cand: Candidate, resolved: Resolved) -> None:
+    """Keep the last dates mentioned: later "the next day" and "that year" count from them."""
+    if resolved.type not in REFERENCE_TYPES or resolved.earliest is None:
+        return
+    if resolved.granularity in ("quarter", "half"):
+        ctx.last_quarter = (resolved, cand.end)
+    if resolved.granularity != "vague":
+        ctx.reference_any = resolved.earliest
+    if resolved.granularity in ("day", "part-of-day", "hour", "minute"):
+        ctx.reference = resolved.earliest
 
 
 def dateline(text: str, anchor: date | datetime | None = None, *, lang: str = "en") -> Timex | None:

@@ -8,6 +8,7 @@ value with X placeholders ("XXXX-WXX-5") and no interval.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from dashboard.temporal.tense import FUTURE, PAST, PRESENT, clause_tense
 SHORT_DECADE_AHEAD = 10
 # Half-width (days) of the window a year-less date ("Feb. 24") is put in without a tense.
 NEAREST_DAYS = 183
+NEAREST_MONTHS = 6
 
 
 @dataclass(slots=True)
@@ -34,6 +36,10 @@ class Context:
     grammar: Grammar
     # The last day the text mentioned: "the next day", "two weeks later" count from it.
     reference: date | None = None
+    # The start of the last dated interval of any size: "that year" counts from it.
+    reference_any: date | None = None
+    # The last quarter the text named and where it ended: "a year earlier" shifts it.
+    last_quarter: tuple[Resolved, int] | None = None
     _tenses: dict[int, str | None] = field(default_factory=dict)
 
     def tense(self, c: Candidate) -> str | None:
@@ -100,11 +106,13 @@ def number(text: str | None, grammar: Grammar) -> int | str | None:
 
 
 def year_for_month(anchor: date, month: int, forward: bool | None) -> int:
-    """Year of a month named without one: back in a past clause, ahead in a future one."""
-    if forward is True:
-        return anchor.year if month >= anchor.month else anchor.year + 1
-    if forward is False:
-        return anchor.year if month <= anchor.month else anchor.year - 1
+    """Year of a month named without one: the nearest, or the tense's side within half a year."""
+    behind = anchor.year if month <= anchor.month else anchor.year - 1
+    ahead = anchor.year if month >= anchor.month else anchor.year + 1
+    if forward is True and (ahead - anchor.year) * 12 + month - anchor.month <= NEAREST_MONTHS:
+        return ahead
+    if forward is False and (anchor.year - behind) * 12 + anchor.month - month <= NEAREST_MONTHS:
+        return behind
     gap = month - anchor.month
     if gap > 6:
         return anchor.year - 1
@@ -113,18 +121,29 @@ def year_for_month(anchor: date, month: int, forward: bool | None) -> int:
     return anchor.year
 
 
-def year_for_day(anchor: date, month: int, day: int, forward: bool | None) -> date | None:
-    """The date of a day and month named without a year."""
+def year_for_day(
+    anchor: date, month: int, day: int, forward: bool | None, weekday: int | None = None
+) -> date | None:
+    """The date of a day and month named without a year (a weekday named with it decides).
+
+    The tense picks the side of the anchor within half a year; beyond that the nearest
+    date wins ("Jan. 14" in a January 6 story is next week even in a past clause).
+    """
     options = [cal.safe_date(anchor.year + k, month, day) for k in (-1, 0, 1)]
     dates = [d for d in options if d is not None]
+    if weekday is not None and any(d.isoweekday() == weekday for d in dates):
+        dates = [d for d in dates if d.isoweekday() == weekday]
     if not dates:
         return None
+    window = timedelta(days=NEAREST_DAYS)
     if forward is True:
-        ahead = [d for d in dates if d >= anchor]
-        return ahead[0] if ahead else dates[-1]
+        ahead = [d for d in dates if anchor <= d <= anchor + window]
+        if ahead:
+            return ahead[0]
     if forward is False:
-        behind = [d for d in dates if d <= anchor]
-        return behind[-1] if behind else dates[0]
+        behind = [d for d in dates if anchor - window <= d <= anchor]
+        if behind:
+            return behind[-1]
     return min(dates, key=lambda d: abs((d - anchor).days))
 
 
@@ -164,6 +183,17 @@ def pick_season(anchor: date, code: str, rel: int | None, forward: bool | None) 
     return index // 4
 
 
+POSSESSIVE = re.compile(r"['’]s\b")
+# How far back (characters) a future cue makes "Friday's vote" an upcoming one.
+POSSESSIVE_REACH = 30
+
+
+def _future_just_before(c: Candidate, ctx: Context) -> bool:
+    """ "ahead of Friday's vote" is ahead; "Friday's vote" alone reports a past one."""
+    lo = max(0, c.start - POSSESSIVE_REACH)
+    return any(cue.search(ctx.text, lo, c.start) for cue in ctx.grammar.future)
+
+
 # ----- resolvers, one per kind ----------------------------------------------------------
 
 
@@ -178,7 +208,8 @@ def resolve_date(c: Candidate, ctx: Context) -> Resolved | None:
         return None
     if ctx.anchor is None:
         return cal.unresolved("DATE", f"XXXX-{month:02d}-{day:02d}", "day")
-    d = year_for_day(ctx.anchor, month, day, ctx.forward(c))
+    weekday = ctx.word("weekdays", c, "weekday")
+    d = year_for_day(ctx.anchor, month, day, ctx.forward(c), weekday)  # type: ignore[arg-type]
     return cal.day(d) if d else None
 
 
@@ -209,9 +240,8 @@ def resolve_year(c: Candidate, ctx: Context) -> Resolved | None:
 
 
 def _with_part_of_day(r: Resolved, pod: object) -> Resolved:
-    if not pod:
-        return r
-    return replace(r, type="TIME", value=f"{r.value}T{pod}", granularity="part-of-day")
+    """ "Friday night" is the day: news annotation (TimeBank) gives it the day's value."""
+    return r
 
 
 def resolve_weekday(c: Candidate, ctx: Context) -> Resolved | None:
@@ -223,6 +253,8 @@ def resolve_weekday(c: Candidate, ctx: Context) -> Resolved | None:
         return _with_part_of_day(r, pod)
     rel = direction(c.fields.get("rel"), ctx.grammar)
     forward = ctx.forward(c) if rel is None or rel == 0 else None
+    if rel is None and POSSESSIVE.match(ctx.text, c.end):
+        forward = _future_just_before(c, ctx)
     d = weekday_date(ctx.anchor, weekday, rel, forward)
     return _with_part_of_day(cal.day(d), pod)
 
@@ -300,7 +332,10 @@ def resolve_reference_day(c: Candidate, ctx: Context) -> Resolved | None:
     steps = {"previous": -1, "preceding": -1, "following": 1, "next": 1}.get(rel, 0)
     if c.fields.get("dir"):
         steps = -1 if _fold(c.fields["dir"]) in ("before", "earlier") else 1
-    base = ctx.reference or ctx.anchor
+    if unit in ("day", "morning", "afternoon", "evening", "night"):
+        base = ctx.reference or ctx.anchor
+    else:
+        base = ctx.reference_any or ctx.anchor
     if base is None:
         return _unresolved_unit(unit)
     return _shift(unit, base, steps)
@@ -392,6 +427,9 @@ def resolve_offset(c: Candidate, ctx: Context) -> Resolved | None:
         ref = "PAST_REF" if sign < 0 else "FUTURE_REF"
         return cal.unresolved("DATE", ref, "vague", mod)
     unit, steps = _unit_steps(unit_code, n)
+    recent = _recent_quarter(c, ctx)
+    if unit == "year" and sign < 0 and recent is not None:
+        return _quarter_years_back(recent, steps)
     base = ctx.anchor if direction_word in ("ago", "from now", "hence") else ctx.reference
     base = base or ctx.anchor
     if base is None:
@@ -489,14 +527,48 @@ def resolve_quarter(c: Candidate, ctx: Context) -> Resolved | None:
         steps = {"last": -1, "latest": -1, "previous": -1, "past": -1, "next": 1}.get(rel, 0)
         index = a.year * per_year + current - 1 + steps
         return make(index // per_year, index % per_year + 1)
-    forward = ctx.forward(c)
-    if rel in ("next", "coming"):
-        forward = True
-    if forward:
-        y = a.year if n >= current else a.year + 1
-    else:
-        y = a.year if n < current else a.year - 1
+    # a numbered quarter is this year's unless it has not begun and the clause is past
+    forward = True if rel in ("next", "coming") else ctx.forward(c)
+    y = a.year - 1 if n > current and not forward else a.year
     return make(y, n)
+
+
+# How far back (characters) a named quarter makes "a year earlier" that quarter's year-ago twin.
+QUARTER_REACH = 250
+
+
+def _recent_quarter(c: Candidate, ctx: Context) -> Resolved | None:
+    if ctx.last_quarter is None or c.start - ctx.last_quarter[1] > QUARTER_REACH:
+        return None
+    return ctx.last_quarter[0]
+
+
+def _quarter_years_back(q: Resolved, years: int) -> Resolved:
+    """The same quarter (or half) `years` earlier: "profit rose from a year earlier"."""
+    y, code = q.value.split("-")
+    make = cal.half if code.startswith("H") else cal.quarter
+    return make(int(y) - years, int(code[1:]))
+
+
+def resolve_quarter_ref(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "the quarter": the quarter just named, else the last one completed before the anchor."""
+    if ctx.last_quarter is not None:
+        return ctx.last_quarter[0]
+    if ctx.anchor is None:
+        return cal.unresolved("DATE", "XXXX-QX", "quarter")
+    index = ctx.anchor.year * 4 + (ctx.anchor.month - 1) // 3 - 1
+    return cal.quarter(index // 4, index % 4 + 1)
+
+
+def resolve_year_ago(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "the year-earlier quarter", "year-ago": a year before the quarter or year in question."""
+    recent = _recent_quarter(c, ctx)
+    if recent is not None and recent.value[5:6] in ("Q", "H"):
+        return _quarter_years_back(recent, 1)
+    base = ctx.reference_any or ctx.anchor
+    if base is None:
+        return cal.unresolved("DATE", "XXXX", "year")
+    return cal.year(base.year - 1)
 
 
 def resolve_season(c: Candidate, ctx: Context) -> Resolved | None:
@@ -612,6 +684,8 @@ RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved | None]] = {
     "in_units": resolve_in_units,
     "duration": resolve_duration,
     "quarter": resolve_quarter,
+    "quarter_ref": resolve_quarter_ref,
+    "year_ago": resolve_year_ago,
     "season": resolve_season,
     "decade": resolve_decade,
     "century": resolve_century,
