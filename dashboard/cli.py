@@ -138,6 +138,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_articles(args: argparse.Namespace) -> int:
     """List the stored articles, flagging those without a publication date."""
+    import pandas as pd
+
     from dashboard.store import Store, StoreError
 
     store = Store(args.db or settings.default_db())
@@ -146,7 +148,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _fail(str(exc))
     for row in frame.itertuples():
-        day = row.published.date().isoformat() if hasattr(row.published, "date") else "NO DATE"
+        day = "NO DATE" if pd.isna(row.published) else pd.Timestamp(row.published).date().isoformat()
         flags = "; ".join(row.warnings) if len(row.warnings) else ""
         print(f"{row.article_id}  {day:<10}  {row.outlet or '-':<20}  {row.title or '-'}"
               + (f"  [{flags}]" if flags else ""))
