@@ -140,9 +140,7 @@ def render_detail(events: pd.DataFrame, mentions: pd.DataFrame) -> None:
 def render_exports(events: pd.DataFrame, mentions: pd.DataFrame, now: date | None) -> None:
     """Download buttons for the filtered events."""
     cols = st.columns(3)
-    cols[0].download_button(
-        "CSV", exports.to_csv(events, mentions), "events.csv", mime="text/csv"
-    )
+    cols[0].download_button("CSV", exports.to_csv(events, mentions), "events.csv", mime="text/csv")
     cols[1].download_button(
         "JSON", exports.to_json(events, mentions), "events.json", mime="application/json"
     )

@@ -46,7 +46,9 @@ def timeline_figure(events: pd.DataFrame, now: date | None = None) -> go.Figure:
                 fig.add_trace(
                     go.Bar(
                         base=spans["earliest"],
-                        x=(spans["latest"] - spans["earliest"] + pd.Timedelta(days=1)).dt.total_seconds()
+                        x=(
+                            spans["latest"] - spans["earliest"] + pd.Timedelta(days=1)
+                        ).dt.total_seconds()
                         * 1000,
                         y=spans["lane"],
                         orientation="h",

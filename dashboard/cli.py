@@ -99,8 +99,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
     for t in tag(args.text, args.anchor):
         interval = f"{t.earliest} .. {t.latest}" if t.earliest else "unresolved"
         mod = f" mod={t.mod}" if t.mod else ""
-        print(f"{t.start:>5}-{t.end:<5} {t.text!r:32} {t.type:<8} {t.value:<14} "
-              f"{t.granularity:<8} {interval}{mod}")
+        print(
+            f"{t.start:>5}-{t.end:<5} {t.text!r:32} {t.type:<8} {t.value:<14} "
+            f"{t.granularity:<8} {interval}{mod}"
+        )
     return 0
 
 
@@ -148,10 +150,14 @@ def cmd_articles(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return _fail(str(exc))
     for row in frame.itertuples():
-        day = "NO DATE" if pd.isna(row.published) else pd.Timestamp(row.published).date().isoformat()
+        day = (
+            "NO DATE" if pd.isna(row.published) else pd.Timestamp(row.published).date().isoformat()
+        )
         flags = "; ".join(row.warnings) if len(row.warnings) else ""
-        print(f"{row.article_id}  {day:<10}  {row.outlet or '-':<20}  {row.title or '-'}"
-              + (f"  [{flags}]" if flags else ""))
+        print(
+            f"{row.article_id}  {day:<10}  {row.outlet or '-':<20}  {row.title or '-'}"
+            + (f"  [{flags}]" if flags else "")
+        )
     return 0
 
 

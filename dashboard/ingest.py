@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -201,7 +201,7 @@ def parse_published(value: str) -> date | datetime:
     if parsed.tzinfo is None:
         if parsed.time() == datetime.min.time():
             return parsed.date()
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 

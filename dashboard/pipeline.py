@@ -111,9 +111,7 @@ def run_articles(
     report("temporal", 0.2)
     with clock("temporal"):
         for article in corpus.articles:
-            corpus.timexes[article.id] = tag(
-                article.text, article.published, lang=article.language
-            )
+            corpus.timexes[article.id] = tag(article.text, article.published, lang=article.language)
 
     report("actors", 0.5)
     with clock("actors"):

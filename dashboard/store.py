@@ -37,7 +37,7 @@ TABLES: dict[str, str] = {
         "content_hash VARCHAR, text VARCHAR"
     ),
     "timexes": (
-        "corpus VARCHAR, article_id VARCHAR, start INTEGER, \"end\" INTEGER, text VARCHAR, "
+        'corpus VARCHAR, article_id VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, '
         "type VARCHAR, value VARCHAR, earliest DATE, latest DATE, granularity VARCHAR, "
         "mod VARCHAR"
     ),
@@ -51,7 +51,7 @@ TABLES: dict[str, str] = {
     ),
     "mention_actors": (
         "corpus VARCHAR, mention_id VARCHAR, actor_id VARCHAR, position INTEGER, "
-        "start INTEGER, \"end\" INTEGER, text VARCHAR"
+        'start INTEGER, "end" INTEGER, text VARCHAR'
     ),
     "events": (
         "corpus VARCHAR, event_id VARCHAR, value VARCHAR, earliest DATE, latest DATE, "

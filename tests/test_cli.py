@@ -55,8 +55,17 @@ def test_export_json_has_the_stable_fields_and_dates_from_the_publication_day(
     events = json.loads(result.stdout)
     assert events
     fields = {
-        "event_id", "date", "earliest", "latest", "granularity", "status", "actors",
-        "summary", "source_count", "sources", "mentions",
+        "event_id",
+        "date",
+        "earliest",
+        "latest",
+        "granularity",
+        "status",
+        "actors",
+        "summary",
+        "source_count",
+        "sources",
+        "mentions",
     }
     for event in events:
         assert fields <= set(event)
@@ -103,7 +112,10 @@ def test_nothing_to_build_exits_non_zero_and_keeps_the_old_store(built: Path) ->
 
 def test_tag_prints_resolved_values(tmp_path: Path) -> None:
     result = storyline(
-        "tag", "The minister will travel to Oslo on Friday.", "--anchor", "2024-05-01",
+        "tag",
+        "The minister will travel to Oslo on Friday.",
+        "--anchor",
+        "2024-05-01",
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr

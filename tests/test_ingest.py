@@ -13,8 +13,8 @@ from dashboard.ingest import (
     is_boilerplate,
     load_articles,
     parse_published,
-    split_sentences,
     split_front_matter,
+    split_sentences,
 )
 
 ARTICLE = (
@@ -153,7 +153,11 @@ def test_bad_files_are_reported_by_name_and_the_rest_still_load(tmp_path: Path) 
     write(tmp_path, "good.txt", ARTICLE)
     write(tmp_path, "empty.txt", "")
     write(tmp_path, "binary.txt", bytes(range(256)) * 20)
-    write(tmp_path, "windows.txt", "Le caf\xe9 a rouvert lundi, a d\xe9clar\xe9 le maire.\n".encode("cp1252"))
+    write(
+        tmp_path,
+        "windows.txt",
+        "Le caf\xe9 a rouvert lundi, a d\xe9clar\xe9 le maire.\n".encode("cp1252"),
+    )
     write(tmp_path, "baddate.txt", "The council voted on Monday to close the bridge.\n")
     manifest(
         tmp_path,
@@ -195,8 +199,10 @@ def test_missing_path_and_unsupported_type_are_errors(tmp_path: Path) -> None:
 def test_identical_article_is_stored_once_but_a_second_outlet_is_kept(tmp_path: Path) -> None:
     for name in ("a.txt", "b.txt", "c.txt"):
         write(tmp_path, name, ARTICLE)
-    manifest(tmp_path, ["a.txt,Wire,2024-06-12,,,", "b.txt,Wire,2024-06-12,,,",
-                        "c.txt,Daily,2024-06-12,,,"])
+    manifest(
+        tmp_path,
+        ["a.txt,Wire,2024-06-12,,,", "b.txt,Wire,2024-06-12,,,", "c.txt,Daily,2024-06-12,,,"],
+    )
     result = load_articles([tmp_path])
     assert sorted(a.outlet for a in result.articles) == ["Daily", "Wire"]
     assert [Path(e.path).name for e in result.errors] == ["b.txt"]

@@ -27,9 +27,20 @@ def test_round_trip_keeps_every_row(seed_corpus, tmp_path: Path) -> None:
 def test_frames_have_the_documented_columns(seed_store: Store) -> None:
     events = seed_store.events_frame("seeds")
     assert {
-        "event_id", "value", "earliest", "latest", "granularity", "status", "summary",
-        "date_text", "actors", "actor_ids", "sources", "source_count",
-        "independent_count", "mention_count",
+        "event_id",
+        "value",
+        "earliest",
+        "latest",
+        "granularity",
+        "status",
+        "summary",
+        "date_text",
+        "actors",
+        "actor_ids",
+        "sources",
+        "source_count",
+        "independent_count",
+        "mention_count",
     } <= set(events.columns)
     assert (events["mention_count"] >= 1).all()
     assert (events["source_count"] >= 1).all()
