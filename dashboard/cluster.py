@@ -387,6 +387,9 @@ def cluster_mentions(
     """Merge mentions of the same happening across articles into events (each mention once)."""
     if not mentions:
         return []
+    # Greedy merging depends on the order it meets pairs in: fix the order so the same
+    # mentions always give the same events, whatever order the caller passes them in.
+    mentions = sorted(mentions, key=lambda m: (m.article_id, m.sentence_start, m.id))
     article_ids = sorted({m.article_id for m in mentions})
     article_index = {aid: i for i, aid in enumerate(article_ids)}
     features = _features(mentions, article_index)

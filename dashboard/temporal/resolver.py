@@ -24,7 +24,7 @@ from dashboard.temporal.tense import FUTURE, PAST, PRESENT, clause_tense
 SHORT_DECADE_AHEAD = 10
 # Half-width (days) of the window a year-less date ("Feb. 24") is put in without a tense.
 NEAREST_DAYS = 183
-NEAREST_MONTHS = 6
+NEAREST_MONTHS = 11
 
 
 @dataclass(slots=True)
