@@ -82,8 +82,18 @@ def timeline_figure(events: pd.DataFrame, now: date | None = None) -> go.Figure:
         fig.add_annotation(
             x=pd.Timestamp(now), y=1, yref="paper", text="latest article", showarrow=False
         )
+    xaxis: dict[str, object] = {"type": "date", "title": None}
+    if now is not None and not dated.empty:
+        first, last = dated["earliest"].min(), dated["latest"].max()
+        if (last - first).days > 120:
+            # A long story opens on its last weeks; the range slider reaches the rest.
+            xaxis["range"] = [
+                pd.Timestamp(now) - pd.Timedelta(days=21),
+                last + pd.Timedelta(days=5),
+            ]
+            xaxis["rangeslider"] = {"visible": True, "thickness": 0.06}
     fig.update_layout(
-        xaxis={"type": "date", "title": None},
+        xaxis=xaxis,
         yaxis={"title": None, "automargin": True},
         height=max(320, 26 * len(dated) + 120) if not dated.empty else 320,
         margin={"l": 10, "r": 10, "t": 30, "b": 30},
