@@ -28,7 +28,7 @@ from dashboard.models import Actor, ActorRef, Article
 LOGGER = logging.getLogger(__name__)
 
 # Fuzzy similarity (rapidfuzz ratio, 0-100) above which two surnames are one spelling
-# ("Zelensky"/"Zelenskyy" 94), and two first names ("Sergey"/"Sergei" 83).
+# ("Ostrovsky"/"Ostrovskiy"), and two first names ("Dmitry"/"Dmitri").
 SURNAME_SIMILARITY = 85
 FIRSTNAME_SIMILARITY = 75
 # A bare surname shared by several people goes to the most mentioned one only when it has
@@ -395,7 +395,7 @@ def _is_adjective(name: str, lex: Lexicon) -> bool:
 
 
 def _attach_appositions(text: str, cands: list[Candidate], hits: list[RoleHit]) -> None:
-    """Give roles from "Russia's foreign minister, Sergei Lavrov," and "Name, the role"."""
+    """Give roles from "Norway's fisheries minister, Kari Haugland," and "Name, the role"."""
     by_start = {c.start: c for c in cands}
     by_end = {c.end: c for c in cands}
     for hit in hits:

@@ -84,7 +84,7 @@ class Timex:
     """A time expression found in a text and, where possible, resolved to an interval.
 
     ``start``/``end`` are character offsets into the text that was tagged, so
-    ``text[start:end] == timex.text``.  ``value`` is a TIMEX3 value ("2025-02-28",
+    ``text[start:end] == timex.text``.  ``value`` is a TIMEX3 value ("2019-07-14",
     "2025-W09", "2024-10", "PAST_REF", "P3Y", "XXXX-WXX-5" when unresolved).
     ``earliest``/``latest`` are the first and last calendar day of the denoted
     interval, or None when unbounded, unresolved, or for durations and sets.

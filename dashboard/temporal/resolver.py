@@ -198,7 +198,7 @@ def _future_just_before(c: Candidate, ctx: Context) -> bool:
 
 
 def resolve_date(c: Candidate, ctx: Context) -> Resolved | None:
-    """ "24 February 2025", "Feb. 24", "2025-02-24" (a weekday alongside is ignored)."""
+    """ "14 July 2019", "Jul. 14", "2019-07-14" (a weekday alongside is ignored)."""
     month = int(ctx.word("months", c, "month") or c.fields["month"])
     day = int("".join(ch for ch in c.fields["day"] if ch.isdigit()))
     if "year" in c.fields:
