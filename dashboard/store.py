@@ -96,6 +96,15 @@ class Store:
 
     def write_corpus(self, corpus: Corpus, name: str = "seeds", *, wait: bool = True) -> None:
         """Replace (or add) the corpus ``name``; other corpora are carried over unchanged."""
+        self._rewrite(name, corpus, wait=wait)
+
+    def delete_corpus(self, name: str) -> None:
+        """Remove one corpus, keeping the others."""
+        self._rewrite(name, None, wait=True)
+
+    def _rewrite(self, name: str, corpus: Corpus | None, *, wait: bool) -> None:
+        """Write a new store beside the live one without ``name`` (plus ``corpus`` as
+        ``name`` when given), then rename it over the live file."""
         with self._writer_lock(wait):
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             _remove(tmp)
@@ -105,34 +114,16 @@ class Store:
                     _create_schema(con)
                     if self.path.exists():
                         _copy_other_corpora(con, self.path, name)
-                    _insert_corpus(con, corpus, name)
+                    if corpus is not None:
+                        _insert_corpus(con, corpus, name)
                     con.execute("CHECKPOINT")
                 finally:
                     con.close()
                 _fsync(tmp)
                 os.replace(tmp, self.path)
                 _fsync_dir(self.path.parent)
-            except duckdb.Error as exc:
+            except (duckdb.Error, OSError) as exc:
                 raise StoreError(f"{self.path}: could not write the store: {exc}") from exc
-            except OSError as exc:
-                raise StoreError(f"{self.path}: could not write the store: {exc}") from exc
-            finally:
-                _remove(tmp)
-
-    def delete_corpus(self, name: str) -> None:
-        """Remove one corpus, keeping the others."""
-        with self._writer_lock(True):
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            try:
-                con = duckdb.connect(str(tmp))
-                try:
-                    _create_schema(con)
-                    if self.path.exists():
-                        _copy_other_corpora(con, self.path, name)
-                    con.execute("CHECKPOINT")
-                finally:
-                    con.close()
-                os.replace(tmp, self.path)
             finally:
                 _remove(tmp)
 
