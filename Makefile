@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= data/storyline.duckdb
+HOST ?= localhost
 PORT ?= 8501
 
 .PHONY: run test lint build bench clean
 
 run: $(VENV)/.installed-run $(DB)
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard/app.py --server.address $(HOST) --server.port $(PORT)
 
 # The seed store is rebuilt only when the seeds (or the package install) change.
 $(DB): $(VENV)/.installed-run $(wildcard seeds/*)

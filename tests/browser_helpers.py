@@ -1,0 +1,208 @@
+"""Run the Streamlit app as a real server and drive it from Debian's Chromium.
+
+Shared by tests/test_browser.py and bench/dashboard.py. Playwright is told where the system
+Chromium lives; it never downloads a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+
+# Launch flags measured to work as root with no network (see /work/shared/STACK-NOTES.md):
+# without the background-networking ones Chromium keeps trying to reach its own services.
+LAUNCH_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+# Counts every finished script run of the page, so a caller can wait for the rerun its
+# interaction caused, and stamps the last change inside any plotly chart (performance.now()
+# milliseconds since navigation start), so a caller can tell when drawing stopped.
+PAGE_PROBE = """
+(() => {
+  window.__stRuns = 0;
+  window.__plotChanged = 0;
+  const observer = new MutationObserver((records) => {
+    for (const r of records) {
+      const el = r.target;
+      if (r.type === 'attributes' && r.attributeName === 'data-test-script-state') {
+        if (el.getAttribute('data-test-script-state') === 'notRunning') window.__stRuns += 1;
+      } else if (el.closest && el.closest('.js-plotly-plot')) {
+        window.__plotChanged = performance.now();
+      }
+    }
+  });
+  const start = () => observer.observe(document.documentElement, {
+    subtree: true, childList: true, attributes: true,
+  });
+  if (document.documentElement) start(); else document.addEventListener('readystatechange', start);
+})();
+"""
+
+SCRIPT_STATE = '[data-testid="stApp"]'
+PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+
+
+def chromium_path() -> Path | None:
+    """Debian's Chromium, or None when it is not installed."""
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium") or ""):
+        if candidate and Path(candidate).exists():
+            return Path(candidate)
+    return None
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on right now (on 127.0.0.1)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerFailed(RuntimeError):
+    """The Streamlit server did not come up."""
+
+
+@contextmanager
+def streamlit_server(
+    db: Path, log: Path, *, env: Mapping[str, str] | None = None, timeout: float = 60.0
+) -> Iterator[str]:
+    """Serve dashboard/app.py over the store ``db`` on a free local port; yield its URL."""
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    full_env = {**os.environ, **(env or {}), "STORYLINE_DB": str(db)}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, proc, log, timeout)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise ServerFailed(f"streamlit exited with {proc.returncode}:\n{_tail(log)}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.read().strip() == b"ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise ServerFailed(f"{url}/_stcore/health did not answer in {timeout:.0f} s:\n{_tail(log)}")
+
+
+def _tail(log: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def launch(playwright, executable: Path) -> Browser:
+    """Chromium at ``executable``, headless, with the flags that work here."""
+    return playwright.chromium.launch(
+        executable_path=str(executable), headless=True, args=list(LAUNCH_ARGS)
+    )
+
+
+def new_page(browser: Browser, *, color_scheme: str = "light") -> Page:
+    """A fresh page (own context) with the run/plot probe installed."""
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, color_scheme=color_scheme
+    )
+    context.set_default_timeout(30_000)
+    context.add_init_script(PAGE_PROBE)
+    return context.new_page()
+
+
+def script_runs(page: Page) -> int:
+    """How many script runs the page has seen finish."""
+    return int(page.evaluate("window.__stRuns || 0"))
+
+
+def wait_idle(page: Page, after_runs: int | None = None, timeout: float = 30_000) -> None:
+    """Wait until the app's script is not running (and, if given, has run ``after_runs``+1
+    times); then until no plotly chart has changed for a short quiet spell."""
+    floor = -1 if after_runs is None else after_runs
+    page.wait_for_function(
+        """([sel, floor]) => {
+             const app = document.querySelector(sel);
+             return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                    && (window.__stRuns || 0) > floor;
+           }""",
+        arg=[SCRIPT_STATE, floor],
+        timeout=timeout,
+    )
+    wait_plots_quiet(page, timeout=timeout)
+
+
+def wait_plots_quiet(page: Page, quiet_ms: int = 250, timeout: float = 30_000) -> None:
+    """Wait until no plotly chart has changed for ``quiet_ms`` milliseconds."""
+    page.wait_for_function(
+        "(q) => performance.now() - (window.__plotChanged || 0) > q", arg=quiet_ms, timeout=timeout
+    )
+
+
+def plot_point_count(page: Page, index: int = 0) -> int:
+    """Data points drawn by the ``index``-th plotly chart (every visible trace's length)."""
+    return int(
+        page.evaluate(
+            """([sel, i]) => {
+                 const gd = document.querySelectorAll(sel)[i];
+                 if (!gd || !gd._fullData) return -1;
+                 return gd._fullData.filter(t => t.visible === true)
+                   .reduce((n, t) => n + (t._length ?? (t.x ? t.x.length : 0)), 0);
+               }""",
+            [PLOT, index],
+        )
+    )
+
+
+def exceptions_on_page(page: Page) -> list[str]:
+    """Text of every Streamlit exception box shown on the page."""
+    return page.locator('[data-testid="stException"]').all_inner_texts()

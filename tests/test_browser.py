@@ -1,0 +1,231 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright.
+
+One Streamlit server per module, over a copy of the seed store. Screenshots of every view go
+to tests/artifacts/ (git-ignored). Without Chromium these tests skip, except under CI=true,
+where they fail: CI must install it (.ci/run does).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pandas as pd
+import pytest
+from browser_helpers import (
+    PLOT,
+    ServerFailed,
+    chromium_path,
+    exceptions_on_page,
+    launch,
+    new_page,
+    plot_point_count,
+    script_runs,
+    streamlit_server,
+    wait_idle,
+)
+from conftest import IN_CI
+
+from dashboard.store import Store
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def _unavailable(why: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{why}: CI must provide it (.ci/run installs chromium)")
+    pytest.skip(f"{why}; browser tests need it")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    path = chromium_path()
+    if path is None:
+        _unavailable("Chromium is not installed (/usr/bin/chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Path):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is not installed")
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def store_copy(seed_store, tmp_path_factory) -> Store:
+    """The seed store copied, so nothing the app does can touch other tests' store."""
+    target = tmp_path_factory.mktemp("browser") / "storyline.duckdb"
+    shutil.copyfile(seed_store.path, target)
+    return Store(target)
+
+
+@pytest.fixture(scope="module")
+def app_url(store_copy: Store, browser) -> Iterator[str]:
+    log = store_copy.path.with_name("streamlit.log")
+    try:
+        with streamlit_server(store_copy.path, log) as url:
+            yield url
+    except ServerFailed as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="module")
+def events(store_copy: Store) -> pd.DataFrame:
+    return store_copy.events_frame("seeds")
+
+
+@pytest.fixture()
+def page(browser):
+    page = new_page(browser)
+    yield page
+    page.context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def open_app(page, url: str, *, plot: bool = True) -> None:
+    """Load ``url`` and wait until the script has run and the charts stopped drawing."""
+    page.goto(url)
+    if plot:
+        page.wait_for_selector(PLOT)
+    wait_idle(page, after_runs=0)
+    assert not exceptions_on_page(page), exceptions_on_page(page)
+
+
+def actor_to_pick(events: pd.DataFrame) -> str:
+    """The actor in most dated events who is not in all of them (so the filter narrows)."""
+    dated = events[events["earliest"].notna()]
+    counts = dated["actors"].explode().dropna().value_counts()
+    narrowing = counts[counts < len(dated)]
+    assert not narrowing.empty, "the seed store has no actor that narrows the timeline"
+    return str(narrowing.index[0])
+
+
+def pick_actor(page, name: str) -> None:
+    """Choose ``name`` in the sidebar's actor multi-select and wait for the rerun."""
+    runs = script_runs(page)
+    box = page.get_by_role("combobox", name="Actors")
+    box.click()
+    box.fill(name)
+    page.get_by_role("option", name=name).first.click()
+    page.keyboard.press("Escape")
+    wait_idle(page, after_runs=runs)
+
+
+def selected_actors(page) -> list[str]:
+    """Tags shown in the actor multi-select."""
+    tags = page.locator('[data-testid="stMultiSelect"]').filter(
+        has=page.get_by_role("combobox", name="Actors")
+    )
+    return [t.get_attribute("aria-label") or "" for t in tags.locator("[data-tag]").all()]
+
+
+def test_timeline_is_drawn_with_every_dated_event(page, app_url, events) -> None:
+    open_app(page, app_url)
+    dated = int(events["earliest"].notna().sum())
+    assert plot_point_count(page) == dated
+    shot(page, "timeline")
+
+
+def test_actor_filter_goes_into_the_url_and_the_url_reopens_it(
+    page, browser, app_url, events
+) -> None:
+    open_app(page, app_url)
+    everything = plot_point_count(page)
+    actor = actor_to_pick(events)
+
+    pick_actor(page, actor)
+    page.wait_for_function("(a) => location.search.includes('actor=')", arg=actor)
+    params = parse_qs(urlsplit(page.url).query)
+    assert actor in params.get("actor", []), page.url
+    narrowed = plot_point_count(page)
+    expected = events[events["earliest"].notna() & events["actors"].map(lambda a: actor in a)]
+    assert 0 < narrowed < everything
+    assert narrowed == len(expected)
+    shot(page, "timeline-one-actor")
+
+    shared = new_page(browser)
+    try:
+        open_app(shared, page.url)
+        assert selected_actors(shared) == [actor]
+        assert plot_point_count(shared) == narrowed
+        assert parse_qs(urlsplit(shared.url).query).get("actor") == [actor]
+        shot(shared, "timeline-from-shared-link")
+    finally:
+        shared.context.close()
+
+
+def test_event_detail_shows_every_mention(page, app_url, store_copy: Store, events) -> None:
+    mentions = store_copy.mentions_frame("seeds")
+    per_event = mentions.groupby("event_id")["outlet"].nunique()
+    event_id = str(per_event.idxmax())  # the event most outlets report
+    event = events.set_index("event_id").loc[event_id]
+    own = mentions[mentions["event_id"] == event_id]
+    assert len(own) >= 2
+
+    open_app(page, app_url)
+    runs = script_runs(page)
+    detail = page.locator('[data-testid="stSelectbox"]').filter(has_text="Event detail")
+    box = detail.get_by_role("combobox")
+    box.click()
+    box.fill(str(event["summary"])[:40])
+    page.get_by_role("option").filter(has_text=str(event["summary"])[:40]).first.click()
+    wait_idle(page, after_runs=runs)
+
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    for sentence in own["sentence"]:
+        assert " ".join(str(sentence).split()) in " ".join(text.split())
+    for outlet in own["outlet"].dropna().unique():
+        assert str(outlet) in text
+    page.get_by_text(
+        " ".join(str(own["sentence"].iloc[0]).split())[:60]
+    ).first.scroll_into_view_if_needed()
+    shot(page, "event-detail")
+
+
+def view_labels(page) -> list[str]:
+    """The options of the sidebar's view switch, in order."""
+    views = page.locator('[data-testid="stRadio"]').filter(has_text="View")
+    return [t.strip() for t in views.locator("[role=radiogroup] label").all_inner_texts()]
+
+
+def test_every_view_opens_from_its_link_without_an_error(page, app_url) -> None:
+    open_app(page, app_url)
+    labels = view_labels(page)
+    assert len(labels) >= 4, labels
+    for label in labels:
+        open_app(page, f"{app_url}/?{urlencode({'view': label})}", plot=False)
+        assert not exceptions_on_page(page), (label, exceptions_on_page(page))
+        checked = page.locator('[data-testid="stRadio"] [role=radiogroup] input:checked')
+        assert checked.count() == 1
+        assert (
+            label in page.locator('[data-testid="stRadio"] label:has(input:checked)').inner_text()
+        )
+        shot(page, f"view-{label.lower().replace(' ', '-')}")
+
+
+@pytest.mark.parametrize("scheme, dark", [("light", False), ("dark", True)])
+def test_theme_follows_the_viewers_light_or_dark_setting(browser, app_url, scheme, dark) -> None:
+    page = new_page(browser, color_scheme=scheme)
+    try:
+        open_app(page, app_url)
+        rgb = page.evaluate(
+            "getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
+        )
+        red, green, blue = (int(v) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
+        luminance = (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+        assert (luminance < 0.3) is dark, (scheme, rgb)
+        shot(page, f"theme-{scheme}")
+    finally:
+        page.context.close()
