@@ -37,18 +37,23 @@ LAUNCH_ARGS = (
     "--disable-sync",
 )
 
-# Counts every finished script run of the page, so a caller can wait for the rerun its
-# interaction caused, and stamps the last change inside any plotly chart (performance.now()
-# milliseconds since navigation start), so a caller can tell when drawing stopped.
+# Counts every finished script run of the page (and stamps when the last one finished), so a
+# caller can wait for the rerun its interaction caused, and stamps the last change inside any
+# plotly chart, so a caller can tell when drawing stopped. Stamps are performance.now():
+# milliseconds since the page's navigation started.
 PAGE_PROBE = """
 (() => {
   window.__stRuns = 0;
+  window.__stDone = 0;
   window.__plotChanged = 0;
   const observer = new MutationObserver((records) => {
     for (const r of records) {
       const el = r.target;
       if (r.type === 'attributes' && r.attributeName === 'data-test-script-state') {
-        if (el.getAttribute('data-test-script-state') === 'notRunning') window.__stRuns += 1;
+        if (el.getAttribute('data-test-script-state') === 'notRunning') {
+          window.__stRuns += 1;
+          window.__stDone = performance.now();
+        }
       } else if (el.closest && el.closest('.js-plotly-plot')) {
         window.__plotChanged = performance.now();
       }

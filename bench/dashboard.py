@@ -1,0 +1,249 @@
+"""Dashboard speed in a real browser, on a synthetic store of 100,000 events.
+
+    .venv/bin/python bench/dashboard.py                 # 100,000 events, 10,000 articles
+    .venv/bin/python bench/dashboard.py --events 5000 --articles 500 --repeat 3
+    .venv/bin/python bench/dashboard.py --db data/storyline.duckdb   # any store (the seeds)
+
+Builds (or reuses) the store from bench/make_store.py, serves dashboard/app.py over it and
+drives Debian's Chromium with Playwright. It measures
+
+- first render: navigation start -> the timeline chart drawn with data and the script run
+  finished; for a new visitor (fresh browser profile: Streamlit's and plotly's scripts are
+  downloaded) and a returning one (scripts cached). The first load after the server starts
+  is reported apart: the app's caches are cold;
+- filter change: the click that picks (or removes) an actor, or steps the minimum source
+  count -> the rerun finished and the chart stopped changing;
+
+and the bytes the server sent over its websocket for each. Times come from the page's own
+clock (performance.now()). Figures go to docs/benchmarks.md ("Dashboard speed").
+Targets: first render < 2 s, filter change < 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from browser_helpers import (  # noqa: E402
+    PLOT,
+    chromium_path,
+    launch,
+    new_page,
+    plot_point_count,
+    script_runs,
+    streamlit_server,
+    wait_idle,
+)
+from make_store import synthetic_store  # noqa: E402
+
+from dashboard.store import Store  # noqa: E402
+
+# Longest wait for one action; an action that takes longer is reported as timed out.
+TIMEOUT_MS = 60_000
+TARGETS = {"first render, server cold": None, "first render": 2.0, "filter change": 0.5}
+
+
+@dataclass
+class Samples:
+    """Seconds and bytes received, per measured action."""
+
+    seconds: dict[str, list[float]] = field(default_factory=dict)
+    received: dict[str, list[int]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, name: str, seconds: float, received: int) -> None:
+        self.seconds.setdefault(name, []).append(seconds)
+        self.received.setdefault(name, []).append(received)
+        print(f"{name}: {seconds:.2f} s, {received / 1000:,.0f} kB", file=sys.stderr)
+
+
+class WireCounter:
+    """Bytes the Streamlit server sends the page over its websocket."""
+
+    def __init__(self, page) -> None:
+        self.total = 0
+        page.on("websocket", self._watch)
+
+    def _watch(self, ws) -> None:
+        ws.on("framereceived", self._frame)
+
+    def _frame(self, payload) -> None:
+        self.total += len(payload)
+
+
+def settled_at(page) -> float:
+    """Page clock (ms) when the last script run finished or a chart last changed."""
+    return float(page.evaluate("Math.max(window.__stDone || 0, window.__plotChanged || 0)"))
+
+
+def first_render(page, url: str) -> tuple[float, int, int]:
+    """Seconds from navigation start to a settled timeline; bytes received; points drawn."""
+    page.set_default_timeout(TIMEOUT_MS)
+    wire = WireCounter(page)
+    try:
+        page.goto(url)
+        page.wait_for_selector(PLOT)
+        page.wait_for_function(
+            "(sel) => { const gd = document.querySelector(sel);"
+            " return gd && gd._fullData && gd._fullData.length > 0; }",
+            arg=PLOT,
+        )
+        wait_idle(page, after_runs=0, timeout=TIMEOUT_MS)
+        return settled_at(page) / 1000, wire.total, plot_point_count(page)
+    finally:
+        page.close()
+
+
+def first_renders(browser, url: str, repeat: int, samples: Samples) -> int:
+    """First visits (fresh browser profile each) and returning visits (cached scripts)."""
+    page = new_page(browser)
+    seconds, received, points = first_render(page, url)
+    samples.add("first render, server cold (new visitor)", seconds, received)
+    page.context.close()
+    for _ in range(repeat):
+        page = new_page(browser)
+        seconds, received, points = first_render(page, url)
+        samples.add("first render, new visitor", seconds, received)
+        page.context.close()
+    page = new_page(browser)
+    first_render(page.context.new_page(), url)  # fills the browser's cache
+    for _ in range(repeat):
+        seconds, received, points = first_render(page.context.new_page(), url)
+        samples.add("first render, returning visitor", seconds, received)
+    page.context.close()
+    return points
+
+
+def timed(page, wire: WireCounter, action) -> tuple[float, int]:
+    """Seconds from just before ``action()`` to the rerun it caused being drawn; bytes."""
+    runs = script_runs(page)
+    before = wire.total
+    start = float(page.evaluate("performance.now()"))
+    action()
+    wait_idle(page, after_runs=runs, timeout=TIMEOUT_MS)
+    return (settled_at(page) - start) / 1000, wire.total - before
+
+
+def filter_changes(browser, url: str, actors: list[str], repeat: int, samples: Samples) -> None:
+    """Pick and remove actors, and step the minimum source count when the app has one."""
+    page = new_page(browser)
+    page.set_default_timeout(TIMEOUT_MS)
+    wire = WireCounter(page)
+    try:
+        page.goto(url)
+        page.wait_for_selector(PLOT)
+        wait_idle(page, after_runs=0, timeout=TIMEOUT_MS)
+        box = page.get_by_role("combobox", name="Actors")
+        for i in range(repeat):
+            name = actors[i % len(actors)]
+            box.click()
+            box.fill(name)
+            option = page.get_by_role("option", name=name).first
+            option.wait_for()
+            seconds, received = timed(page, wire, option.click)
+            samples.add("filter change: pick an actor", seconds, received)
+            page.keyboard.press("Escape")
+            remove = page.get_by_role("button", name=f"Remove {name}")
+            seconds, received = timed(page, wire, remove.click)
+            samples.add("filter change: remove the actor", seconds, received)
+        min_sources = page.get_by_label("Minimum sources", exact=False)
+        if min_sources.count():
+            field_ = min_sources.first
+            for i in range(repeat):
+                seconds, received = timed(
+                    page, wire, lambda f=field_, v=i % 3 + 2: (f.fill(str(v)), f.press("Enter"))
+                )
+                samples.add("filter change: minimum sources", seconds, received)
+        else:
+            print("(no 'Minimum sources' input in the app: not measured)", file=sys.stderr)
+    finally:
+        page.context.close()
+
+
+def top_actors(db: Path, corpus: str, n: int) -> list[str]:
+    """The ``n`` actors in most events: the ones people pick first."""
+    events = Store(db).events_frame(corpus)
+    return list(events["actors"].explode().value_counts().index[:n])
+
+
+def report(samples: Samples, points: int, events: int, articles: int) -> str:
+    """A Markdown table of median and p90 per action."""
+    lines = [
+        f"Store: {events:,} events, {articles:,} articles; timeline drew {points:,} points.",
+        "",
+        "| action | runs | median s | p90 s | target s | median kB received |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, values in samples.seconds.items():
+        target = next((t for k, t in TARGETS.items() if name.startswith(k)), None)
+        kb = statistics.median(samples.received[name]) / 1000
+        lines.append(
+            f"| {name} | {len(values)} | {statistics.median(values):.2f} | "
+            f"{percentile(values, 90):.2f} | {'' if target is None else target} | {kb:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * pct // 100))
+    return ordered[int(rank) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5, help="measurements per action")
+    parser.add_argument("--db", type=Path, help="measure this store instead of a synthetic one")
+    args = parser.parse_args()
+
+    chromium = chromium_path()
+    if chromium is None:
+        sys.exit("bench/dashboard.py needs Chromium: apt-get install -y chromium")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    db = args.db or synthetic_store(args.events, args.articles)
+    corpus = Store(db).corpora()[0]
+    actors = top_actors(db, corpus, 5)
+    counts = Store(db).counts(corpus)
+    samples = Samples()
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "streamlit.log"
+        with streamlit_server(db, log, timeout=120) as url, sync_playwright() as playwright:
+            browser = launch(playwright, chromium)
+            points = 0
+            steps = {
+                "first render": lambda: first_renders(browser, url, args.repeat, samples),
+                "filter change": lambda: filter_changes(browser, url, actors, args.repeat, samples),
+            }
+            for name, step in steps.items():
+                try:
+                    points = step() or points
+                except PlaywrightTimeout as exc:
+                    samples.notes.append(
+                        f"{name}: timed out ({TIMEOUT_MS / 1000:.0f} s per action): "
+                        f"{str(exc).splitlines()[0]}"
+                    )
+            browser.close()
+    print(report(samples, points, counts["events"], counts["articles"]))
+    for note in samples.notes:
+        print(f"- {note}")
+    print()
+    print(f"load: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+
+
+if __name__ == "__main__":
+    main()
