@@ -15,17 +15,21 @@ drives Debian's Chromium with Playwright. It measures
   count -> the rerun finished and the chart stopped changing;
 
 and the bytes the server sent over its websocket for each. Times come from the page's own
-clock (performance.now()). Figures go to docs/benchmarks.md ("Dashboard speed").
+clock (performance.now()). It ends with the time to read each frame from the store and its
+pickled size, which is what ``st.cache_data`` copies on every rerun.
+Figures go to docs/benchmarks.md ("Dashboard speed").
 Targets: first render < 2 s, filter change < 0.5 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import pickle
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,6 +198,27 @@ def report(samples: Samples, points: int, events: int, articles: int) -> str:
     return "\n".join(lines)
 
 
+def store_profile(db: Path, corpus: str) -> str:
+    """Seconds to read each frame and its pickled size (what ``st.cache_data`` copies)."""
+    store = Store(db)
+    lines = [
+        "| store read | rows | seconds | pickled MB | unpickle s |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name in ("events_frame", "mentions_frame", "articles_frame", "actors_frame"):
+        started = time.perf_counter()
+        frame = getattr(store, name)(corpus)
+        read = time.perf_counter() - started
+        blob = pickle.dumps(frame)
+        started = time.perf_counter()
+        pickle.loads(blob)
+        lines.append(
+            f"| {name} | {len(frame):,} | {read:.2f} | {len(blob) / 1e6:.1f} | "
+            f"{time.perf_counter() - started:.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
@@ -241,6 +266,8 @@ def main() -> None:
     print(report(samples, points, counts["events"], counts["articles"]))
     for note in samples.notes:
         print(f"- {note}")
+    print()
+    print(store_profile(db, corpus))
     print()
     print(f"load: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
 
