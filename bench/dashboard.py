@@ -35,8 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
+# Appended, not prepended: this file is bench/dashboard.py and must not shadow the package.
+sys.path.append(str(ROOT / "tests"))
+sys.path.append(str(ROOT / "bench"))
 
 from browser_helpers import (  # noqa: E402
     PLOT,

@@ -10,7 +10,8 @@ import pytest
 from dashboard.models import STATUSES
 from dashboard.store import Store
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+# Appended: bench/ holds a dashboard.py that must not shadow the package.
+sys.path.append(str(Path(__file__).resolve().parent.parent / "bench"))
 
 from make_store import CORPUS, build_corpus  # noqa: E402
 
