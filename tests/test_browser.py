@@ -59,12 +59,20 @@ def browser(chromium: Path):
         browser.close()
 
 
+STORY = Path(__file__).resolve().parent / "stories" / "arctic_fisheries"
+
+
 @pytest.fixture(scope="module")
 def store_copy(seed_store, tmp_path_factory) -> Store:
-    """The seed store copied, so nothing the app does can touch other tests' store."""
+    """The seed store copied (so nothing the app does touches other tests' store), plus a
+    second corpus to show sessions on different corpora never see each other's data."""
+    from dashboard.pipeline import run
+
     target = tmp_path_factory.mktemp("browser") / "storyline.duckdb"
     shutil.copyfile(seed_store.path, target)
-    return Store(target)
+    store = Store(target)
+    store.write_corpus(run([STORY]), STORY.name)
+    return store
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +200,28 @@ def test_event_detail_shows_every_mention(page, app_url, store_copy: Store, even
         " ".join(str(own["sentence"].iloc[0]).split())[:60]
     ).first.scroll_into_view_if_needed()
     shot(page, "event-detail")
+
+
+def test_two_sessions_on_different_corpora_each_see_their_own(
+    browser, app_url, store_copy: Store
+) -> None:
+    pages = {name: new_page(browser) for name in ("seeds", STORY.name)}
+    try:
+        for name, page in pages.items():  # both sessions open before either is checked
+            page.goto(f"{app_url}/?{urlencode({'corpus': name})}")
+        for name, page in pages.items():
+            page.wait_for_selector(PLOT)
+            wait_idle(page, after_runs=0)
+            dated = store_copy.events_frame(name)["earliest"].notna().sum()
+            assert plot_point_count(page) == dated, name
+        # Reloading seeds after the other corpus was served must not bring its data back.
+        open_app(pages["seeds"], f"{app_url}/?{urlencode({'corpus': 'seeds'})}")
+        seeds_dated = store_copy.events_frame("seeds")["earliest"].notna().sum()
+        assert plot_point_count(pages["seeds"]) == seeds_dated
+        shot(pages[STORY.name], "timeline-second-corpus")
+    finally:
+        for page in pages.values():
+            page.context.close()
 
 
 def view_labels(page) -> list[str]:
