@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -31,10 +33,37 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     build = sub.add_parser("build", help="ingest articles, run the pipeline, write the store")
-    build.add_argument("paths", nargs="*", type=Path, help="files and folders (default: seeds/)")
+    build.add_argument(
+        "inputs",
+        nargs="*",
+        help="files, folders, http(s) URLs and .urls files of links (default: seeds/)",
+    )
     build.add_argument("--db", type=Path, default=None, help="store file")
     build.add_argument("--corpus", default=None, help="corpus name in the store")
     build.add_argument("--aliases", type=Path, default=None, help="actor aliases TOML file")
+    build.add_argument(
+        "--date",
+        action="append",
+        type=_date_option,
+        default=[],
+        metavar="FILE=YYYY-MM-DD",
+        help="publication date of an article that lacks one (repeatable)",
+    )
+    build.add_argument(
+        "--engine", choices=("local", "dask"), default="local", help="where the stages run"
+    )
+    build.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler (tcp://host:8786)"
+    )
+    build.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="processes (default: 1 local)"
+    )
+    build.add_argument(
+        "--prune", action="store_true", help="drop stored articles missing from the inputs"
+    )
+    build.add_argument(
+        "--no-wait", action="store_true", help="fail at once if another build holds the store"
+    )
     build.set_defaults(func=cmd_build)
 
     tag = sub.add_parser("tag", help="print the time expressions found in TEXT")
@@ -61,35 +90,131 @@ def _fail(message: str) -> int:
     return 1
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    """Build a corpus into the store and report per-stage counts and timings."""
-    from dashboard.pipeline import NothingToBuild, run
-    from dashboard.store import Store, StoreError
+def _date_option(value: str) -> tuple[str, date]:
+    """Parse FILE=YYYY-MM-DD."""
+    name, sep, day = value.rpartition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"{value!r}: expected FILE=YYYY-MM-DD")
+    try:
+        return name, date.fromisoformat(day)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r}: {day!r} is not a YYYY-MM-DD date") from exc
 
-    paths = args.paths or [settings.SEEDS_DIR]
-    db = args.db or settings.default_db()
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build a corpus into the store (incrementally) and report what changed, counts, timings."""
+    from dashboard.pipeline import NothingToBuild, run
+    from dashboard.progress import BuildProgress
+    from dashboard.store import Store, StoreBusy, StoreError
+
+    inputs = args.inputs or [str(settings.SEEDS_DIR)]
+    store = Store(args.db or settings.default_db())
     name = args.corpus or settings.DEFAULT_CORPUS
+    dates = dict(args.date)
+    if args.workers is not None and args.workers < 1:
+        return _fail("--workers must be at least 1")
+    progress = BuildProgress()
     try:
-        corpus = run(paths, aliases=args.aliases)
+        if not args.no_wait and store.busy():
+            print(f"waiting for another build of {store.path} to finish", file=sys.stderr)
+        with store.lock(wait=not args.no_wait):
+            previous = store.stored_corpus(name)
+            if args.engine == "dask":
+                from dashboard.engine_dask import DaskMissing, run_dask
+
+                try:
+                    corpus = run_dask(
+                        inputs,
+                        aliases=args.aliases,
+                        progress=progress,
+                        previous=previous,
+                        prune=args.prune,
+                        scheduler=args.scheduler,
+                        workers=args.workers,
+                        dates=dates,
+                        workdir=store.path.with_name(f"{store.path.name}.parts"),
+                    )
+                except DaskMissing as exc:
+                    return _fail(str(exc))
+            else:
+                if args.scheduler:
+                    return _fail("--scheduler needs --engine dask")
+                corpus = run(
+                    inputs,
+                    aliases=args.aliases,
+                    progress=progress,
+                    previous=previous,
+                    prune=args.prune,
+                    workers=args.workers or 1,
+                    dates=dates,
+                )
+            store.write_corpus(corpus, name)
     except NothingToBuild as exc:
-        for error in exc.errors:
-            print(f"skipped {error}", file=sys.stderr)
+        progress.close()
+        _report_problems(exc.errors, [])
         return _fail(f"nothing built: {exc}")
-    for error in corpus.errors:
-        print(f"skipped {error}", file=sys.stderr)
-    for article in corpus.articles:
-        for warning in article.warnings:
-            print(f"warning {article.source_path}: {warning}", file=sys.stderr)
-    try:
-        Store(db).write_corpus(corpus, name)
+    except StoreBusy as exc:
+        return _fail(f"{exc}; try again when it has finished")
     except StoreError as exc:
+        progress.close()
         return _fail(str(exc))
+    progress.close()
+    _report_problems(corpus.errors, corpus.articles)
     counts = corpus.counts()
-    print(f"built corpus {name!r} into {db}")
+    delta = corpus.delta
+    print(f"built corpus {name!r} into {store.path} ({args.engine} engine)")
+    print(f"  articles: {delta.summary()}")
+    print(
+        f"  reused: timexes of {delta.timexes_reused}, mentions of {delta.mentions_reused} "
+        f"articles; events: {delta.events_new} new, {delta.events_kept} unchanged, "
+        f"{delta.events_gone} gone"
+    )
     for stage in ("ingest", "temporal", "actors", "events", "cluster"):
         print(f"  {stage:<9} {corpus.timings.get(stage, 0.0) * 1000:8.1f} ms")
     print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
     return 0
+
+
+def _report_problems(errors: Sequence[object], articles: Sequence[object]) -> None:
+    """Each skipped input once by name, each flagged article, then counts by reason."""
+    seen: set[str] = set()
+    for error in errors:
+        line = str(error)
+        if line not in seen:
+            seen.add(line)
+            print(f"skipped {line}", file=sys.stderr)
+    for article in articles:
+        for warning in getattr(article, "warnings", ()):
+            print(f"warning {getattr(article, 'source_path', '?')}: {warning}", file=sys.stderr)
+    for line in problem_summary(errors, articles):
+        print(line, file=sys.stderr)
+
+
+def problem_summary(errors: Sequence[object], articles: Sequence[object] = ()) -> list[str]:
+    """Count skipped inputs by reason and flagged articles by warning, most common first."""
+    lines = []
+    skipped = Counter(_reason(e) for e in {str(e): e for e in errors}.values())
+    if skipped:
+        lines.append(f"summary: {sum(skipped.values())} input(s) skipped or partly read")
+        lines.extend(f"  {n:>6}  {reason}" for reason, n in skipped.most_common())
+    flagged = Counter(_message_kind(w) for a in articles for w in getattr(a, "warnings", ()))
+    if flagged:
+        lines.append(f"summary: {sum(flagged.values())} warning(s) on built articles")
+        lines.extend(f"  {n:>6}  {reason}" for reason, n in flagged.most_common())
+    return lines
+
+
+def _reason(error: object) -> str:
+    """The reason category of an ingest error: its ``reason`` field, else its message's kind."""
+    reason = getattr(error, "reason", None)
+    return str(reason) if reason else _message_kind(str(getattr(error, "message", error)))
+
+
+def _message_kind(message: str) -> str:
+    """A message without its particulars: "duplicate of a/b.txt; skipped" -> "duplicate of …"."""
+    head = message.split(";", 1)[0]
+    head = re.sub(r"'[^']*'|\"[^\"]*\"|\S*[/\\]\S*|\d[\d,.]*", "…", head)
+    return " ".join(head.split()) or "other"
 
 
 def cmd_tag(args: argparse.Namespace) -> int:

@@ -11,14 +11,18 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
+
+from dashboard.models import ActorRef, Article, Mention, Timex
 
 if TYPE_CHECKING:
     from dashboard.pipeline import Corpus
@@ -60,8 +64,46 @@ TABLES: dict[str, str] = {
         "independent_count INTEGER"
     ),
     "event_mentions": "corpus VARCHAR, event_id VARCHAR, mention_id VARCHAR, position INTEGER",
+    # Per article, digests of everything its timexes and its mentions were computed from: an
+    # incremental build reuses the stored rows of an article whose digest has not changed.
+    "build_keys": "corpus VARCHAR, article_id VARCHAR, timex_key VARCHAR, mention_key VARCHAR",
     "meta": "key VARCHAR, value VARCHAR",
 }
+
+# Tables added after schema 1 without changing it: a store without them reads as empty ones.
+OPTIONAL_TABLES = frozenset({"build_keys"})
+
+# Test-only fault injection: a build whose environment names one of the crash points below
+# kills itself with SIGKILL when it gets there (see tests/test_build_faults.py).
+CRASH_ENV = "STORYLINE_CRASH_AT"
+CRASH_POINTS = (
+    "ingest",
+    "temporal",
+    "actors",
+    "events",
+    "cluster",
+    "store-open",
+    "store-insert",
+    "store-rename",
+)
+
+
+def crash_point(name: str) -> None:
+    """Die at once, as under kill -9, when the environment asks for a crash here."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass(slots=True)
+class StoredCorpus:
+    """What an earlier build of a corpus left in the store, for an incremental build."""
+
+    articles: dict[str, Article] = field(default_factory=dict)
+    timexes: dict[str, list[Timex]] = field(default_factory=dict)
+    mentions: dict[str, list[Mention]] = field(default_factory=dict)
+    timex_keys: dict[str, str] = field(default_factory=dict)
+    mention_keys: dict[str, str] = field(default_factory=dict)
+    event_ids: set[str] = field(default_factory=set)
 
 
 class StoreError(Exception):
@@ -77,11 +119,24 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._held = False
 
     # ------------------------------------------------------------------ writing
 
     @contextmanager
+    def lock(self, *, wait: bool = True) -> Iterator[None]:
+        """Hold the writer lock for a whole build (read the old corpus, then write the new).
+
+        Writes made through this Store while it holds the lock do not lock again.
+        """
+        with self._writer_lock(wait):
+            yield
+
+    @contextmanager
     def _writer_lock(self, wait: bool) -> Iterator[None]:
+        if self._held:
+            yield
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         with lock_path.open("w") as handle:
@@ -89,10 +144,20 @@ class Store:
                 fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError as exc:
                 raise StoreBusy(f"{self.path}: another build is writing this store") from exc
+            self._held = True
             try:
                 yield
             finally:
+                self._held = False
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def busy(self) -> bool:
+        """Whether another process holds the writer lock right now."""
+        try:
+            with self._writer_lock(wait=False):
+                return False
+        except StoreBusy:
+            return True
 
     def write_corpus(self, corpus: Corpus, name: str = "seeds", *, wait: bool = True) -> None:
         """Replace (or add) the corpus ``name``; other corpora are carried over unchanged."""
@@ -106,12 +171,13 @@ class Store:
         """Write a new store beside the live one without ``name`` (plus ``corpus`` as
         ``name`` when given), then rename it over the live file."""
         with self._writer_lock(wait):
+            self._remove_stale_files()
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            _remove(tmp)
             try:
                 con = duckdb.connect(str(tmp))
                 try:
                     _create_schema(con)
+                    crash_point("store-open")
                     if self.path.exists():
                         _copy_other_corpora(con, self.path, name)
                     if corpus is not None:
@@ -120,6 +186,7 @@ class Store:
                 finally:
                     con.close()
                 _fsync(tmp)
+                crash_point("store-rename")
                 os.replace(tmp, self.path)
                 _fsync_dir(self.path.parent)
             except (duckdb.Error, OSError) as exc:
@@ -127,7 +194,19 @@ class Store:
             finally:
                 _remove(tmp)
 
+    def _remove_stale_files(self) -> None:
+        """Delete files a killed writer left beside the store (only called under the lock)."""
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp*"):
+            _remove(stale)
+
     # ------------------------------------------------------------------ reading
+
+    def stored_corpus(self, name: str) -> StoredCorpus | None:
+        """The articles, timexes, mentions and build keys of ``name``, or None if absent."""
+        if name not in self.corpora():
+            return None
+        with self.connect() as con:
+            return _read_stored(con, name)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -163,7 +242,7 @@ class Store:
                     f"SELECT count(*) FROM {table} WHERE corpus = ?", [corpus]
                 ).fetchone()[0]  # type: ignore[index]
                 for table in TABLES
-                if table not in ("meta",)
+                if table not in ("meta", *OPTIONAL_TABLES)
             }
 
     def articles_frame(self, corpus: str) -> pd.DataFrame:
@@ -298,6 +377,108 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
 
+def _read_stored(con: duckdb.DuckDBPyConnection, name: str) -> StoredCorpus:
+    """Rebuild the model objects of one corpus from its rows, exactly as they were written."""
+    stored = StoredCorpus()
+    for row in con.execute(
+        "SELECT article_id, source_path, text, content_hash, outlet, title, authors, url, "
+        "published_at, language, date_source, warnings FROM articles WHERE corpus = ? "
+        "ORDER BY article_id",
+        [name],
+    ).fetchall():
+        stored.articles[row[0]] = Article(
+            id=row[0],
+            source_path=row[1],
+            text=row[2],
+            content_hash=row[3],
+            outlet=row[4],
+            title=row[5],
+            authors=tuple(row[6] or ()),
+            url=row[7],
+            published=_published(row[8]),
+            language=row[9],
+            date_source=row[10] or "",
+            warnings=tuple(row[11] or ()),
+        )
+        stored.timexes[row[0]] = []
+    for row in con.execute(
+        'SELECT article_id, start, "end", text, type, value, earliest, latest, granularity, '
+        "mod FROM timexes WHERE corpus = ? ORDER BY article_id, start",
+        [name],
+    ).fetchall():
+        stored.timexes.setdefault(row[0], []).append(Timex(*row[1:]))
+    spans: dict[str, list[tuple[int, str, ActorRef | None]]] = {}
+    for mention_id, actor_id, position, start, end, text in con.execute(
+        'SELECT mention_id, actor_id, position, start, "end", text FROM mention_actors '
+        "WHERE corpus = ?",
+        [name],
+    ).fetchall():
+        ref = ActorRef(actor_id, start, end, text) if start is not None else None
+        spans.setdefault(mention_id, []).append((position, actor_id, ref))
+    for row in con.execute(
+        "SELECT mention_id, article_id, sentence_start, sentence_end, sentence, status, "
+        "timex_start, timex_end, quote, speaker_id, reported_on FROM mentions "
+        "WHERE corpus = ? ORDER BY article_id, sentence_start",
+        [name],
+    ).fetchall():
+        mention_id, article_id, start, end, sentence, status, t_start, t_end = row[:8]
+        timex = None
+        if t_start is not None:
+            timex = next(
+                t
+                for t in stored.timexes.get(article_id, [])
+                if t.start == t_start and t.end == t_end
+            )
+        rows = spans.get(mention_id, [])
+        actors = tuple(r[1] for r in sorted((r for r in rows if r[0] >= 0), key=lambda r: r[0]))
+        refs = sorted((r[2] for r in rows if r[2] is not None), key=lambda ref: ref.start)
+        stored.mentions.setdefault(article_id, []).append(
+            Mention(
+                id=mention_id,
+                article_id=article_id,
+                sentence_start=start,
+                sentence_end=end,
+                sentence=sentence,
+                status=status,
+                timex=timex,
+                actors=actors,
+                actor_spans=tuple(refs),
+                quote=row[8],
+                speaker=row[9],
+                reported_on=row[10],
+            )
+        )
+    if _has_table(con, "build_keys"):
+        for article_id, timex_key, mention_key in con.execute(
+            "SELECT article_id, timex_key, mention_key FROM build_keys WHERE corpus = ?", [name]
+        ).fetchall():
+            if timex_key:
+                stored.timex_keys[article_id] = timex_key
+            if mention_key:
+                stored.mention_keys[article_id] = mention_key
+    stored.event_ids = {
+        r[0] for r in con.execute("SELECT event_id FROM events WHERE corpus = ?", [name]).fetchall()
+    }
+    return stored
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
+    """Whether ``table`` exists in ``database`` (default: the connection's own file)."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() "
+        "WHERE table_name = ? AND database_name = coalesce(?, current_database())",
+        [table, database],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _published(value: str | None) -> date | datetime | None:
+    """The stored ISO publication date back as the date or datetime it was."""
+    if not value:
+        return None
+    return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+
+
 def _copy_other_corpora(con: duckdb.DuckDBPyConnection, old: Path, name: str) -> None:
     """Carry every corpus but ``name`` over from the old store."""
     quoted = str(old).replace("'", "''")
@@ -311,7 +492,7 @@ def _copy_other_corpora(con: duckdb.DuckDBPyConnection, old: Path, name: str) ->
                 "build into a new --db file"
             )
         for table in TABLES:
-            if table == "meta":
+            if table == "meta" or (table in OPTIONAL_TABLES and not _has_table(con, table, "old")):
                 continue
             con.execute(f"INSERT INTO {table} SELECT * FROM old.{table} WHERE corpus <> ?", [name])
     except duckdb.CatalogException as exc:
@@ -323,7 +504,9 @@ def _copy_other_corpora(con: duckdb.DuckDBPyConnection, old: Path, name: str) ->
 def _insert_corpus(con: duckdb.DuckDBPyConnection, corpus: Corpus, name: str) -> None:
     """Insert one corpus's rows, table by table, through DataFrames."""
     frames = corpus_frames(corpus, name)
-    for table, frame in frames.items():
+    for i, (table, frame) in enumerate(frames.items()):
+        if i == len(frames) // 2:
+            crash_point("store-insert")
         if frame.empty:
             continue
         con.register("incoming", frame)
@@ -449,6 +632,20 @@ def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
             }
         ]
     )
+    timex_keys = getattr(corpus, "timex_keys", {})
+    mention_keys = getattr(corpus, "mention_keys", {})
+    build_keys = pd.DataFrame(
+        [
+            {
+                "corpus": name,
+                "article_id": a.id,
+                "timex_key": timex_keys.get(a.id),
+                "mention_key": mention_keys.get(a.id),
+            }
+            for a in corpus.articles
+            if a.id in timex_keys or a.id in mention_keys
+        ]
+    )
     return {
         "corpora": built,
         "articles": articles,
@@ -459,6 +656,7 @@ def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
         "mention_actors": mention_actors,
         "events": events,
         "event_mentions": event_mentions,
+        "build_keys": build_keys,
     }
 
 
