@@ -133,6 +133,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                         workers=args.workers,
                         dates=dates,
                         workdir=store.path.with_name(f"{store.path.name}.parts"),
+                        corpus_name=name,
                     )
                 except DaskMissing as exc:
                     return _fail(str(exc))
@@ -164,11 +165,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     delta = corpus.delta
     print(f"built corpus {name!r} into {store.path} ({args.engine} engine)")
     print(f"  articles: {delta.summary()}")
-    print(
-        f"  reused: timexes of {delta.timexes_reused}, mentions of {delta.mentions_reused} "
-        f"articles; events: {delta.events_new} new, {delta.events_kept} unchanged, "
-        f"{delta.events_gone} gone"
-    )
+    if previous is not None:
+        print(
+            f"  reused: timexes of {delta.timexes_reused}, mentions of {delta.mentions_reused} "
+            f"articles; events: {delta.events_new} new, {delta.events_kept} unchanged, "
+            f"{delta.events_gone} gone"
+        )
     for stage in ("ingest", "temporal", "actors", "events", "cluster"):
         print(f"  {stage:<9} {corpus.timings.get(stage, 0.0) * 1000:8.1f} ms")
     print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))

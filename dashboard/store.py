@@ -12,7 +12,7 @@ import fcntl
 import logging
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -501,9 +501,25 @@ def _copy_other_corpora(con: duckdb.DuckDBPyConnection, old: Path, name: str) ->
         con.execute("DETACH old")
 
 
+def _columns(table: str) -> list[str]:
+    """Column names of one table, in order."""
+    return [c.strip().split()[0].strip('"') for c in TABLES[table].split(",")]
+
+
 def _insert_corpus(con: duckdb.DuckDBPyConnection, corpus: Corpus, name: str) -> None:
     """Insert one corpus's rows, table by table, through DataFrames."""
     frames = corpus_frames(corpus, name)
+    parquet = getattr(corpus, "mentions_parquet", None)
+    if parquet is not None:
+        # A distributed build wrote its mention rows as Parquet: DuckDB reads them directly.
+        del frames["mentions"]
+        pattern = str(Path(parquet) / "**" / "*.parquet").replace("'", "''")
+        columns = ", ".join(f'"{c}"' for c in _columns("mentions") if c != "corpus")
+        con.execute(
+            f"INSERT INTO mentions (corpus, {columns}) SELECT ?, {columns} "
+            f"FROM read_parquet('{pattern}', hive_partitioning = true)",
+            [name],
+        )
     for i, (table, frame) in enumerate(frames.items()):
         if i == len(frames) // 2:
             crash_point("store-insert")
@@ -570,30 +586,7 @@ def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
             for alias, count in a.aliases.items()
         ]
     )
-    mentions = pd.DataFrame(
-        [
-            {
-                "corpus": name,
-                "mention_id": m.id,
-                "article_id": m.article_id,
-                "sentence_start": m.sentence_start,
-                "sentence_end": m.sentence_end,
-                "sentence": m.sentence,
-                "status": m.status,
-                "timex_start": m.timex.start if m.timex else None,
-                "timex_end": m.timex.end if m.timex else None,
-                "timex_text": m.timex.text if m.timex else None,
-                "value": m.timex.value if m.timex else None,
-                "earliest": m.timex.earliest if m.timex else None,
-                "latest": m.timex.latest if m.timex else None,
-                "granularity": m.timex.granularity if m.timex else None,
-                "quote": m.quote,
-                "speaker_id": m.speaker,
-                "reported_on": m.reported_on,
-            }
-            for m in corpus.mentions
-        ]
-    )
+    mentions = mention_rows(corpus.mentions, name)
     mention_actors = _mention_actor_rows(corpus, name)
     events = pd.DataFrame(
         [
@@ -658,6 +651,34 @@ def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
         "event_mentions": event_mentions,
         "build_keys": build_keys,
     }
+
+
+def mention_rows(mentions: Sequence[Mention], name: str) -> pd.DataFrame:
+    """The rows of the mentions table for ``mentions`` of corpus ``name``."""
+    return pd.DataFrame(
+        [
+            {
+                "corpus": name,
+                "mention_id": m.id,
+                "article_id": m.article_id,
+                "sentence_start": m.sentence_start,
+                "sentence_end": m.sentence_end,
+                "sentence": m.sentence,
+                "status": m.status,
+                "timex_start": m.timex.start if m.timex else None,
+                "timex_end": m.timex.end if m.timex else None,
+                "timex_text": m.timex.text if m.timex else None,
+                "value": m.timex.value if m.timex else None,
+                "earliest": m.timex.earliest if m.timex else None,
+                "latest": m.timex.latest if m.timex else None,
+                "granularity": m.timex.granularity if m.timex else None,
+                "quote": m.quote,
+                "speaker_id": m.speaker,
+                "reported_on": m.reported_on,
+            }
+            for m in mentions
+        ]
+    )
 
 
 def _mention_actor_rows(corpus: Corpus, name: str) -> pd.DataFrame:
