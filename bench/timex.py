@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+# The repository root first: bench/dashboard.py must not shadow the dashboard package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.append(str(Path(__file__).resolve().parent))
 from timex_tbaq import Document, read_corpus, tbaq_dir  # noqa: E402
 
 HEIDELTIME_CACHE = Path(__file__).parent / ".cache" / "heideltime_tbaq.json"

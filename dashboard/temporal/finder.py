@@ -9,6 +9,7 @@ ordinary prose as dates.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from dashboard.temporal.grammar import Grammar, Rule
@@ -61,8 +62,95 @@ def _candidate(rule: Rule, match: re.Match[str]) -> Candidate:
     return Candidate(start, end, rule.name, rule.kind, fields, rule.order)
 
 
+# How far (characters) a match may reach before or after its anchor word, context included.
+# The longest rule ("early in the third quarter of the current fiscal year") stays well
+# inside; tests check that scanning near anchors finds what a whole-text scan finds.
+REACH = 90
+# How far a window's end may move to fall on a space rather than inside a word.
+SNAP = 40
+# Upper case ASCII to lower case, for texts whose str.lower() changes length ("İ").
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    return low if len(low) == len(text) else text.translate(ASCII_LOWER)
+
+
+CLOCK_SUFFIXES = ("am", "pm", "a.m", "p.m", "a", "p", ":")
+
+
+def _digit_anchor(token: str) -> str:
+    """ "2008" #year, "1990s" or "90s" #decade, "15:" or "3pm" #clock; "" otherwise."""
+    digits = token.rstrip("abcdefghijklmnopqrstuvwxyz.:")
+    suffix = token[len(digits) :].rstrip(".") if not token.endswith(":") else ":"
+    if not suffix and len(digits) == 4 and "1600" <= digits <= "2099":
+        return "#year"
+    if suffix == "s" and digits.endswith("0") and len(digits) in (2, 4):
+        return "#decade"
+    if suffix in CLOCK_SUFFIXES:
+        return "#clock"
+    return ""
+
+
+def anchor_hits(text: str, grammar: Grammar) -> dict[str, list[tuple[int, int]]]:
+    """Spans of the anchor words of each anchor class, in text order (one scan)."""
+    low = _lower(text)
+    hits: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in grammar.anchor_scan.finditer(low):
+        s, e = m.span()
+        word = m.group()
+        if word[0].isdigit():
+            classes = grammar.anchor_classes.get(_digit_anchor(word), ())
+        elif s and (low[s - 1].isalnum() or low[s - 1] == "_"):
+            continue  # inside a word ("holiday")
+        else:
+            classes = grammar.anchor_classes[word]
+        for name in classes:
+            hits[name].append((s, e))
+    return hits
+
+
+SPACE = re.compile(r"\s")
+
+
+def windows(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Merged stretches of text within REACH of the spans.
+
+    A window ends on whitespace (within SNAP characters), since a regex sees the end of
+    a window as the end of the text: "Sundays" cut to "Sunday" would match.  Its start
+    needs no care: word boundaries and look-behinds see the text before it.
+    """
+    merged: list[tuple[int, int]] = []
+    size = len(text)
+    for s, e in spans:
+        lo, hi = max(0, s - REACH), e + REACH
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    snapped = []
+    for lo, hi in merged:
+        space = SPACE.search(text, hi, hi + SNAP) if hi < size else None
+        snapped.append((lo, space.start() if space else min(size, hi + SNAP)))
+    return snapped
+
+
 def match_rules(text: str, grammar: Grammar) -> list[Candidate]:
-    """Every accepted match of every rule, overlapping."""
+    """Every accepted match of every rule, overlapping, looking only near anchor words."""
+    hits = anchor_hits(text, grammar)
+    near = {name: windows(spans, text) for name, spans in hits.items()}
+    found: list[Candidate] = []
+    for rule in grammar.rules:
+        for lo, hi in near.get(rule.anchor, ()):
+            for match in rule.regex.finditer(text, lo, hi):
+                if match.end() > match.start() and _accepts(rule, match, grammar):
+                    found.append(_candidate(rule, match))
+    return found
+
+
+def match_rules_everywhere(text: str, grammar: Grammar) -> list[Candidate]:
+    """The same as match_rules, scanning the whole text with every rule (slow; for tests)."""
     found: list[Candidate] = []
     for rule in grammar.rules:
         for match in rule.regex.finditer(text):

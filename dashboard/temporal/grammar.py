@@ -37,6 +37,8 @@ class Rule:
     regex: re.Pattern[str]
     order: int
     examples: tuple[str, ...]
+    # the anchor class: every match contains one of its words (see [anchors] in the patterns)
+    anchor: str = ""
     # at least one of these groups must match (e.g. a bare season needs "last" or a year)
     requires: tuple[str, ...] = ()
 
@@ -53,8 +55,14 @@ class Grammar:
     present: tuple[re.Pattern[str], ...]
     past: tuple[re.Pattern[str], ...]
     tense_examples: dict[str, tuple[str, ...]]
+    # all tense cues in one pattern, a named group per tense ("future", "present", "past")
+    cues: re.Pattern[str]
     ambiguous_months: frozenset[str]
     abbreviations: frozenset[str]
+    # one scan of the lower-cased text for every anchor word and digit run
+    anchor_scan: re.Pattern[str]
+    # anchor word (or "#year", "#decade", "#clock") -> the anchor classes it belongs to
+    anchor_classes: dict[str, frozenset[str]]
 
     def lookup(self, table: str, word: str) -> Any:
         """The lexicon value of a word (spaces folded, lower case), or None."""
@@ -93,6 +101,56 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
     return pattern
 
 
+def _trie(words: set[str]) -> str:
+    """A regex matching any of the words, factored by common prefixes.
+
+    Hand-written because the re module tries the branches of an alternation one by one:
+    factored as a trie, one scan for ~150 anchor words costs about what a single word does.
+    """
+    root: dict[str, dict] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+# Anchor classes of digit runs: a year (1600-2099), a decade ("1990s", "90s"), the hour
+# of a clock time ("15:", "3pm").
+DIGIT_ANCHORS = ("#year", "#decade", "#clock")
+
+
+def _anchors(
+    spec: dict[str, list[str]], lexicon: dict[str, Any]
+) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """The anchor scan and the classes of each anchor word (and of "#year", "#decade"...)."""
+    classes: dict[str, set[str]] = {}
+    for name, items in spec.items():
+        for item in items:
+            if item in DIGIT_ANCHORS:
+                classes.setdefault(item, set()).add(name)
+            elif item.startswith("%"):
+                for entry in lexicon[WORD_LISTS[item.strip("%")]]:
+                    classes.setdefault(entry.lower().split()[-1], set()).add(name)
+            else:
+                classes.setdefault(item.lower(), set()).add(name)
+    words = {w for w in classes if w not in DIGIT_ANCHORS}
+    scan = re.compile(rf"(?:{_trie(words)})\b|[0-9]+(?:[a-z.]{{1,4}}|:(?=[0-9]))?")
+    frozen = {word: frozenset(names) for word, names in classes.items()}
+    for item in DIGIT_ANCHORS:
+        frozen.setdefault(item, frozenset())
+    return scan, frozen
+
+
 @lru_cache(maxsize=8)
 def load_grammar(lang: str = "en") -> Grammar:
     """Compile the grammar of a language (cached)."""
@@ -112,13 +170,23 @@ def load_grammar(lang: str = "en") -> Grammar:
                 regex=regex,
                 order=order,
                 examples=tuple(spec["examples"]),
+                anchor=spec["anchor"],
                 requires=tuple(spec.get("requires", ())),
             )
         )
 
-    def cues(kind: str) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(e["pattern"], re.IGNORECASE) for e in tense.get(kind, []))
+    for entries in tense.values():
+        for e in entries:
+            if "words" in e:
+                e["pattern"] = rf"(?:{_trie({w.lower() for w in e['words']})})\b"
 
+    def cues(kind: str) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(rf"\b(?:{e['pattern']})", re.IGNORECASE) for e in tense[kind])
+
+    unknown = {r.anchor for r in rules} - set(patterns["anchors"])
+    if unknown:
+        raise ValueError(f"patterns_{lang}.toml: rules name unknown anchor classes {unknown}")
+    scan, anchor_classes = _anchors(patterns["anchors"], lexicon)
     return Grammar(
         lang=lang,
         lexicon=lexicon,
@@ -130,6 +198,18 @@ def load_grammar(lang: str = "en") -> Grammar:
         present=cues("present"),
         past=cues("past"),
         tense_examples={k: tuple(e["example"] for e in v) for k, v in tense.items()},
+        # one word boundary before all the cues: the regex engine checks it once a position
+        cues=re.compile(
+            r"\b(?:"
+            + "|".join(
+                f"(?P<{kind}>" + "|".join(f"(?:{e['pattern']})" for e in tense[kind]) + ")"
+                for kind in ("future", "present", "past")
+            )
+            + ")",
+            re.IGNORECASE,
+        ),
         ambiguous_months=frozenset(lexicon["month_words"]["ambiguous"]),
         abbreviations=frozenset(lexicon["sentence"]["abbreviations"]),
+        anchor_scan=scan,
+        anchor_classes=anchor_classes,
     )

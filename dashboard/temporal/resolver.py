@@ -17,7 +17,7 @@ from dashboard.temporal import calendar as cal
 from dashboard.temporal.calendar import Resolved
 from dashboard.temporal.finder import Candidate
 from dashboard.temporal.grammar import Grammar
-from dashboard.temporal.tense import FUTURE, PAST, PRESENT, clause_tense
+from dashboard.temporal.tense import FUTURE, PAST, PRESENT, Cue, clause_tense
 
 # Years a two-digit decade ("the '90s") may fall in: within this many years after the anchor
 # it is this century, otherwise the last.
@@ -41,10 +41,13 @@ class Context:
     # The last quarter the text named and where it ended: "a year earlier" shifts it.
     last_quarter: tuple[Resolved, int] | None = None
     _tenses: dict[int, str | None] = field(default_factory=dict)
+    _cues: dict[tuple[int, int], list[Cue]] = field(default_factory=dict)
 
     def tense(self, c: Candidate) -> str | None:
         if c.start not in self._tenses:
-            self._tenses[c.start] = clause_tense(self.text, c.start, c.end, self.grammar)
+            self._tenses[c.start] = clause_tense(
+                self.text, c.start, c.end, self.grammar, self._cues
+            )
         return self._tenses[c.start]
 
     def forward(self, c: Candidate) -> bool | None:

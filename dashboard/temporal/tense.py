@@ -68,26 +68,44 @@ def clause_bounds(text: str, s: int, e: int, start: int, end: int) -> tuple[int,
     return cs, ce
 
 
-def _nearest_cue(
-    text: str, lo: int, hi: int, start: int, end: int, grammar: Grammar
-) -> tuple[int, str] | None:
+Cue = tuple[int, int, str]
+
+
+def sentence_cues(text: str, s: int, e: int, grammar: Grammar) -> list[Cue]:
+    """(start, end, tense) of every tense cue in the sentence [s, e), one scan."""
+    return [(m.start(), m.end(), m.lastgroup or "") for m in grammar.cues.finditer(text, s, e)]
+
+
+def _nearest_cue(cues: list[Cue], lo: int, hi: int, start: int, end: int) -> str | None:
+    """The tense of the cue in [lo, hi) nearest the expression (not one of its own words)."""
     best: tuple[int, str] | None = None
-    for tense, cues in ((FUTURE, grammar.future), (PRESENT, grammar.present), (PAST, grammar.past)):
-        for cue in cues:
-            for m in cue.finditer(text, lo, hi):
-                if m.start() < end and m.end() > start:
-                    continue  # the expression's own words
-                distance = start - m.end() if m.end() <= start else m.start() - end
-                if best is None or distance < best[0]:
-                    best = (distance, tense)
-    return best
+    for c_start, c_end, tense in cues:
+        if c_start < lo or c_end > hi or (c_start < end and c_end > start):
+            continue
+        distance = start - c_end if c_end <= start else c_start - end
+        if best is None or distance < best[0]:
+            best = (distance, tense)
+    return best[1] if best else None
 
 
-def clause_tense(text: str, start: int, end: int, grammar: Grammar) -> str | None:
-    """ "past", "present", "future" or None for the clause around text[start:end]."""
+def clause_tense(
+    text: str,
+    start: int,
+    end: int,
+    grammar: Grammar,
+    cache: dict[tuple[int, int], list[Cue]] | None = None,
+) -> str | None:
+    """ "past", "present", "future" or None for the clause around text[start:end].
+
+    `cache` keeps each sentence's cues, so several expressions in one sentence scan it once.
+    """
     s, e = sentence_bounds(text, start, end, grammar)
+    if cache is None:
+        cues = sentence_cues(text, s, e, grammar)
+    else:
+        cues = cache.get((s, e)) or cache.setdefault((s, e), sentence_cues(text, s, e, grammar))
     cs, ce = clause_bounds(text, s, e, start, end)
-    found = _nearest_cue(text, cs, ce, start, end, grammar)
+    found = _nearest_cue(cues, cs, ce, start, end)
     if found is None and (cs, ce) != (s, e):
-        found = _nearest_cue(text, s, e, start, end, grammar)
-    return found[1] if found else None
+        found = _nearest_cue(cues, s, e, start, end)
+    return found
