@@ -27,6 +27,9 @@ LOGGER = logging.getLogger(__name__)
 DATELINE_REACH = 1500
 # Resolved types that move the reference day "the next day" counts from.
 REFERENCE_TYPES = ("DATE", "TIME")
+# Kinds that name a quarter the text is about ("the third quarter"); a quarter derived
+# from another ("a year earlier") is not one.
+QUARTER_KINDS = ("quarter", "quarter_of_year")
 
 
 def _timex(text: str, c: Candidate, r: Resolved) -> Timex:
@@ -67,7 +70,7 @@ def _remember(ctx: Context, cand: Candidate, resolved: Resolved) -> None:
     """Keep the last dates mentioned: later "the next day" and "that year" count from them."""
     if resolved.type not in REFERENCE_TYPES or resolved.earliest is None:
         return
-    if resolved.granularity in ("quarter", "half"):
+    if cand.kind in QUARTER_KINDS and resolved.granularity in ("quarter", "half"):
         ctx.last_quarter = (resolved, cand.end)
     if resolved.granularity != "vague":
         ctx.reference_any = resolved.earliest

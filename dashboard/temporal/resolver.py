@@ -536,8 +536,9 @@ def resolve_quarter(c: Candidate, ctx: Context) -> Resolved | None:
     return make(y, n)
 
 
-# How far back (characters) a named quarter makes "a year earlier" that quarter's year-ago twin.
-QUARTER_REACH = 250
+# How far back (characters) a named quarter makes "a year earlier" that quarter's year-ago
+# twin: an earnings story names its quarter once near the top and compares all along.
+QUARTER_REACH = 3000
 
 
 def _recent_quarter(c: Candidate, ctx: Context) -> Resolved | None:
@@ -564,14 +565,42 @@ def resolve_quarter_ref(c: Candidate, ctx: Context) -> Resolved | None:
 
 
 def resolve_year_ago(c: Candidate, ctx: Context) -> Resolved | None:
-    """ "the year-earlier quarter", "year-ago": a year before the quarter or year in question."""
-    recent = _recent_quarter(c, ctx)
-    if recent is not None and recent.value[5:6] in ("Q", "H"):
+    """ "the year-earlier quarter" is a year before the quarter in question; "year-ago results"
+    the year before the anchor's."""
+    recent = _recent_quarter(c, ctx) if c.fields.get("noun") in ("quarter", "period") else None
+    if recent is not None:
         return _quarter_years_back(recent, 1)
-    base = ctx.reference_any or ctx.anchor
-    if base is None:
+    if ctx.anchor is None:
         return cal.unresolved("DATE", "XXXX", "year")
-    return cal.year(base.year - 1)
+    return cal.year(ctx.anchor.year - 1)
+
+
+def resolve_quarter_of_year(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "the 1988 second quarter", "last year's quarter", "the 1989 period", "the
+    corresponding period last year": a quarter of a given year; without a number, the
+    quarter the story is about (else the whole year)."""
+    part = _fold(c.fields["part"])
+    ordinal = _fold(c.fields.get("ord"))
+    if "year" in c.fields:
+        year = int(c.fields["year"])
+    elif ctx.anchor is None:
+        return cal.unresolved("DATE", "XXXX-QX", "quarter")
+    else:
+        shift = -1 if c.fields.get("ago") else direction(c.fields.get("yrel"), ctx.grammar) or 0
+        year = ctx.anchor.year + shift
+    if not 1 <= year <= 9999:
+        return None
+    make = cal.half if part == "half" else cal.quarter
+    if ordinal:
+        n = int(ctx.grammar.lookup("ordinals", ordinal) or ordinal[0])
+        return make(year, n) if n <= (2 if part == "half" else 4) else None
+    recent = _recent_quarter(c, ctx)
+    if recent is not None:
+        return replace(_quarter_years_back(recent, int(recent.value[:4]) - year))
+    if ctx.anchor is not None and part == "quarter":
+        index = ctx.anchor.year * 4 + (ctx.anchor.month - 1) // 3 - 1
+        return cal.quarter(year, index % 4 + 1)
+    return cal.year(year)
 
 
 def resolve_season(c: Candidate, ctx: Context) -> Resolved | None:
@@ -688,6 +717,7 @@ RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved | None]] = {
     "duration": resolve_duration,
     "quarter": resolve_quarter,
     "quarter_ref": resolve_quarter_ref,
+    "quarter_of_year": resolve_quarter_of_year,
     "year_ago": resolve_year_ago,
     "season": resolve_season,
     "decade": resolve_decade,
