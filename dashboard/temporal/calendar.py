@@ -46,6 +46,15 @@ def safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def nth_weekday(year: int, month_: int, weekday: int, nth: int) -> date:
+    """The nth ISO weekday (Monday = 1) of a month; nth = -1 is the last one."""
+    if nth < 0:
+        last = date(year, month_, last_day(year, month_))
+        return last - timedelta(days=(last.isoweekday() - weekday) % 7)
+    first = date(year, month_, 1)
+    return first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
+
+
 def day(d: date, type_: str = "DATE") -> Resolved:
     return Resolved(type_, d.isoformat(), d, d, "day")
 

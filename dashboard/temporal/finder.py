@@ -16,7 +16,7 @@ from dashboard.temporal.grammar import Grammar, Rule
 
 # Groups whose word must be capitalised ("Friday", "March"), checked after matching
 # because the patterns match case-insensitively ("Last week", "TODAY").
-CAPITALISED_GROUPS = ("month", "weekday")
+CAPITALISED_GROUPS = ("month", "weekday", "holiday")
 # Context groups that let an ambiguous month word stand alone ("in May", "early March").
 MONTH_CONTEXT_GROUPS = ("prep", "rel", "mod", "day", "year")
 

@@ -21,6 +21,7 @@ WORD_LISTS = {
     "DECADEWORD": "decade_words",
     "SETWORD": "sets",
     "VAGUE": "vague",
+    "HOLIDAY": "holidays",
 }
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from dateutil.easter import easter
+
 from dashboard.temporal import calendar as cal
 from dashboard.temporal.calendar import Resolved
 from dashboard.temporal.finder import Candidate
@@ -243,8 +245,57 @@ def resolve_year(c: Candidate, ctx: Context) -> Resolved | None:
 
 
 def _with_part_of_day(r: Resolved, pod: object) -> Resolved:
-    """ "Friday night" is the day: news annotation (TimeBank) gives it the day's value."""
-    return r
+    """ "Friday night" is a TIME in TIMEX3 ("2025-03-07TNI"); its interval stays the day."""
+    if not pod or r.granularity != "day" or "T" in r.value:
+        return r
+    return replace(r, type="TIME", value=f"{r.value}T{pod}")
+
+
+def resolve_spelled_year(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "nineteen ninety-six" 1996, "the year two thousand" 2000 (broadcast transcripts)."""
+    if "century" not in c.fields:
+        return cal.year(2000 + int(number(c.fields.get("after"), ctx.grammar) or 0))
+    year = int(ctx.grammar.lexicon["spelled_years"][_fold(c.fields["century"])])
+    for group in ("tens", "units", "teen"):
+        year += int(number(c.fields.get(group), ctx.grammar) or 0)
+    return cal.year(year)
+
+
+def holiday_date(rule: str, year: int) -> date | None:
+    """The day a holiday rule ("12-25", "11/4#4", "11/1#1+1", "easter-2") gives in a year."""
+    if rule.startswith("easter"):
+        return easter(year) + timedelta(days=int(rule[6:]))
+    if "/" not in rule:
+        return cal.safe_date(year, int(rule[:2]), int(rule[3:5]))
+    month, rest = rule.split("/")
+    weekday, _, nth_shift = rest.partition("#")
+    nth, _, shift = nth_shift.partition("+")
+    return cal.nth_weekday(year, int(month), int(weekday), int(nth)) + timedelta(
+        days=int(shift or 0)
+    )
+
+
+def resolve_holiday(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "Thanksgiving", "last Christmas", "Easter 2024": in the year the tense points to."""
+    rule = str(ctx.word("holidays", c, "holiday"))
+    if "year" in c.fields:
+        d = holiday_date(rule, int(c.fields["year"]))
+        return cal.day(d) if d else None
+    if ctx.anchor is None:
+        return cal.unresolved("DATE", "XXXX-XX-XX", "day")
+    a = ctx.anchor
+    days = [d for y in (a.year - 1, a.year, a.year + 1) if (d := holiday_date(rule, y))]
+    rel = direction(c.fields.get("rel"), ctx.grammar)
+    forward = ctx.forward(c) if rel is None else None
+    if rel == -1 or forward is False:
+        chosen = max(d for d in days if d <= a)
+    elif rel == 1 or forward is True:
+        chosen = min(d for d in days if d >= a)
+    elif rel == 0:
+        chosen = next(d for d in days if d.year == a.year)
+    else:
+        chosen = min(days, key=lambda d: abs((d - a).days))
+    return cal.day(chosen)
 
 
 def resolve_weekday(c: Candidate, ctx: Context) -> Resolved | None:
@@ -444,8 +495,14 @@ def resolve_offset(c: Candidate, ctx: Context) -> Resolved | None:
     return replace(r, mod=mod) if r and mod else r
 
 
+# Duration units TIMEX3 writes in years: "two decades" P20Y, "a century" P100Y.
+YEARS_PER_UNIT = {"DE": 10, "CE": 100}
+
+
 def duration_value(n: int | str, unit_code: str) -> str:
-    """TIMEX3 duration: P3Y, P10D, PT48H, PXY."""
+    """TIMEX3 duration: P3Y, P10D, PT48H, PXY, P20Y for two decades."""
+    if unit_code in YEARS_PER_UNIT and isinstance(n, int):
+        return f"P{n * YEARS_PER_UNIT[unit_code]}Y"
     if unit_code == "2W":
         return f"P{n * 2 if isinstance(n, int) else n}W"
     if unit_code.startswith("T"):
@@ -718,6 +775,8 @@ RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved | None]] = {
     "quarter": resolve_quarter,
     "quarter_ref": resolve_quarter_ref,
     "quarter_of_year": resolve_quarter_of_year,
+    "spelled_year": resolve_spelled_year,
+    "holiday": resolve_holiday,
     "year_ago": resolve_year_ago,
     "season": resolve_season,
     "decade": resolve_decade,
