@@ -40,6 +40,11 @@ UNDATED_REACH = 14
 SUBJECT_BONUS = 0.05
 # Pairs whose wording cosine is below this are never linked, whatever their actors.
 MIN_TEXT_SIMILARITY = 0.10
+# Pairs whose wording differs ("NATO, you can forget about it" / "dismissed NATO
+# membership") still link when both are dated to the same day and their actor-and-date
+# tokens have at least this cosine: the same people named for the same day (the
+# security-guarantee and NATO remarks of one day differ in their other actors).
+ENTITY_ONLY_SIMILARITY = 0.9
 # Two mentions in one article must score this much more to be one event.
 SAME_ARTICLE_PENALTY = 0.10
 # Articles whose texts have at least this cosine are syndicated copies of one report.
@@ -214,14 +219,56 @@ def candidate_pairs(f: _Features) -> dict[tuple[int, int], float]:
         i, j, cos = i[keep], j[keep], block.data[keep]
         keep = _dates_compatible(f, i, j)
         i, j, cos = _top_neighbours(i[keep], j[keep], cos[keep])
-        i, j = np.minimum(i, j), np.maximum(i, j)
-        if not len(i):
-            continue
-        shared = np.asarray(f.entities[i].multiply(f.entities[j]).sum(axis=1)).ravel()
-        for a, b, c, e in zip(i.tolist(), j.tolist(), cos.tolist(), shared.tolist(), strict=True):
-            if (a, b) not in scores:
-                scores[(a, b)] = _pair_score(f, a, b, c, e)
+        _score_pairs(f, i, j, cos, scores)
+    i, j = _entity_only_pairs(f)
+    _score_pairs(f, i, j, _rowwise_dot(f.text, i, j), scores)
     return scores
+
+
+def _score_pairs(
+    f: _Features,
+    i: np.ndarray,
+    j: np.ndarray,
+    cos: np.ndarray,
+    scores: dict[tuple[int, int], float],
+) -> None:
+    """Add the pairs' scores (each unordered pair once)."""
+    i, j = np.minimum(i, j), np.maximum(i, j)
+    if not len(i):
+        return
+    shared = _rowwise_dot(f.entities, i, j)
+    for a, b, c, e in zip(i.tolist(), j.tolist(), cos.tolist(), shared.tolist(), strict=True):
+        if (a, b) not in scores:
+            scores[(a, b)] = _pair_score(f, a, b, c, e)
+
+
+def _rowwise_dot(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Dot products of the row pairs (i[k], j[k])."""
+    if not len(i):
+        return np.zeros(0)
+    return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
+
+
+def _entity_only_pairs(f: _Features) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs with one subject, dated to one same day, whose actor-and-date tokens are near
+    identical: compared only within each (day, subject) block, so never quadratic overall."""
+    blocks: dict[tuple[int, str], list[int]] = {}
+    for k, subject in enumerate(f.subject):
+        if subject is not None and f.earliest[k] >= 0 and f.earliest[k] == f.latest[k]:
+            blocks.setdefault((int(f.earliest[k]), subject), []).append(k)
+    pairs_i: list[np.ndarray] = []
+    pairs_j: list[np.ndarray] = []
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        idx = np.array(members[:BLOCK_ROWS])
+        sims = (f.entities[idx] @ f.entities[idx].T).toarray()
+        a, b = np.nonzero(np.triu(sims >= ENTITY_ONLY_SIMILARITY, k=1))
+        pairs_i.append(idx[a])
+        pairs_j.append(idx[b])
+    if not pairs_i:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(pairs_i), np.concatenate(pairs_j)
 
 
 def _pair_score(f: _Features, a: int, b: int, cosine: float, entities: float) -> float:

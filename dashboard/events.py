@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
 from dashboard.models import Actor, ActorRef, Article, Mention, Timex
+from dashboard.temporal import tag
 
 # Time expression types that date a statement (durations and sets do not).
 DATING_TYPES = ("DATE", "TIME")
@@ -29,6 +30,9 @@ MIN_QUOTE_CHARS = 12
 # A quote filling this share of its sentence, with no speech verb, is a bare quote: its
 # speaker is the person the previous sentence was about.
 BARE_QUOTE_SHARE = 0.8
+# Sentences after a dated statement that an undated simple-past one by the same subject may
+# still share its occasion (date) across.
+OCCASION_REACH = 5
 # Pronouns that open a sentence and stand for the previous subject.
 PRONOUNS = frozenset({"he", "she", "they", "it"})
 
@@ -41,11 +45,18 @@ class Cues:
     """Compiled cue patterns from the package data."""
 
     scheduled: tuple[re.Pattern[str], ...]
+    future: tuple[re.Pattern[str], ...]  # the scheduled cues that are verb forms
     ongoing: tuple[re.Pattern[str], ...]
     caption: tuple[re.Pattern[str], ...]
     background: tuple[re.Pattern[str], ...]
     past: tuple[re.Pattern[str], ...]
     dateline: tuple[re.Pattern[str], ...]
+    pluperfect: tuple[re.Pattern[str], ...]
+    perfect: tuple[re.Pattern[str], ...]
+    simple_past: tuple[re.Pattern[str], ...]
+    attributive_before: tuple[re.Pattern[str], ...]
+    attributive_after: tuple[re.Pattern[str], ...]
+    anaphor: tuple[re.Pattern[str], ...]
     speech_re: re.Pattern[str]
     examples: dict[str, tuple[str, ...]]
 
@@ -59,8 +70,8 @@ def load_cues() -> Cues:
     """Load status, caption and speech cues from the package data."""
     doc = tomllib.loads(_data_text("event_cues.toml"))
 
-    def compile_all(kind: str) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(e["pattern"], re.IGNORECASE) for e in doc.get(kind, []))
+    def compile_all(kind: str, flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(e["pattern"], flags) for e in doc.get(kind, []))
 
     verbs = [
         line.strip()
@@ -70,11 +81,23 @@ def load_cues() -> Cues:
     speech = "|".join(sorted(set(verbs), key=len, reverse=True))
     return Cues(
         scheduled=compile_all("scheduled"),
+        future=tuple(
+            re.compile(e["pattern"], re.IGNORECASE)
+            for e in doc.get("scheduled", [])
+            if e.get("tense", True)
+        ),
         ongoing=compile_all("ongoing"),
         caption=compile_all("caption"),
         background=compile_all("background"),
         past=compile_all("past"),
-        dateline=tuple(re.compile(e["pattern"]) for e in doc.get("dateline", [])),
+        dateline=compile_all("dateline", 0),
+        pluperfect=compile_all("pluperfect"),
+        perfect=compile_all("perfect"),
+        # Case-sensitive: "[a-z]+ed" must not take "United" or "Red" for a past verb.
+        simple_past=compile_all("simple_past", 0),
+        attributive_before=compile_all("attributive_before"),
+        attributive_after=compile_all("attributive_after", 0),
+        anaphor=compile_all("anaphor"),
         speech_re=re.compile(rf"\b(?:{speech})\b", re.IGNORECASE),
         examples={k: tuple(e["example"] for e in doc.get(k, [])) for k in doc},
     )
@@ -138,19 +161,79 @@ def governing_timex(sentence: str, offset: int, timexes: Sequence[Timex]) -> Tim
             score += 1
         if any(p.search(sentence[max(0, local - 40) : local]) for p in cues.background):
             score -= 1.5
+        if is_attributive(sentence, local, tx.end - offset):
+            score -= 1.5  # "the 2025 quota", "next year's budget": a name, not a date
         key = (score, -rank)
         if best is None or key > best:
             best, chosen = key, tx
     return chosen
 
 
-def _clause_around(sentence: str, start: int, end: int) -> str:
+def is_attributive(sentence: str, start: int, end: int) -> bool:
+    """The expression at [start, end) modifies a noun: "the 2025 quota", "Friday's vote"."""
+    cues = load_cues()
+    after = sentence[end : end + 40]
+    if not any(p.search(after) for p in cues.attributive_after):
+        return False
+    if re.match(r"[’']s\b", after):
+        return True
+    before = sentence[max(0, start - 20) : start]
+    return any(p.search(before) for p in cues.attributive_before)
+
+
+CLAUSE_BOUNDARY = re.compile(r"[,;:]\s|\bthat\b|\bwhich\b")
+
+
+def _clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     """The clause holding [start, end): from the last boundary before to the next after."""
-    bounds = [m.end() for m in re.finditer(r"[,;:]\s|\bthat\b|\bwhich\b", sentence[:start])]
+    bounds = [m.end() for m in CLAUSE_BOUNDARY.finditer(sentence, 0, max(0, start))]
     left = bounds[-1] if bounds else 0
-    right_m = re.search(r"[,;:]\s|\bthat\b|\bwhich\b", sentence[end:])
-    right = end + right_m.start() if right_m else len(sentence)
+    right_m = CLAUSE_BOUNDARY.search(sentence, end)
+    right = right_m.start() if right_m else len(sentence)
+    return left, right
+
+
+def _clause_around(sentence: str, start: int, end: int) -> str:
+    """The text of the clause holding [start, end)."""
+    left, right = _clause_bounds(sentence, start, end)
     return sentence[left:right]
+
+
+def forward_reading(article: Article, sentence_start: int, sentence: str, tx: Timex) -> Timex:
+    """The timex read forward when its own clause is about the future.
+
+    The tagger reads a weekday's direction from the nearest tense cue, which in "X will
+    resume talks on Thursday, the minister said on Monday" is the saying's "said".  When
+    the clause holding the expression has a future cue ("will", "is due to", "set to")
+    and no past or perfect one, the clause alone is tagged again against the same anchor.
+    """
+    reported = article.published_day
+    if reported is None or tx.latest is None or tx.latest >= reported:
+        return tx
+    cues = load_cues()
+    if any(p.search(tx.text) for p in cues.past):
+        return tx  # "last Thursday" looks back whatever the clause says
+    local = tx.start - sentence_start
+    left, _ = _clause_bounds(sentence, local, local + len(tx.text))
+    clause = sentence[left : local + len(tx.text)]
+    if not any(p.search(clause) for p in cues.scheduled):
+        return tx
+    if any(p.search(clause) for p in cues.pluperfect + cues.perfect):
+        return tx
+    for again in tag(clause, article.published, lang=article.language or "en"):
+        if (
+            again.start == local - left
+            and again.earliest is not None
+            and again.earliest >= reported
+        ):
+            return replace(
+                tx,
+                value=again.value,
+                earliest=again.earliest,
+                latest=again.latest,
+                granularity=again.granularity,
+            )
+    return tx
 
 
 def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
@@ -170,11 +253,25 @@ def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
         local = sentence.find(timex.text)
         if local >= 0:
             clause = _clause_around(sentence, local, local + len(timex.text))
+    if any(p.search(clause) for p in cues.pluperfect):
+        return "past"  # "had agreed this week": done before the report
     if any(p.search(clause) for p in cues.scheduled):
         return "scheduled"
     if any(p.search(clause) for p in cues.ongoing):
         return "ongoing"
     return "past"
+
+
+def clause_tense(text: str) -> str | None:
+    """past, future or None for a statement: "had + participle" and simple past are past."""
+    cues = load_cues()
+    if any(p.search(text) for p in cues.pluperfect):
+        return "past"
+    if any(p.search(text) for p in cues.future):
+        return "future"
+    if any(p.search(text) for p in cues.perfect + cues.simple_past):
+        return "past"
+    return None
 
 
 def dateline_length(sentence: str) -> int:
@@ -222,7 +319,10 @@ def extract_mentions(
     quotes = quote_spans(text)
     mentions: list[Mention] = []
     last_subject: str | None = None
-    for start, end in sentences:
+    # actor id -> (the dated occasion of its last statement, sentence number)
+    occasions: dict[str, tuple[Timex, int]] = {}
+    dating_all = [t for t in timexes if t.type in DATING_TYPES and t.granularity != "vague"]
+    for number, (start, end) in enumerate(sentences):
         if end - start > MAX_SENTENCE_CHARS:
             end = _cut(text, start, end)
         sentence = text[start:end]
@@ -230,7 +330,7 @@ def extract_mentions(
         if is_furniture(sentence, article, whole_line=whole_line):
             continue
         body = start + dateline_length(sentence)
-        dating = [t for t in timexes if t.start >= body and t.end <= end and t.type in DATING_TYPES]
+        dating = [t for t in dating_all if t.start >= body and t.end <= end]
         sentence_refs = [r for r in refs if r.start >= body and r.end <= end]
         quote = _quote_in(quotes, start, end)
         previous = mentions[-1] if mentions else None
@@ -256,8 +356,13 @@ def extract_mentions(
                 if after_colon or (bare and same_paragraph and _is_person(previous, actors)):
                     speaker = previous.actors[0]
         timex = governing_timex(sentence, start, dating)
+        if timex is not None:
+            timex = forward_reading(article, start, sentence, timex)
         subject = _subject(text, start, end, sentence_refs, actors, speaker, last_subject)
         ordered = _ordered_actors(subject, sentence_refs, actors)
+        own = " ".join(text[a:b] for a, b in _outside(text, body, end, quote))
+        if timex is None and subject in occasions:
+            timex = _shared_occasion(own, occasions[subject], number)
         if (
             timex is None
             and not quote
@@ -267,6 +372,7 @@ def extract_mentions(
             continue  # background: no date, no quote, no one acting, nothing planned
         if not ordered and timex is None:
             continue
+        status = mention_status(sentence, timex, article)
         mentions.append(
             Mention(
                 id=f"{article.id}:{start}",
@@ -274,7 +380,7 @@ def extract_mentions(
                 sentence_start=start,
                 sentence_end=end,
                 sentence=sentence,
-                status=mention_status(sentence, timex, article),
+                status=status,
                 timex=timex,
                 actors=tuple(ordered),
                 actor_spans=tuple(sentence_refs),
@@ -283,9 +389,49 @@ def extract_mentions(
                 reported_on=article.published_day,
             )
         )
+        if subject is not None and _is_agent_id(subject, actors):
+            occasion = _occasion(sentence, start, dating, timex, status)
+            if occasion is not None:
+                occasions[subject] = (occasion, number)
         if subject is not None and actors.get(subject, Actor(subject, subject)).kind == "person":
             last_subject = subject
     return mentions
+
+
+def _occasion(
+    sentence: str, start: int, dating: list[Timex], timex: Timex | None, status: str
+) -> Timex | None:
+    """The day the subject spoke or acted: the saying's date, else a past day that governs."""
+    cues = load_cues()
+    for tx in dating:
+        if tx is timex and status != "past":
+            continue  # "said the talks would begin on Monday": a plan, not the occasion
+        local = tx.start - start
+        before = sentence[max(0, local - REPORTING_WINDOW) : local]
+        if tx.granularity == "day" and tx.resolved and cues.speech_re.search(before):
+            return tx
+    if timex is not None and status == "past" and timex.granularity == "day":
+        return timex
+    return None
+
+
+def _shared_occasion(own: str, occasion: tuple[Timex, int], number: int) -> Timex | None:
+    """An earlier occasion's date for an undated simple-past statement by the same subject.
+
+    News keeps the reference time of a report: "X said on Monday ... He also dismissed
+    the plan." The statement must be in the simple past (no perfect, pluperfect or future,
+    no "earlier"/"previously") and within OCCASION_REACH sentences of the occasion.
+    """
+    timex, where = occasion
+    if number - where > OCCASION_REACH:
+        return None
+    cues = load_cues()
+    if not any(p.search(own) for p in cues.simple_past):
+        return None
+    blockers = cues.pluperfect + cues.perfect + cues.future + cues.past + cues.ongoing
+    if any(p.search(own) for p in blockers):
+        return None
+    return timex
 
 
 def _continues_quote(
@@ -392,6 +538,9 @@ def _speaker(
             window = text[max(a, verb.start() - 12) : verb.start()].split()
             if window and window[-1].casefold() in PRONOUNS:
                 return last_subject
+            lead = text[a : verb.start()].lstrip(" ,")
+            if last_subject is not None and any(p.fullmatch(lead.strip()) for p in cues.anaphor):
+                return last_subject  # "..., the Russian official said"
             if after and len(text[verb.end() : after[0].start].split()) <= 1:
                 return after[0].actor_id
             if before and _is_agent(before[-1], actors):
@@ -406,6 +555,11 @@ def _is_person(m: Mention, actors: Mapping[str, Actor]) -> bool:
 
 def _is_agent(ref: ActorRef, actors: Mapping[str, Actor]) -> bool:
     actor = actors.get(ref.actor_id)
+    return actor is None or actor.kind in ("person", "organisation")
+
+
+def _is_agent_id(actor_id: str, actors: Mapping[str, Actor]) -> bool:
+    actor = actors.get(actor_id)
     return actor is None or actor.kind in ("person", "organisation")
 
 
@@ -429,6 +583,8 @@ def _subject(
     first_word = text[start:end].split(maxsplit=1)[:1]
     if first_word and first_word[0].casefold() in PRONOUNS - {"it"}:
         return last_subject
+    if last_subject is not None and _opens_with_anaphor(text, start, end, refs, actors):
+        return last_subject  # "The Russian official spoke ...": the person just named
     for i, ref in enumerate(refs):
         nxt = refs[i + 1] if i + 1 < len(refs) else None
         if nxt is not None and re.fullmatch(r"[’']s\s+", text[ref.end : nxt.start]):
@@ -439,6 +595,24 @@ def _subject(
         if _is_agent(ref, actors):
             return ref.actor_id
     return refs[0].actor_id if refs else None
+
+
+def _opens_with_anaphor(
+    text: str, start: int, end: int, refs: list[ActorRef], actors: Mapping[str, Actor]
+) -> bool:
+    """The sentence opens with "the <role>" and names no person in or just after it."""
+    sentence = text[start:end]
+    for pattern in load_cues().anaphor:
+        m = pattern.match(sentence)
+        if m is None:
+            continue
+        if sentence[m.end() : m.end() + 2].lstrip().startswith(","):
+            return False  # "The minister, Ingrid Haugland, said": an apposition names her
+        reach = start + m.end() + 3
+        return not any(
+            r.start < reach and actors.get(r.actor_id, Actor("", "")).kind == "person" for r in refs
+        )
+    return False
 
 
 def _ordered_actors(

@@ -11,13 +11,16 @@ import pytest
 
 from dashboard.actors import find_actors
 from dashboard.events import (
+    clause_tense,
     extract_mentions,
     governing_timex,
+    is_attributive,
     load_cues,
     quote_spans,
 )
 from dashboard.ingest import split_sentences
 from dashboard.models import Article, Timex, content_hash
+from dashboard.temporal import tag
 
 PUBLISHED = date(2024, 5, 8)  # a Wednesday
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -171,7 +174,21 @@ def test_wire_dateline_is_not_the_subject():
 
 
 @pytest.mark.parametrize(
-    "kind", ["scheduled", "past", "ongoing", "caption", "background", "dateline"]
+    "kind",
+    [
+        "scheduled",
+        "past",
+        "ongoing",
+        "caption",
+        "background",
+        "dateline",
+        "pluperfect",
+        "perfect",
+        "simple_past",
+        "attributive_before",
+        "attributive_after",
+        "anaphor",
+    ],
 )
 def test_every_cue_example_matches_its_pattern(kind):
     doc = tomllib.loads(resources.files("dashboard").joinpath("data/event_cues.toml").read_text())
@@ -220,3 +237,114 @@ def test_bare_quote_in_a_new_paragraph_has_no_speaker():
     text = "Olaf Scholz spoke to reporters on Monday.\n\n“Nothing will change here at all.”"
     mentions, _ = mentions_of(text)
     assert all(m.speaker is None for m in mentions[1:])
+
+
+def tagged(text: str, published: date = PUBLISHED):
+    """Mentions with the real tagger's timexes, the article published on `published`."""
+    art = Article("a1", "a1.txt", text, content_hash(text), "Wire", published=published)
+    index = find_actors([art])
+    timexes = tag(text, published)
+    mentions = extract_mentions(art, split_sentences(text), timexes, index.refs["a1"], index.actors)
+    return mentions, index
+
+
+@pytest.mark.parametrize(
+    "clause,tense",
+    [
+        ("Former president Joe Biden had supported the bid.", "past"),
+        ("The bank had already been warned twice.", "past"),
+        ("The ministers are due to meet in Rome.", "future"),
+        ("The ministers will meet in Rome.", "future"),
+        ("The minister has repeatedly warned against a deal.", "past"),
+        ("He brushed aside the idea.", "past"),
+        ("The United Nations is a large body.", None),  # "United" is not a past verb
+    ],
+)
+def test_clause_tense(clause, tense):
+    assert clause_tense(clause) == tense
+
+
+def test_pluperfect_is_past_never_scheduled():
+    text = "Olaf Scholz had agreed this week to support the plan."
+    (m,), _ = tagged(text)
+    assert m.status == "past"
+
+
+@pytest.mark.parametrize(
+    "sentence,phrase,attributive",
+    [
+        ("The commission is due to announce the 2025 quota next week.", "2025", True),
+        ("The commission is due to announce the 2025 quota next week.", "next week", False),
+        ("They will set next year's quota on Friday.", "next year", True),
+        ("The treaty was signed in 2019 in Paris.", "2019", False),
+    ],
+)
+def test_attributive_time_expressions(sentence, phrase, attributive):
+    start = sentence.index(phrase)
+    assert is_attributive(sentence, start, start + len(phrase)) is attributive
+
+
+def test_a_date_naming_a_thing_does_not_govern():
+    text = "The commission is due to announce the 2025 quota next week."
+    (m,), _ = tagged(text, date(2024, 10, 14))
+    assert m.timex is not None and m.timex.text == "next week"
+    assert (m.status, m.timex.value) == ("scheduled", "2024-W43")
+
+
+def test_a_future_clause_reads_its_weekday_forward_despite_a_later_said():
+    text = "Norway and Russia will resume talks in Oslo on Thursday, Olaf Scholz said on Monday."
+    (m,), _ = tagged(text, date(2024, 10, 14))
+    assert m.timex is not None and m.timex.text == "Thursday"
+    assert (m.status, m.timex.value) == ("scheduled", "2024-10-17")
+
+
+def test_a_vague_reference_does_not_date_a_statement():
+    text = "Olaf Scholz said the money would come back in the future."
+    (m,), _ = tagged(text)
+    assert m.timex is None and m.status == "undated"
+
+
+def test_an_undated_simple_past_statement_shares_its_subjects_occasion():
+    text = (
+        "Olaf Scholz said on Monday that farmers deserved help. "
+        "He also dismissed calls for a new tax. "
+        "He has long opposed a wealth tax. "
+        "He will visit Paris soon."
+    )
+    mentions, _ = tagged(text)
+    said, dismissed, opposed, visit = mentions
+    assert said.timex is not None and said.timex.value == "2024-05-06"
+    assert dismissed.timex is said.timex and dismissed.status == "past"
+    assert opposed.timex is None and opposed.status == "undated"  # perfect: no occasion
+    assert visit.timex is None  # future: no occasion
+
+
+def test_an_occasion_is_not_shared_with_another_subject_or_too_far():
+    filler = " ".join(f"Emmanuel Macron spoke about topic {k}." for k in range(8))
+    text = f"Olaf Scholz said on Monday that farmers deserved help. {filler} Scholz left."
+    mentions, index = tagged(text)
+    assert all(m.timex is None for m in mentions[1:])
+
+
+def test_a_definite_description_refers_to_the_person_just_named():
+    text = (
+        "“We want a fair share,” Olaf Scholz said. "
+        "The German official spoke to reporters in Berlin on Tuesday."
+    )
+    mentions, index = tagged(text)
+    assert index.actors[mentions[-1].actors[0]].name == "Olaf Scholz"
+
+
+def test_a_description_with_its_name_in_apposition_is_that_person():
+    text = (
+        "Olaf Scholz spoke on Monday. "
+        "The French president, Emmanuel Macron, said on Tuesday that talks would go on."
+    )
+    mentions, index = tagged(text)
+    assert index.actors[mentions[-1].actors[0]].name == "Emmanuel Macron"
+
+
+def test_a_description_after_a_quote_is_its_speaker():
+    text = "Olaf Scholz met farmers on Monday. “We will not give up,” the German official said."
+    mentions, index = tagged(text)
+    assert index.actors[mentions[-1].speaker].name == "Olaf Scholz"
