@@ -14,7 +14,7 @@ import os
 import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -417,17 +417,25 @@ def _read_stored(con: duckdb.DuckDBPyConnection, name: str) -> StoredCorpus:
         spans.setdefault(mention_id, []).append((position, actor_id, ref))
     for row in con.execute(
         "SELECT mention_id, article_id, sentence_start, sentence_end, sentence, status, "
-        "timex_start, timex_end, quote, speaker_id, reported_on FROM mentions "
-        "WHERE corpus = ? ORDER BY article_id, sentence_start",
+        "timex_start, timex_end, quote, speaker_id, reported_on, timex_text, value, earliest, "
+        "latest, granularity FROM mentions WHERE corpus = ? ORDER BY article_id, sentence_start",
         [name],
     ).fetchall():
         mention_id, article_id, start, end, sentence, status, t_start, t_end = row[:8]
         timex = None
         if t_start is not None:
-            timex = next(
-                t
-                for t in stored.timexes.get(article_id, [])
-                if t.start == t_start and t.end == t_end
+            # The mention's timex is the article's one at that span, possibly re-resolved for
+            # its clause (so its value and interval come from the mention row).
+            base = next(
+                (
+                    t
+                    for t in stored.timexes.get(article_id, [])
+                    if t.start == t_start and t.end == t_end
+                ),
+                Timex(t_start, t_end, row[11], "DATE", row[12]),
+            )
+            timex = replace(
+                base, value=row[12], earliest=row[13], latest=row[14], granularity=row[15]
             )
         rows = spans.get(mention_id, [])
         actors = tuple(r[1] for r in sorted((r for r in rows if r[0] >= 0), key=lambda r: r[0]))
