@@ -24,8 +24,10 @@ from dashboard.temporal.tense import FUTURE, PAST, PRESENT, Cue, clause_tense
 # Years a two-digit decade ("the '90s") may fall in: within this many years after the anchor
 # it is this century, otherwise the last.
 SHORT_DECADE_AHEAD = 10
-# Half-width (days) of the window a year-less date ("Feb. 24") is put in without a tense.
+# How far ahead (days) a future clause puts a year-less date ("will meet on Feb. 24").
 NEAREST_DAYS = 183
+# A past clause reaches further back: "was last seen Nov. 3" in a May story is last November.
+PAST_DAYS = 300
 NEAREST_MONTHS = 11
 
 
@@ -140,13 +142,12 @@ def year_for_day(
         dates = [d for d in dates if d.isoweekday() == weekday]
     if not dates:
         return None
-    window = timedelta(days=NEAREST_DAYS)
     if forward is True:
-        ahead = [d for d in dates if anchor <= d <= anchor + window]
+        ahead = [d for d in dates if anchor <= d <= anchor + timedelta(days=NEAREST_DAYS)]
         if ahead:
             return ahead[0]
     if forward is False:
-        behind = [d for d in dates if anchor - window <= d <= anchor]
+        behind = [d for d in dates if anchor - timedelta(days=PAST_DAYS) <= d <= anchor]
         if behind:
             return behind[-1]
     return min(dates, key=lambda d: abs((d - anchor).days))
@@ -412,10 +413,6 @@ def resolve_relative_unit(c: Candidate, ctx: Context) -> Resolved | None:
     """ "last week", "this month", "next year", "earlier this month", "the end of the year"."""
     unit = _fold(c.fields["unit"])
     rel_text = _fold(c.fields.get("rel"))
-    matched = _fold(ctx.text[c.start : c.end])
-    if matched.startswith(("the past", "the last")) and not c.fields.get("mod"):
-        letter = ctx.grammar.lexicon["units"].get(unit, "D")
-        return cal.Resolved("DURATION", f"P1{letter}", None, None, "vague")
     steps = direction(rel_text, ctx.grammar)
     steps = 0 if steps is None else steps
     mod_word = c.fields.get("mod", "")
@@ -430,6 +427,14 @@ def resolve_relative_unit(c: Candidate, ctx: Context) -> Resolved | None:
     if mod_word:
         return _relative_span(r, mod_word, ctx.anchor, ctx.grammar)
     return r
+
+
+def resolve_year_end(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "year-end": 31 December of the anchor's year, of the year before in a past clause."""
+    if ctx.anchor is None:
+        return cal.unresolved("DATE", "XXXX-12-31", "day")
+    year = ctx.anchor.year - (1 if ctx.forward(c) is False else 0)
+    return cal.day(date(year, 12, 31))
 
 
 def upcoming_weekend(anchor: date, steps: int, rel: str) -> Resolved:
@@ -769,6 +774,7 @@ RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved | None]] = {
     "reference_day": resolve_reference_day,
     "relative_unit": resolve_relative_unit,
     "weekend": resolve_weekend,
+    "year_end": resolve_year_end,
     "offset": resolve_offset,
     "in_units": resolve_in_units,
     "duration": resolve_duration,
