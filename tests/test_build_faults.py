@@ -159,11 +159,13 @@ def test_a_second_build_waits_for_the_first(store: Store, batches, expected) -> 
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(2.0)
+        assert process.stderr is not None
+        first = process.stderr.readline()  # the build says so before it waits
+        assert "waiting for another build" in first
+        time.sleep(0.5)
         assert process.poll() is None  # still waiting for the lock
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
-    assert "waiting for another build" in err
     assert store.counts("c") == expected
 
 
