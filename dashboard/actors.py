@@ -315,7 +315,14 @@ def _candidates(
         for pos in range(hit.start, hit.end):
             role_at[pos] = hit
     out: list[Candidate] = []
+    employers: set[int] = set()  # starts of runs that name a title's employer
+    runs = []
     for run in _sequences(text, lex):
+        for part, employer in _split_at_title(run, role_at):
+            runs.append(part)
+            if employer:
+                employers.add(part[0][0])
+    for run in runs:
         if _in_spans(run[0][0], headline):
             continue
         tokens = list(run)
@@ -354,6 +361,8 @@ def _candidates(
         if _is_adjective(name, lex):
             continue  # "Russian claims", "ethnic Russians", "Ukrainian-controlled"
         kind, canonical = _classify(name, lex)
+        if kind is None and run[0][0] in employers:
+            kind = "organisation"  # "Kestrel Chief Executive Anna Lindqvist": the employer
         if (
             kind is None
             and title is None
@@ -369,9 +378,45 @@ def _candidates(
         cand.possessor = tokens[-1][2] and text[end : end + 4].strip("’'s ")[:1].isupper()
         cand.initial = _is_sentence_start(text, start)
         out.append(cand)
+    out = _join_and_names(text, out)
     _attach_appositions(text, out, hits)
     _add_outlet_kind(article, out)
     return out, hits
+
+
+def _split_at_title(
+    run: list[tuple[int, int, bool]], role_at: dict[int, RoleHit]
+) -> list[tuple[list[tuple[int, int, bool]], bool]]:
+    """Cut a run before a title inside it: "Kestrel Chief Executive Anna Lindqvist" is the
+    employer "Kestrel" (flagged True) and the titled name "Chief Executive Anna Lindqvist"."""
+    for k in range(1, len(run) - 1):
+        hit = role_at.get(run[k][0])
+        if hit is not None and hit.start == run[k][0] and run[k - 1][0] not in role_at:
+            return [(run[:k], True), (run[k:], False)]
+    return [(run, False)]
+
+
+def _join_and_names(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """ "Competition" + "and" + "Markets Authority" is one organisation when the second
+    part ends with an organisation word and the first is not a known name of its own."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and text[prev.end : c.start] == " and "
+            and c.kind == "organisation"
+            and prev.kind is None
+            and prev.role is None
+            and c.role is None
+            and len(c.text.split()) >= 2
+        ):
+            name = text[prev.start : c.end]
+            out[-1] = Candidate(c.article_id, prev.start, c.end, name, kind="organisation")
+            out[-1].initial = prev.initial
+            continue
+        out.append(c)
+    return out
 
 
 def _is_known_place(text: str, tokens: list[tuple[int, int, bool]], lex: Lexicon) -> bool:
@@ -682,6 +727,7 @@ def _merge(
     surname_groups: dict[str, set[str]] = defaultdict(set)
     for k in full:
         surname_groups[_name_parts(k[2:])[1]].add(uf.find(k))
+    _merge_short_org_names(form_counts, form_kinds, surname_groups, uf)
     owner: dict[tuple[str, int], str] = {}
     for article_id, cands in per_article.items():
         seen_here: list[str] = []
@@ -714,6 +760,29 @@ def _merge(
             if c.canonical and c.canonical in {e["name"] for e in pins.values()}:
                 group.pinned = next(e for e in pins.values() if e["name"] == c.canonical)
     return dict(groups), owner
+
+
+def _merge_short_org_names(
+    form_counts: Counter[str],
+    form_kinds: dict[str, Counter[str]],
+    surname_groups: dict[str, set[str]],
+    uf: _UnionFind,
+) -> None:
+    """A one-word name is the short form of the one organisation whose name it opens
+    ("Kestrel" for "Kestrel Foods"), unless it is also a person's surname."""
+    orgs_by_first: dict[str, set[str]] = defaultdict(set)
+    for key in form_counts:
+        words = key[2:].split()
+        if key.startswith("n:") and len(words) >= 2 and form_kinds[key]["organisation"]:
+            orgs_by_first[fold(words[0])].add(uf.find(key))
+    for key in form_counts:
+        if not key.startswith("n:") or " " in key[2:]:
+            continue
+        folded = fold(key[2:])
+        roots = {uf.find(r) for r in orgs_by_first.get(folded, set())}
+        kind = _group_kind(form_kinds[key])
+        if len(roots) == 1 and kind in (None, "organisation") and folded not in surname_groups:
+            uf.union(next(iter(roots)), key)
 
 
 def _form_key(c: Candidate) -> str:

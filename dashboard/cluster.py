@@ -20,7 +20,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from dashboard.events import dateline_length
+from dashboard.events import clause_bounds, dateline_length
 from dashboard.models import GRANULARITIES, Actor, Article, Event, Mention
 
 # Average linkage score two groups need to merge. Chosen by a grid search (threshold
@@ -30,6 +30,8 @@ from dashboard.models import GRANULARITIES, Actor, Article, Event, Mention
 MERGE_THRESHOLD = 0.25
 # How the wording is vectorised (TfidfVectorizer options; see docs/benchmarks.md).
 WORDING: dict[str, object] = {"analyzer": "char_wb", "ngram_range": (3, 5)}
+# Give the clause a date governs twice in the wording (see _content_text).
+CLAUSE_REPEAT = True
 # Weight of the cosine of actor and date tokens (IDF-weighted) added to the wording cosine.
 ENTITY_WEIGHT = 0.5
 # An undated statement is read as recent: it joins only events dated within this many days
@@ -76,15 +78,23 @@ class _Features:
 
 
 def _content_text(m: Mention) -> str:
-    """The sentence with the dateline and the date phrase blanked: what happened, to whom."""
+    """The sentence with the dateline and the date phrase blanked: what happened, to whom.
+
+    The clause the date governs is given twice: in "X will resume talks on Thursday, the
+    minister said, after months of dispute" the talks are the event, not the dispute.
+    """
     chars = list(m.sentence)
-    spans = []
+    clause = ""
     if m.timex is not None:
-        spans.append((m.timex.start, m.timex.end))
-    for a, b in spans:
-        for k in range(max(0, a - m.sentence_start), min(len(chars), b - m.sentence_start)):
+        a, b = m.timex.start - m.sentence_start, m.timex.end - m.sentence_start
+        if 0 <= a < b <= len(chars):
+            left, right = clause_bounds(m.sentence, a, b)
+            clause = m.sentence[left:a] + " " + m.sentence[b:right]
+        for k in range(max(0, a), min(len(chars), b)):
             chars[k] = " "
     text = "".join(chars)[dateline_length(m.sentence) :]
+    if CLAUSE_REPEAT and clause:
+        text = f"{text} {clause}"
     return re.sub(r"[’']s\b", " ", text)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
+from dashboard.actors import load_lexicon
 from dashboard.models import Actor, ActorRef, Article, Mention, Timex
 from dashboard.temporal import tag
 
@@ -33,6 +34,9 @@ BARE_QUOTE_SHARE = 0.8
 # Sentences after a dated statement that an undated simple-past one by the same subject may
 # still share its occasion (date) across.
 OCCASION_REACH = 5
+# Nouns of a definite description ("the official") that fit any role; others ("the
+# chairman") refer back only to a person whose role contains them.
+GENERIC_ROLE_NOUNS = frozenset({"official", "leader", "head", "boss", "chief", "executive"})
 # Pronouns that open a sentence and stand for the previous subject.
 PRONOUNS = frozenset({"he", "she", "they", "it"})
 
@@ -184,7 +188,7 @@ def is_attributive(sentence: str, start: int, end: int) -> bool:
 CLAUSE_BOUNDARY = re.compile(r"[,;:]\s|\bthat\b|\bwhich\b")
 
 
-def _clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     """The clause holding [start, end): from the last boundary before to the next after."""
     bounds = [m.end() for m in CLAUSE_BOUNDARY.finditer(sentence, 0, max(0, start))]
     left = bounds[-1] if bounds else 0
@@ -195,7 +199,7 @@ def _clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 def _clause_around(sentence: str, start: int, end: int) -> str:
     """The text of the clause holding [start, end)."""
-    left, right = _clause_bounds(sentence, start, end)
+    left, right = clause_bounds(sentence, start, end)
     return sentence[left:right]
 
 
@@ -214,7 +218,7 @@ def forward_reading(article: Article, sentence_start: int, sentence: str, tx: Ti
     if any(p.search(tx.text) for p in cues.past):
         return tx  # "last Thursday" looks back whatever the clause says
     local = tx.start - sentence_start
-    left, _ = _clause_bounds(sentence, local, local + len(tx.text))
+    left, _ = clause_bounds(sentence, local, local + len(tx.text))
     clause = sentence[left : local + len(tx.text)]
     if not any(p.search(clause) for p in cues.scheduled):
         return tx
@@ -583,12 +587,16 @@ def _subject(
     first_word = text[start:end].split(maxsplit=1)[:1]
     if first_word and first_word[0].casefold() in PRONOUNS - {"it"}:
         return last_subject
-    if last_subject is not None and _opens_with_anaphor(text, start, end, refs, actors):
+    if last_subject is not None and _opens_with_anaphor(
+        text, start, end, refs, actors, last_subject
+    ):
         return last_subject  # "The Russian official spoke ...": the person just named
     for i, ref in enumerate(refs):
         nxt = refs[i + 1] if i + 1 < len(refs) else None
         if nxt is not None and re.fullmatch(r"[’']s\s+", text[ref.end : nxt.start]):
             continue
+        if nxt is not None and _is_title_between(text[ref.end : nxt.start], nxt, actors):
+            continue  # "Marlow chairman Richard Oduya": the employer, then the person
         before = text[max(start, ref.start - 8) : ref.start].split()
         if before and before[-1].casefold() in {"in", "from", "to", "at", "of", "with", "on"}:
             continue
@@ -597,8 +605,22 @@ def _subject(
     return refs[0].actor_id if refs else None
 
 
+def _is_title_between(gap: str, nxt: ActorRef, actors: Mapping[str, Actor]) -> bool:
+    """The gap is a lower-case title ("chairman", "chief executive") before a person."""
+    actor = actors.get(nxt.actor_id)
+    if actor is None or actor.kind != "person" or not gap.strip() or gap.strip()[0].isupper():
+        return False
+    m = load_lexicon().role_re.fullmatch(gap.strip())
+    return m is not None
+
+
 def _opens_with_anaphor(
-    text: str, start: int, end: int, refs: list[ActorRef], actors: Mapping[str, Actor]
+    text: str,
+    start: int,
+    end: int,
+    refs: list[ActorRef],
+    actors: Mapping[str, Actor],
+    last_subject: str | None = None,
 ) -> bool:
     """The sentence opens with "the <role>" and names no person in or just after it."""
     sentence = text[start:end]
@@ -608,6 +630,10 @@ def _opens_with_anaphor(
             continue
         if sentence[m.end() : m.end() + 2].lstrip().startswith(","):
             return False  # "The minister, Ingrid Haugland, said": an apposition names her
+        noun = m.group().split()[-1].casefold()
+        role = (actors.get(last_subject or "") or Actor("", "")).role or ""
+        if role and noun not in GENERIC_ROLE_NOUNS and noun not in role.casefold():
+            return False  # "The chairman" does not refer back to a chief executive
         reach = start + m.end() + 3
         return not any(
             r.start < reach and actors.get(r.actor_id, Actor("", "")).kind == "person" for r in refs

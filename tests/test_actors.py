@@ -236,3 +236,53 @@ def test_one_long_line_of_fifty_thousand_words():
     )
     index = find_actors([article(words)])
     assert by_name(index)["Olaf Scholz"].aliases["Olaf Scholz"] == 5600
+
+
+def test_company_short_name_merges_into_the_one_company_it_opens():
+    index = find_actors(
+        [
+            article("Kestrel Foods offered to buy Marlow Dairies on Monday.", "a"),
+            article("Kestrel said Marlow had rejected the bid.", "b"),
+        ]
+    )
+    actors = by_name(index)
+    assert actors["Kestrel Foods"].kind == "organisation"
+    assert "Kestrel" in actors["Kestrel Foods"].aliases
+    assert "Marlow" in actors["Marlow Dairies"].aliases
+
+
+def test_short_name_shared_by_a_person_is_not_merged_into_a_company():
+    index = find_actors(
+        [
+            article("Ford Motors cut jobs. Mary Ford spoke.", "a"),
+            article("Ford said nothing more.", "b"),
+        ]
+    )
+    assert "Ford" not in by_name(index)["Ford Motors"].aliases
+
+
+def test_a_title_inside_a_capitalised_run_splits_employer_and_person():
+    text = "Kestrel Chief Executive Anna Lindqvist said the bid was fair."
+    index = find_actors([article(text)])
+    actors = by_name(index)
+    assert actors["Anna Lindqvist"].role == "Chief Executive"
+    assert actors["Kestrel"].kind == "organisation"
+
+
+def test_an_organisation_name_with_and():
+    text = "The Competition and Markets Authority will review the deal."
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Competition and Markets Authority"].kind == "organisation"
+    assert "Competition" not in actors
+
+
+@pytest.mark.parametrize("nation", ["England", "Scotland", "Wales", "Northern Ireland"])
+def test_nations_of_the_united_kingdom_are_places(nation):
+    text = f"The company runs farms in Cornwall and {nation}."
+    assert by_name(find_actors([article(text)]))[nation].kind == "place"
+
+
+def test_role_reference_to_a_chair_named_elsewhere_in_the_article():
+    text = "Marlow chairman Richard Oduya spoke on Monday. The chairman said talks would go on."
+    index = find_actors([article(text)])
+    assert ("The chairman", "Richard Oduya") in names_at(index, "a1", text)

@@ -348,3 +348,18 @@ def test_a_description_after_a_quote_is_its_speaker():
     text = "Olaf Scholz met farmers on Monday. “We will not give up,” the German official said."
     mentions, index = tagged(text)
     assert index.actors[mentions[-1].speaker].name == "Olaf Scholz"
+
+
+def test_the_employer_before_a_title_is_not_the_subject():
+    text = "Marlow chairman Richard Oduya said the board would meet on Thursday."
+    (m,), index = tagged(text)
+    assert index.actors[m.actors[0]].name == "Richard Oduya"
+
+
+def test_a_specific_description_does_not_refer_to_a_person_in_another_role():
+    text = (
+        "Kestrel Chief Executive Anna Lindqvist said on Monday the bid was fair. "
+        "The judge said the hearing would resume on Friday."
+    )
+    mentions, index = tagged(text)
+    assert all(index.actors[a].name != "Anna Lindqvist" for a in mentions[-1].actors)

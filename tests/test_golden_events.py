@@ -21,8 +21,9 @@ spec.loader.exec_module(bench)
 
 # corpus -> minimum (recall, precision, date, status, actors, sources)
 THRESHOLDS = {
-    "seeds": (0.9, 0.6, 0.6, 0.5, 0.8, 0.6),
-    "arctic_fisheries": (0.8, 0.5, 0.6, 0.6, 0.6, 0.4),
+    "seeds": (0.95, 0.75, 0.9, 0.9, 0.9, 0.85),
+    "arctic_fisheries": (0.95, 0.75, 0.9, 0.9, 0.9, 0.75),
+    "dairy_takeover": (0.95, 0.8, 0.9, 0.9, 0.9, 0.9),
 }
 
 
