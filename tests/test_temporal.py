@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.temporal import dateline, tag
+from dashboard.temporal.finder import match_rules, match_rules_everywhere
+from dashboard.temporal.grammar import load_grammar
+from dashboard.temporal.resolver import holiday_date
+from dashboard.temporal.tense import clause_tense
+
+GRAMMAR = load_grammar("en")
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 WED = date(2024, 5, 15)  # a Wednesday
 
@@ -79,4 +87,85 @@ def test_never_raises_and_offsets_are_valid(text: str) -> None:
         assert text[t.start : t.end] == t.text
         if t.earliest and t.latest:
             assert t.earliest <= t.latest
+        last_end = t.end
+
+
+RULE_EXAMPLES = [(r, e) for r in GRAMMAR.rules for e in r.examples]
+
+
+@pytest.mark.parametrize(
+    "rule,example", RULE_EXAMPLES, ids=[f"{r.name}:{e}" for r, e in RULE_EXAMPLES]
+)
+def test_every_rule_example_is_found_by_its_rule(rule, example: str) -> None:
+    found = match_rules(example, GRAMMAR)
+    assert any(c.rule == rule.name for c in found), [(c.rule, c.fields) for c in found]
+    # and the tagger tags it (this rule's span or a longer one over it)
+    assert tag(example, WED)
+
+
+@pytest.mark.parametrize(
+    "kind,example", [(k, e) for k, v in GRAMMAR.tense_examples.items() for e in v]
+)
+def test_every_tense_cue_example_reads_as_its_tense(kind: str, example: str) -> None:
+    [cand] = [c for c in match_rules(example, GRAMMAR) if c.kind in ("weekday", "month")][:1]
+    assert clause_tense(example, cand.start, cand.end, GRAMMAR) == kind
+
+
+@pytest.mark.parametrize(
+    "name,day",
+    [
+        ("thanksgiving", date(2024, 11, 28)),
+        ("memorial day", date(2024, 5, 27)),
+        ("election day", date(2024, 11, 5)),
+        ("labor day", date(2024, 9, 2)),
+        ("good friday", date(2024, 3, 29)),
+        ("christmas eve", date(2024, 12, 24)),
+        ("martin luther king day", date(2024, 1, 15)),
+    ],
+)
+def test_holiday_rules(name: str, day: date) -> None:
+    assert holiday_date(GRAMMAR.lexicon["holidays"][name], 2024) == day
+
+
+def _spans(found: list) -> list[tuple[int, int, str]]:
+    return sorted((c.start, c.end, c.rule) for c in found)
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
+def test_scanning_near_anchor_words_finds_what_a_whole_scan_finds(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _spans(match_rules(text, GRAMMAR)) == _spans(match_rules_everywhere(text, GRAMMAR))
+
+
+VOCABULARY = [
+    "the", "last", "next", "on", "in", "said", "will", "ago", "early", "of", "Friday",
+    "Fridays", "March", "May", "Feb.", "24", "2008", "1990s", "three", "year", "years",
+    "quarter", "third", "week", "weekend", "day", "a.m.", "3pm", "15:00", "now", "past",
+    "coming", "Christmas", "nineteen", "ninety-six", ",", ".", "-", "'s", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(VOCABULARY), max_size=60))
+def test_scanning_near_anchor_words_equals_a_whole_scan(words: list[str]) -> None:
+    text = " ".join(words)
+    assert _spans(match_rules(text, GRAMMAR)) == _spans(match_rules_everywhere(text, GRAMMAR))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7" * 100_000,
+        ("March " * 200_000)[:1_000_000],
+        ("May June " * 125_000)[:1_000_000],
+        ("said " * 200_000)[:1_000_000],
+    ],
+    ids=["100k digits", "1 MB of March", "1 MB of May June", "1 MB of one word"],
+)
+def test_adversarial_input_gives_valid_output(text: str) -> None:
+    found = tag(text, WED)
+    last_end = 0
+    for t in found:
+        assert last_end <= t.start < t.end <= len(text)
+        assert text[t.start : t.end] == t.text
         last_end = t.end

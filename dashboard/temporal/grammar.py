@@ -179,7 +179,8 @@ def load_grammar(lang: str = "en") -> Grammar:
     for entries in tense.values():
         for e in entries:
             if "words" in e:
-                e["pattern"] = rf"(?:{_trie({w.lower() for w in e['words']})})\b"
+                words = _trie({w.lower() for w in e["words"]})
+                e["pattern"] = rf"{e.get('prefix', '')}(?:{words})\b"
 
     def cues(kind: str) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(rf"\b(?:{e['pattern']})", re.IGNORECASE) for e in tense[kind])

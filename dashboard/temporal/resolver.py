@@ -19,13 +19,13 @@ from dashboard.temporal import calendar as cal
 from dashboard.temporal.calendar import Resolved
 from dashboard.temporal.finder import Candidate
 from dashboard.temporal.grammar import Grammar
-from dashboard.temporal.tense import FUTURE, PAST, PRESENT, Cue, clause_tense
+from dashboard.temporal.tense import FUTURE, PAST, PRESENT, TenseReader
 
 # Years a two-digit decade ("the '90s") may fall in: within this many years after the anchor
 # it is this century, otherwise the last.
 SHORT_DECADE_AHEAD = 10
 # How far ahead (days) a future clause puts a year-less date ("will meet on Feb. 24").
-NEAREST_DAYS = 183
+NEAREST_DAYS = 250
 # A past clause reaches further back: "was last seen Nov. 3" in a May story is last November.
 PAST_DAYS = 300
 NEAREST_MONTHS = 11
@@ -45,13 +45,13 @@ class Context:
     # The last quarter the text named and where it ended: "a year earlier" shifts it.
     last_quarter: tuple[Resolved, int] | None = None
     _tenses: dict[int, str | None] = field(default_factory=dict)
-    _cues: dict[tuple[int, int], list[Cue]] = field(default_factory=dict)
+    _reader: TenseReader | None = None
 
     def tense(self, c: Candidate) -> str | None:
         if c.start not in self._tenses:
-            self._tenses[c.start] = clause_tense(
-                self.text, c.start, c.end, self.grammar, self._cues
-            )
+            if self._reader is None:
+                self._reader = TenseReader(self.text, self.grammar)
+            self._tenses[c.start] = self._reader.tense(c.start, c.end)
         return self._tenses[c.start]
 
     def forward(self, c: Candidate) -> bool | None:

@@ -9,6 +9,8 @@ Sunday" is future.  Cues are data (tense_en.toml).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 
 from dashboard.temporal.grammar import Grammar
 
@@ -31,81 +33,114 @@ CLAUSE_BREAK = re.compile(
 )
 
 
+# Longest abbreviation checked before a period ("sept", "u.s").
+ABBREVIATION_REACH = 12
+
+
 def _is_abbreviation(text: str, dot: int, grammar: Grammar) -> bool:
     """True when the period at `dot` ends an abbreviation ("Feb.", "U.S.") not a sentence."""
     start = dot
-    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+    while start > max(0, dot - ABBREVIATION_REACH) and (
+        text[start - 1].isalpha() or text[start - 1] == "."
+    ):
         start -= 1
     word = text[start:dot].lower()
     return len(word) == 1 or word in grammar.abbreviations
 
 
-def sentence_bounds(text: str, start: int, end: int, grammar: Grammar) -> tuple[int, int]:
-    """The sentence around [start, end) within a bounded window."""
-    lo = max(0, start - WINDOW)
-    hi = min(len(text), end + WINDOW)
-    s, e = lo, hi
-    for m in SENTENCE_END.finditer(text, lo, hi):
-        if m.group().startswith(".") and _is_abbreviation(text, m.start(), grammar):
-            continue
-        if m.end() <= start:
-            s = m.end()
-        elif m.start() >= end:
-            e = m.start() + 1
-            break
-    return s, e
+Cue = tuple[int, int, str]
 
 
-def clause_bounds(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int]:
+@dataclass(slots=True)
+class TenseReader:
+    """The tense of the clause around any span of one text.
+
+    Sentence ends are found once per text; each sentence's cues and clause breaks once per
+    sentence, so a text dense with dates costs a lookup per date, not a scan.  A sentence
+    longer than 2 * WINDOW is read in overlapping chunks of that size.
+    """
+
+    text: str
+    grammar: Grammar
+    _ends: list[int] | None = None  # where sentences start (after an end mark)
+    _parts: dict[tuple[int, int], tuple[list[Cue], list[tuple[int, int]]]] = field(
+        default_factory=dict
+    )
+
+    def _sentence_starts(self) -> list[int]:
+        if self._ends is None:
+            self._ends = [0]
+            for m in SENTENCE_END.finditer(self.text):
+                if m.group().startswith(".") and _is_abbreviation(
+                    self.text, m.start(), self.grammar
+                ):
+                    continue
+                self._ends.append(m.end())
+        return self._ends
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence (or chunk of a long one) around [start, end)."""
+        starts = self._sentence_starts()
+        i = bisect_right(starts, start) - 1
+        s = starts[i]
+        e = starts[i + 1] if i + 1 < len(starts) else len(self.text)
+        while e < end and i + 2 < len(starts):  # an end mark inside the expression
+            i += 1
+            e = starts[i + 1]
+        if e - s > 2 * WINDOW:
+            k = max(0, (start - s) // WINDOW - 1)
+            s, e = s + k * WINDOW, min(e, s + (k + 2) * WINDOW + (end - start))
+        return s, e
+
+    def _cues_and_breaks(self, s: int, e: int) -> tuple[list[Cue], list[tuple[int, int]]]:
+        if (s, e) not in self._parts:
+            cues = [
+                (m.start(), m.end(), m.lastgroup or "")
+                for m in self.grammar.cues.finditer(self.text, s, e)
+            ]
+            breaks = [m.span() for m in CLAUSE_BREAK.finditer(self.text, s, e)]
+            self._parts[(s, e)] = (cues, breaks)
+        return self._parts[(s, e)]
+
+    def tense(self, start: int, end: int) -> str | None:
+        """ "past", "present", "future" or None for the clause around text[start:end]."""
+        s, e = self.sentence(start, end)
+        cues, breaks = self._cues_and_breaks(s, e)
+        cs, ce = clause_bounds(breaks, s, e, start, end)
+        found = _nearest_cue(cues, cs, ce, start, end)
+        if found is None and (cs, ce) != (s, e):
+            found = _nearest_cue(cues, s, e, start, end)
+        return found
+
+
+def clause_bounds(
+    breaks: list[tuple[int, int]], s: int, e: int, start: int, end: int
+) -> tuple[int, int]:
     """The clause of a sentence [s, e) that holds the expression [start, end)."""
     cs, ce = s, e
-    for m in CLAUSE_BREAK.finditer(text, s, e):
-        if m.end() <= start:
-            cs = m.end() if m.end() > m.start() else m.start()
-        elif m.start() >= end:
-            ce = m.start()
+    for b_start, b_end in breaks:
+        if b_end <= start:
+            cs = b_end if b_end > b_start else b_start
+        elif b_start >= end:
+            ce = b_start
             break
     return cs, ce
 
 
-Cue = tuple[int, int, str]
-
-
-def sentence_cues(text: str, s: int, e: int, grammar: Grammar) -> list[Cue]:
-    """(start, end, tense) of every tense cue in the sentence [s, e), one scan."""
-    return [(m.start(), m.end(), m.lastgroup or "") for m in grammar.cues.finditer(text, s, e)]
-
-
 def _nearest_cue(cues: list[Cue], lo: int, hi: int, start: int, end: int) -> str | None:
     """The tense of the cue in [lo, hi) nearest the expression (not one of its own words)."""
+    # cues do not overlap, so in start order they are in end order too
+    i = bisect_left(cues, (start,))
+    before = next((c for c in reversed(cues[max(0, i - 3) : i]) if c[1] <= start), None)
+    after = next((c for c in cues[max(0, i - 2) : i + 3] if c[0] >= end), None)
     best: tuple[int, str] | None = None
-    for c_start, c_end, tense in cues:
-        if c_start < lo or c_end > hi or (c_start < end and c_end > start):
-            continue
-        distance = start - c_end if c_end <= start else c_start - end
-        if best is None or distance < best[0]:
-            best = (distance, tense)
+    if before is not None and before[0] >= lo:
+        best = (start - before[1], before[2])
+    if after is not None and after[1] <= hi and (best is None or after[0] - end < best[0]):
+        best = (after[0] - end, after[2])
     return best[1] if best else None
 
 
-def clause_tense(
-    text: str,
-    start: int,
-    end: int,
-    grammar: Grammar,
-    cache: dict[tuple[int, int], list[Cue]] | None = None,
-) -> str | None:
-    """ "past", "present", "future" or None for the clause around text[start:end].
-
-    `cache` keeps each sentence's cues, so several expressions in one sentence scan it once.
-    """
-    s, e = sentence_bounds(text, start, end, grammar)
-    if cache is None:
-        cues = sentence_cues(text, s, e, grammar)
-    else:
-        cues = cache.get((s, e)) or cache.setdefault((s, e), sentence_cues(text, s, e, grammar))
-    cs, ce = clause_bounds(text, s, e, start, end)
-    found = _nearest_cue(cues, cs, ce, start, end)
-    if found is None and (cs, ce) != (s, e):
-        found = _nearest_cue(cues, s, e, start, end)
-    return found
+def clause_tense(text: str, start: int, end: int, grammar: Grammar) -> str | None:
+    """ "past", "present", "future" or None for the clause around text[start:end]."""
+    return TenseReader(text, grammar).tense(start, end)
