@@ -28,6 +28,7 @@ def test_tbaq_scores_stay_above_the_recorded_floor() -> None:
     run = timex.run_ours(docs, repeats=1)
     overall = timex.score(docs, run)
     date_time = timex.score(docs, run, ("DATE", "TIME"))
-    assert overall["relaxed"][2] >= 0.90, overall
-    assert overall["value"] >= 0.74, overall
-    assert date_time["value"] >= 0.75, date_time
+    # above HeidelTime's 0.920 / 0.773 / 0.781 (docs/benchmarks.md): the target
+    assert overall["relaxed"][2] >= 0.921, overall
+    assert overall["value"] >= 0.775, overall
+    assert date_time["value"] >= 0.785, date_time
