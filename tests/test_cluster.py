@@ -199,3 +199,28 @@ def test_a_fifty_thousand_word_article_runs_through_all_stages():
     events = cluster_mentions(mentions, {"big": big}, index.actors)
     assert len(mentions) >= 3000
     assert sum(len(e.mention_ids) for e in events) == len(mentions)
+
+
+def test_pluperfect_background_never_joins_a_dated_happening():
+    articles = {a.id: a for a in [art("a", "Wire"), art("b", "Daily")]}
+    today = day(0, "on Wednesday")
+    mentions = [
+        mention("a", 0, "Olaf Scholz ruled out NATO membership for the country.", ["nato"], today),
+        mention("b", 0, "Olaf Scholz had supported NATO membership for the country.", ["nato"]),
+    ]
+    events = cluster_mentions(mentions, articles, ACTORS)
+    assert event_of(events, "a:0") is not event_of(events, "b:0")
+
+
+def test_same_subject_same_day_same_actors_link_despite_different_wording():
+    articles = {a.id: a for a in [art("a", "Wire"), art("b", "Daily")]}
+    today = day(0, "on Wednesday")
+    actors = ["olaf-scholz", "nato"]
+    mentions = [
+        mention("a", 0, "“NATO, you can forget about it,” Olaf Scholz said.", actors, today),
+        mention("b", 0, "Scholz brushed aside the idea of joining NATO.", actors, today),
+        mention("b", 100, "Scholz will visit Paris next month.", ["olaf-scholz", "paris"], day(30)),
+    ]
+    events = cluster_mentions(mentions, articles, ACTORS)
+    assert event_of(events, "a:0") is event_of(events, "b:0")
+    assert event_of(events, "b:100") is not event_of(events, "a:0")
