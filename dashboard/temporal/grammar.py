@@ -141,7 +141,9 @@ def _anchors(
                 classes.setdefault(item, set()).add(name)
             elif item.startswith("%"):
                 for entry in lexicon[WORD_LISTS[item.strip("%")]]:
-                    classes.setdefault(entry.lower().split()[-1], set()).add(name)
+                    # the last word, without a possessive ("new year's" -> "year")
+                    word = re.sub(r"['’]s?$", "", entry.lower().split()[-1])
+                    classes.setdefault(word, set()).add(name)
             else:
                 classes.setdefault(item.lower(), set()).add(name)
     words = {w for w in classes if w not in DIGIT_ANCHORS}
