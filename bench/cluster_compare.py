@@ -7,7 +7,9 @@ Three ways to vectorise what a mention says, each plugged into the same clustere
 (dashboard/cluster.py: date blocking, actor and date tokens, average linkage):
 
 - word:  TF-IDF over word 1-2-grams (English stop words out), cosine;
-- char:  TF-IDF over character 3-5-grams inside word boundaries, cosine (what the build uses);
+- char:  TF-IDF over character 3-5-grams inside word boundaries, cosine;
+- prefixes: TF-IDF over words cut to their first letters, stop words out (what the build
+  uses);
 - wordllama: WordLlama static embeddings (256 dimensions, weights shipped inside the PyPI
   wheel, so it runs offline), cosine. It lives in its own venv and is never a project
   dependency: ``python3 -m venv /tmp/embvenv && /tmp/embvenv/bin/pip install wordllama``,
@@ -281,9 +283,10 @@ def main(argv: list[str] | None = None) -> int:
             tfidf(analyzer="word", ngram_range=(1, 2), stop_words="english"),
             None,
         ),
+        ("TF-IDF char_wb 3-5", tfidf(analyzer="char_wb", ngram_range=(3, 5)), None),
         (
-            "TF-IDF char_wb 3-5 (used)",
-            tfidf(analyzer="char_wb", ngram_range=(3, 5)),
+            f"TF-IDF {cluster.PREFIX_LETTERS}-letter word prefixes (used)",
+            tfidf(analyzer=cluster.word_prefixes),
             (cluster.MERGE_THRESHOLD, cluster.MIN_TEXT_SIMILARITY),
         ),
     ]
@@ -312,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
             print(summarise(name, stories, grid_default, default))
         else:
             print(summarise(name, stories, grid, default))
-    for name, wording, _ in methods[:2]:
+    for name, wording, _ in methods[:3]:
         notes.append(f"{name}: vectorise {20 * len(texts)} texts {timing(wording, texts):.3f} s")
     print("\n".join(notes))
     return 0

@@ -3,6 +3,7 @@
     .venv/bin/python bench/events.py            # every tests/golden/*_events.toml
     .venv/bin/python bench/events.py --details  # also one line per expected event
     .venv/bin/python bench/events.py --scale 200  # time actors/events/cluster on 200 copies
+    .venv/bin/python bench/events.py --scale 50 --short  # ... on copies of the short stories
 
 Each golden file names its corpus: "seeds" is seeds/, anything else tests/stories/<name>/.
 Figures go to docs/benchmarks.md ("Events, actors and clustering").
@@ -262,18 +263,24 @@ def _shift(tx: Timex | None, days: int) -> Timex | None:
     return replace(tx, earliest=tx.earliest + timedelta(days), latest=latest + timedelta(days))
 
 
-def scale(copies: int) -> str:
-    """Time the actor, mention and clustering stages on many shifted copies of the seeds."""
-    golden = load_golden(GOLDEN_DIR / "seeds_events.toml")
-    base, _ = build(golden)
+def scale(copies: int, short: bool = False) -> str:
+    """Time the actor, mention and clustering stages on many shifted copies of a corpus.
+
+    The seeds are long features (about 5,000 characters each); ``short`` copies the test
+    stories of tests/stories/ instead, short wire articles of about 600 characters.
+    """
+    paths = [p for p in golden_files() if short != (load_golden(p)["corpus"] == "seeds")]
+    bases = [build(load_golden(p))[0] for p in paths]
     articles, timexes = [], {}
     for k in range(copies):
         shift = 30 * k  # a month apart: copies are different stories in time
-        for a in base.articles:
-            aid = f"{a.id}-{k}"
-            day = a.published_day
-            articles.append(replace(a, id=aid, published=day + timedelta(shift) if day else None))
-            timexes[aid] = [_shift(t, shift) for t in base.timexes[a.id]]
+        for base in bases:
+            for a in base.articles:
+                aid = f"{a.id}-{k}"
+                day = a.published_day
+                published = day + timedelta(shift) if day else None
+                articles.append(replace(a, id=aid, published=published))
+                timexes[aid] = [_shift(t, shift) for t in base.timexes[a.id]]
     started = time.perf_counter()
     index = find_actors(articles)
     t_actors = time.perf_counter() - started
@@ -287,10 +294,12 @@ def scale(copies: int) -> str:
     started = time.perf_counter()
     events = cluster_mentions(mentions, {a.id: a for a in articles}, index.actors)
     t_cluster = time.perf_counter() - started
+    total = t_actors + t_events + t_cluster
     return (
-        f"scale x{copies}: {len(articles)} articles, {len(mentions)} mentions, "
-        f"{len(events)} events; actors {t_actors:.2f} s, mentions {t_events:.2f} s, "
-        f"cluster {t_cluster:.2f} s"
+        f"scale x{copies} ({'short stories' if short else 'seeds'}): {len(articles)} articles,"
+        f" {len(mentions)} mentions, {len(events)} events; actors {t_actors:.2f} s,"
+        f" mentions {t_events:.2f} s, cluster {t_cluster:.2f} s;"
+        f" {len(articles) / total:.0f} articles/s for the three stages"
     )
 
 
@@ -298,9 +307,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="one line per expected event")
     parser.add_argument("--scale", type=int, default=0, help="time the stages on N seed copies")
+    parser.add_argument("--short", action="store_true", help="with --scale: copy the test stories")
     args = parser.parse_args(argv)
     if args.scale:
-        print(scale(args.scale))
+        print(scale(args.scale, args.short))
         return 0
     for path in golden_files():
         golden = load_golden(path)
