@@ -22,7 +22,7 @@ spec.loader.exec_module(bench)
 # corpus -> minimum (recall, precision, date, status, actors, sources)
 THRESHOLDS = {
     "seeds": (0.95, 0.75, 0.9, 0.9, 0.9, 0.85),
-    "arctic_fisheries": (0.95, 0.75, 0.9, 0.9, 0.9, 0.75),
+    "arctic_fisheries": (0.95, 0.7, 0.9, 0.9, 0.9, 0.75),
     "dairy_takeover": (0.95, 0.8, 0.9, 0.9, 0.9, 0.9),
 }
 
