@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from dashboard.temporal.grammar import Grammar, Rule
+from dashboard.temporal.grammar import Grammar, Rule, lower
 
 # Groups whose word must be capitalised ("Friday", "March"), checked after matching
 # because the patterns match case-insensitively ("Last week", "TODAY").
@@ -70,15 +70,6 @@ def _candidate(rule: Rule, match: re.Match[str]) -> Candidate:
 REACH = 60
 # How far a window's end may move to fall on a space rather than inside a word.
 SNAP = 40
-# Upper case ASCII to lower case, for texts whose str.lower() changes length ("İ").
-ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def _lower(text: str) -> str:
-    low = text.lower()
-    return low if len(low) == len(text) else text.translate(ASCII_LOWER)
-
-
 CLOCK_SUFFIXES = ("am", "pm", "a.m", "p.m", "a", "p", ":")
 
 
@@ -97,7 +88,7 @@ def _digit_anchor(token: str) -> str:
 
 def anchor_hits(text: str, grammar: Grammar) -> dict[str, list[tuple[int, int]]]:
     """Spans of the anchor words of each anchor class, in text order (one scan)."""
-    low = _lower(text)
+    low = lower(text)
     hits: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for m in grammar.anchor_scan.finditer(low):
         s, e = m.span()

@@ -56,8 +56,11 @@ class Grammar:
     present: tuple[re.Pattern[str], ...]
     past: tuple[re.Pattern[str], ...]
     tense_examples: dict[str, tuple[str, ...]]
-    # all tense cues in one pattern, a named group per tense ("future", "present", "past")
+    # all tense cues in one pattern for the lower-cased text, a named group per cue
     cues: re.Pattern[str]
+    # cue group -> its tense; groups that only count on words written in lower case
+    cue_tense: dict[str, str]
+    cue_lowercase: frozenset[str]
     ambiguous_months: frozenset[str]
     abbreviations: frozenset[str]
     # one scan of the lower-cased text for every anchor word and digit run
@@ -68,6 +71,15 @@ class Grammar:
     def lookup(self, table: str, word: str) -> Any:
         """The lexicon value of a word (spaces folded, lower case), or None."""
         return self.lexicon[table].get(" ".join(word.lower().replace("-", " ").split()))
+
+
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def lower(text: str) -> str:
+    """The text in lower case with the same length (str.lower() lengthens "İ")."""
+    low = text.lower()
+    return low if len(low) == len(text) else text.translate(ASCII_LOWER)
 
 
 def _read(lang: str, kind: str) -> dict[str, Any]:
@@ -191,6 +203,13 @@ def load_grammar(lang: str = "en") -> Grammar:
     if unknown:
         raise ValueError(f"patterns_{lang}.toml: rules name unknown anchor classes {unknown}")
     scan, anchor_classes = _anchors(patterns["anchors"], lexicon)
+    entries = [
+        (f"{kind}{i}", kind, e)
+        for kind in ("future", "present", "past")
+        for i, e in enumerate(tense[kind])
+    ]
+    cue_groups = [(g, e["pattern"]) for g, _, e in entries]
+    cue_tense = {g: kind for g, kind, _ in entries}
     return Grammar(
         lang=lang,
         lexicon=lexicon,
@@ -203,15 +222,9 @@ def load_grammar(lang: str = "en") -> Grammar:
         past=cues("past"),
         tense_examples={k: tuple(e["example"] for e in v) for k, v in tense.items()},
         # one word boundary before all the cues: the regex engine checks it once a position
-        cues=re.compile(
-            r"\b(?:"
-            + "|".join(
-                f"(?P<{kind}>" + "|".join(f"(?:{e['pattern']})" for e in tense[kind]) + ")"
-                for kind in ("future", "present", "past")
-            )
-            + ")",
-            re.IGNORECASE,
-        ),
+        cues=re.compile(r"\b(?:" + "|".join(f"(?P<{g}>{p})" for g, p in cue_groups) + ")"),
+        cue_tense=cue_tense,
+        cue_lowercase=frozenset(g for g, kind, e in entries if e.get("lowercase")),
         ambiguous_months=frozenset(lexicon["month_words"]["ambiguous"]),
         abbreviations=frozenset(lexicon["sentence"]["abbreviations"]),
         anchor_scan=scan,

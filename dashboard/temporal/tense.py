@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from dashboard.temporal.grammar import Grammar
+from dashboard.temporal.grammar import Grammar, lower
 
 PAST = "past"
 PRESENT = "present"
@@ -37,14 +37,13 @@ CLAUSE_BREAK = re.compile(
 ABBREVIATION_REACH = 12
 
 
+WORD_BEFORE_DOT = re.compile(r"[A-Za-z.]*\Z")
+
+
 def _is_abbreviation(text: str, dot: int, grammar: Grammar) -> bool:
     """True when the period at `dot` ends an abbreviation ("Feb.", "U.S.") not a sentence."""
-    start = dot
-    while start > max(0, dot - ABBREVIATION_REACH) and (
-        text[start - 1].isalpha() or text[start - 1] == "."
-    ):
-        start -= 1
-    word = text[start:dot].lower()
+    found = WORD_BEFORE_DOT.search(text, max(0, dot - ABBREVIATION_REACH), dot)
+    word = found.group().lower() if found else ""
     return len(word) == 1 or word in grammar.abbreviations
 
 
@@ -63,6 +62,7 @@ class TenseReader:
     text: str
     grammar: Grammar
     _ends: list[int] | None = None  # where sentences start (after an end mark)
+    _low: str | None = None  # the text in lower case, for the cues
     _parts: dict[tuple[int, int], tuple[list[Cue], list[tuple[int, int]]]] = field(
         default_factory=dict
     )
@@ -94,9 +94,13 @@ class TenseReader:
 
     def _cues_and_breaks(self, s: int, e: int) -> tuple[list[Cue], list[tuple[int, int]]]:
         if (s, e) not in self._parts:
+            if self._low is None:
+                self._low = lower(self.text)
+            g = self.grammar
             cues = [
-                (m.start(), m.end(), m.lastgroup or "")
-                for m in self.grammar.cues.finditer(self.text, s, e)
+                (m.start(), m.end(), g.cue_tense[m.lastgroup or ""])
+                for m in g.cues.finditer(self._low, s, e)
+                if m.lastgroup not in g.cue_lowercase or self.text[m.start()].islower()
             ]
             breaks = [m.span() for m in CLAUSE_BREAK.finditer(self.text, s, e)]
             self._parts[(s, e)] = (cues, breaks)
