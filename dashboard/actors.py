@@ -79,6 +79,7 @@ class Lexicon:
     acronym_max: int
     stopnames: frozenset[str]
     role_re: re.Pattern[str]
+    role_core_re: re.Pattern[str]  # the role words alone: finds where role_re can match
     institutions_re: re.Pattern[str]
 
 
@@ -140,6 +141,9 @@ def load_lexicon() -> Lexicon:
         acronym_max=int(kinds["organisation"]["acronym_max"]),
         stopnames=stopnames | frozenset(ENGLISH_STOP_WORDS),
         role_re=role_re,
+        role_core_re=re.compile(
+            rf"\b(?i:{_alternation(roles)})\b(?![’'\-]\w)|{PORTFOLIO_ROLE}\b(?![’'\-]\w)"
+        ),
         institutions_re=re.compile(
             r"(?:\s*(?:,|and)\s+(?:the\s+)?[A-Z][\w.]*)*\s+(?:"
             + _alternation(kinds["institutions"]["words"])
@@ -218,9 +222,40 @@ def _is_sentence_start(text: str, pos: int) -> bool:
     return not before or before[-1] in ".!?\n:"
 
 
+# How far before a role word its "the", country and modifier can start.
+ROLE_PREFIX_REACH = 80
+WORD_START_RE = re.compile(r"\b\w")
+
+
+def _role_matches(text: str, lex: Lexicon) -> list[re.Match[str]]:
+    """role_re's matches, found by running it only just before each role word.
+
+    role_re opens with optional alternations of every country and modifier, so running it
+    over the whole text tries them at every character; the role words alone are one fast
+    scan, and role_re then only runs in the short stretch that ends at each of them.
+    """
+    out: list[re.Match[str]] = []
+    taken = 0
+    for core in lex.role_core_re.finditer(text):
+        if core.start() < taken:
+            continue
+        lo = max(taken, core.start() - ROLE_PREFIX_REACH)
+        found = None
+        # The leftmost match ending at the role word starts at a word start before it.
+        for start in [w.start() for w in WORD_START_RE.finditer(text, lo, core.start() + 1)]:
+            m = lex.role_re.match(text, start, core.end())
+            if m is not None and m.end() == core.end():
+                found = m
+                break
+        if found is not None:
+            out.append(found)
+            taken = found.end()
+    return out
+
+
 def _role_hits(text: str, lex: Lexicon) -> list[RoleHit]:
     hits = []
-    for m in lex.role_re.finditer(text):
+    for m in _role_matches(text, lex):
         raw_country = m.group("country")
         country = None
         if raw_country:

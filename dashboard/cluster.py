@@ -59,8 +59,9 @@ SYNDICATION_SIMILARITY = 0.80
 BROAD_DAYS = 31
 # Pairs kept per mention, best first (a thousand copies of one sentence stay linear).
 MAX_NEIGHBOURS = 40
-# Rows per block of the sparse similarity product (bounds memory on large corpora).
-BLOCK_ROWS = 2000
+# Rows per block of the sparse similarity product: bounds memory on large corpora, and
+# smaller blocks meet fewer columns (each block's date window is narrower).
+BLOCK_ROWS = 256
 
 
 NON_WORD = re.compile(r"\W+")
@@ -152,7 +153,7 @@ def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> 
 
 def _is_background(m: Mention) -> bool:
     """An undated statement in the pluperfect: a fact from before the story's present."""
-    return m.timex is None and any(p.search(m.sentence) for p in load_cues().pluperfect)
+    return m.timex is None and bool(load_cues().any["pluperfect"].search(m.sentence))
 
 
 def _dates_compatible(f: _Features, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -194,28 +195,30 @@ def _near_report(f: _Features, dated: np.ndarray, undated: np.ndarray) -> np.nda
 def _blocks(f: _Features) -> list[tuple[np.ndarray, np.ndarray]]:
     """(rows, columns) index blocks whose pairs can be date-compatible: the blocking step.
 
-    Mentions are ordered by their anchor day (the date's first day, or the publication
-    day when undated); a block of rows only meets the columns whose anchor is within
-    reach.  Mentions with broad or unknown dates ("in 2008", no publication date) are
-    few and meet everything.
+    Each mention reaches over its date interval, or UNDATED_REACH days either side of its
+    publication day when undated; two mentions can be compatible only when their reaches
+    overlap.  Mentions are ordered by where their reach starts, and a block of rows only
+    meets the columns whose reach starts within BROAD_DAYS before the block's first one
+    and no later than its last reach ends.  Mentions reaching further (years, decades) or
+    with no date at all are few and meet everything.
     """
     n = f.text.shape[0]
-    anchor = np.where(f.earliest >= 0, f.earliest, f.reported)
-    span = np.where(f.earliest >= 0, f.latest - f.earliest, 0)
-    broad = (anchor < 0) | (span > BROAD_DAYS)
+    dated = f.earliest >= 0
+    lo = np.where(dated, f.earliest, f.reported - UNDATED_REACH)
+    hi = np.where(dated, f.latest, f.reported + UNDATED_REACH)
+    broad = (~dated & (f.reported < 0)) | (hi - lo > BROAD_DAYS)
     narrow = np.flatnonzero(~broad)
-    narrow = narrow[np.argsort(anchor[narrow], kind="stable")]
-    narrow_anchor = anchor[narrow]
+    narrow = narrow[np.argsort(lo[narrow], kind="stable")]
+    narrow_lo = lo[narrow]
     wide = np.flatnonzero(broad)
-    reach = UNDATED_REACH + BROAD_DAYS + 1
     blocks = []
-    for lo in range(0, len(narrow), BLOCK_ROWS):
-        rows = narrow[lo : lo + BLOCK_ROWS]
-        first = np.searchsorted(narrow_anchor, narrow_anchor[lo] - reach, side="left")
-        last = np.searchsorted(narrow_anchor, anchor[rows].max() + reach, side="right")
-        blocks.append((rows, np.concatenate([narrow[first:last], wide])))
-    for lo in range(0, len(wide), BLOCK_ROWS):
-        blocks.append((wide[lo : lo + BLOCK_ROWS], np.arange(n)))
+    for first in range(0, len(narrow), BLOCK_ROWS):
+        rows = narrow[first : first + BLOCK_ROWS]
+        left = np.searchsorted(narrow_lo, narrow_lo[first] - BROAD_DAYS, side="left")
+        right = np.searchsorted(narrow_lo, hi[rows].max(), side="right")
+        blocks.append((rows, np.concatenate([narrow[left:right], wide])))
+    for first in range(0, len(wide), BLOCK_ROWS):
+        blocks.append((wide[first : first + BLOCK_ROWS], np.arange(n)))
     return blocks
 
 

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from typing import TypeVar
 
 from dashboard.actors import load_lexicon
 from dashboard.models import Actor, ActorRef, Article, Mention, Timex
 from dashboard.temporal import tag
+
+_Span = TypeVar("_Span", Timex, ActorRef)
 
 # Time expression types that date a statement (durations and sets do not).
 DATING_TYPES = ("DATE", "TIME")
@@ -41,6 +45,7 @@ GENERIC_ROLE_NOUNS = frozenset({"official", "leader", "head", "boss", "chief", "
 PRONOUNS = frozenset({"he", "she", "they", "it"})
 
 OPEN_QUOTES = '“"‘'
+QUOTE_MARK_RE = re.compile(f"[{OPEN_QUOTES}]")
 CLOSE_FOR = {"“": "”", '"': '"', "‘": "’"}
 
 
@@ -63,6 +68,8 @@ class Cues:
     anaphor: tuple[re.Pattern[str], ...]
     speech_re: re.Pattern[str]
     examples: dict[str, tuple[str, ...]]
+    # kind -> one pattern matching where any of the kind's patterns does (one scan, not n)
+    any: dict[str, re.Pattern[str]]
 
 
 def _data_text(name: str) -> str:
@@ -83,6 +90,14 @@ def load_cues() -> Cues:
         if line.strip() and not line.startswith("#")
     ]
     speech = "|".join(sorted(set(verbs), key=len, reverse=True))
+    case_sensitive = {"dateline", "simple_past", "attributive_after"}
+
+    def union(entries: list[dict], kind: str) -> re.Pattern[str]:
+        flags = 0 if kind in case_sensitive else re.IGNORECASE
+        return re.compile("|".join(f"(?:{e['pattern']})" for e in entries) or "(?!)", flags)
+
+    unions = {kind: union(entries, kind) for kind, entries in doc.items()}
+    unions["future"] = union([e for e in doc["scheduled"] if e.get("tense", True)], "future")
     return Cues(
         scheduled=compile_all("scheduled"),
         future=tuple(
@@ -104,6 +119,7 @@ def load_cues() -> Cues:
         anaphor=compile_all("anaphor"),
         speech_re=re.compile(rf"\b(?:{speech})\b", re.IGNORECASE),
         examples={k: tuple(e["example"] for e in doc.get(k, [])) for k in doc},
+        any=unions,
     )
 
 
@@ -113,23 +129,32 @@ def load_cues() -> Cues:
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Spans of direct quotes (inside the marks); an unclosed quote ends at its paragraph."""
     spans: list[tuple[int, int]] = []
-    i = 0
     n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch in OPEN_QUOTES and _opens(text, i):
-            close = CLOSE_FOR[ch]
-            j = i + 1
-            while j < n and text[j] != "\n":
-                if text[j] == close and (close != "’" or not text[j + 1 : j + 2].isalpha()):
-                    break
-                j += 1
-            if j > i + 1:
-                spans.append((i + 1, j))
-            i = j + 1
-        else:
+    i = 0
+    while True:
+        m = QUOTE_MARK_RE.search(text, i)
+        if m is None:
+            return spans
+        i = m.start()
+        if not _opens(text, i):
             i += 1
-    return spans
+            continue
+        j = _closing(text, i + 1, CLOSE_FOR[text[i]])
+        line_end = text.find("\n", i + 1)
+        if line_end == -1:
+            line_end = n
+        j = min(j, line_end)
+        if j > i + 1:
+            spans.append((i + 1, j))
+        i = j + 1
+
+
+def _closing(text: str, start: int, close: str) -> int:
+    """Where the quote opened before `start` closes (len(text) when it never does)."""
+    j = text.find(close, start)
+    while j != -1 and close == "’" and text[j + 1 : j + 2].isalpha():
+        j = text.find(close, j + 1)  # "Ukraine’s": an apostrophe, not the closing mark
+    return len(text) if j == -1 else j
 
 
 def _opens(text: str, i: int) -> bool:
@@ -161,9 +186,9 @@ def governing_timex(sentence: str, offset: int, timexes: Sequence[Timex]) -> Tim
             score += 2
         if cues.speech_re.search(before) and len(timexes) > 1:
             score -= 1  # "said on Wednesday that ... on Friday": the saying's date
-        if any(p.search(clause) for p in cues.scheduled):
+        if cues.any["scheduled"].search(clause):
             score += 1
-        if any(p.search(sentence[max(0, local - 40) : local]) for p in cues.background):
+        if cues.any["background"].search(sentence[max(0, local - 40) : local]):
             score -= 1.5
         if is_attributive(sentence, local, tx.end - offset):
             score -= 1.5  # "the 2025 quota", "next year's budget": a name, not a date
@@ -177,12 +202,12 @@ def is_attributive(sentence: str, start: int, end: int) -> bool:
     """The expression at [start, end) modifies a noun: "the 2025 quota", "Friday's vote"."""
     cues = load_cues()
     after = sentence[end : end + 40]
-    if not any(p.search(after) for p in cues.attributive_after):
+    if not cues.any["attributive_after"].search(after):
         return False
     if re.match(r"[’']s\b", after):
         return True
     before = sentence[max(0, start - 20) : start]
-    return any(p.search(before) for p in cues.attributive_before)
+    return bool(cues.any["attributive_before"].search(before))
 
 
 CLAUSE_BOUNDARY = re.compile(r"[,;:]\s|\bthat\b|\bwhich\b")
@@ -215,14 +240,14 @@ def forward_reading(article: Article, sentence_start: int, sentence: str, tx: Ti
     if reported is None or tx.latest is None or tx.latest >= reported:
         return tx
     cues = load_cues()
-    if any(p.search(tx.text) for p in cues.past):
+    if cues.any["past"].search(tx.text):
         return tx  # "last Thursday" looks back whatever the clause says
     local = tx.start - sentence_start
     left, _ = clause_bounds(sentence, local, local + len(tx.text))
     clause = sentence[left : local + len(tx.text)]
-    if not any(p.search(clause) for p in cues.scheduled):
+    if not cues.any["scheduled"].search(clause):
         return tx
-    if any(p.search(clause) for p in cues.pluperfect + cues.perfect):
+    if cues.any["pluperfect"].search(clause) or cues.any["perfect"].search(clause):
         return tx
     for again in tag(clause, article.published, lang=article.language or "en"):
         if (
@@ -250,18 +275,18 @@ def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
         return "scheduled"
     if reported is not None and timex.latest is not None and timex.latest < reported:
         return "past"
-    if any(p.search(timex.text) for p in cues.past):
+    if cues.any["past"].search(timex.text):
         return "past"
     clause = sentence
     if timex.start >= 0 and sentence:
         local = sentence.find(timex.text)
         if local >= 0:
             clause = _clause_around(sentence, local, local + len(timex.text))
-    if any(p.search(clause) for p in cues.pluperfect):
+    if cues.any["pluperfect"].search(clause):
         return "past"  # "had agreed this week": done before the report
-    if any(p.search(clause) for p in cues.scheduled):
+    if cues.any["scheduled"].search(clause):
         return "scheduled"
-    if any(p.search(clause) for p in cues.ongoing):
+    if cues.any["ongoing"].search(clause):
         return "ongoing"
     return "past"
 
@@ -269,11 +294,11 @@ def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
 def clause_tense(text: str) -> str | None:
     """past, future or None for a statement: "had + participle" and simple past are past."""
     cues = load_cues()
-    if any(p.search(text) for p in cues.pluperfect):
+    if cues.any["pluperfect"].search(text):
         return "past"
-    if any(p.search(text) for p in cues.future):
+    if cues.any["future"].search(text):
         return "future"
-    if any(p.search(text) for p in cues.perfect + cues.simple_past):
+    if cues.any["perfect"].search(text) or cues.any["simple_past"].search(text):
         return "past"
     return None
 
@@ -296,7 +321,7 @@ def is_furniture(sentence: str, article: Article, *, whole_line: bool = True) ->
     if not stripped:
         return True
     cues = load_cues()
-    if any(p.search(stripped) for p in cues.caption):
+    if cues.any["caption"].search(stripped):
         return True
     if article.title and stripped.casefold().rstrip(".") == article.title.casefold().rstrip("."):
         return True
@@ -326,6 +351,10 @@ def extract_mentions(
     # actor id -> (the dated occasion of its last statement, sentence number)
     occasions: dict[str, tuple[Timex, int]] = {}
     dating_all = [t for t in timexes if t.type in DATING_TYPES and t.granularity != "vague"]
+    dating_all.sort(key=lambda t: t.start)
+    dating_starts = [t.start for t in dating_all]
+    refs = sorted(refs, key=lambda r: r.start)
+    ref_starts = [r.start for r in refs]
     for number, (start, end) in enumerate(sentences):
         if end - start > MAX_SENTENCE_CHARS:
             end = _cut(text, start, end)
@@ -334,8 +363,8 @@ def extract_mentions(
         if is_furniture(sentence, article, whole_line=whole_line):
             continue
         body = start + dateline_length(sentence)
-        dating = [t for t in dating_all if t.start >= body and t.end <= end]
-        sentence_refs = [r for r in refs if r.start >= body and r.end <= end]
+        dating = _within(dating_all, dating_starts, body, end)
+        sentence_refs = _within(refs, ref_starts, body, end)
         quote = _quote_in(quotes, start, end)
         previous = mentions[-1] if mentions else None
         if (
@@ -371,7 +400,7 @@ def extract_mentions(
             timex is None
             and not quote
             and not _has_agent(ordered, actors)
-            and not (ordered and any(p.search(sentence) for p in load_cues().scheduled))
+            and not (ordered and load_cues().any["scheduled"].search(sentence))
         ):
             continue  # background: no date, no quote, no one acting, nothing planned
         if not ordered and timex is None:
@@ -402,6 +431,15 @@ def extract_mentions(
     return mentions
 
 
+def _within(items: list[_Span], starts: list[int], lo: int, hi: int) -> list[_Span]:
+    """The items (sorted by start) lying inside [lo, hi): a bisection, not a scan."""
+    out = []
+    for k in range(bisect_left(starts, lo), bisect_left(starts, hi)):
+        if items[k].end <= hi:
+            out.append(items[k])
+    return out
+
+
 def _occasion(
     sentence: str, start: int, dating: list[Timex], timex: Timex | None, status: str
 ) -> Timex | None:
@@ -430,10 +468,10 @@ def _shared_occasion(own: str, occasion: tuple[Timex, int], number: int) -> Time
     if number - where > OCCASION_REACH:
         return None
     cues = load_cues()
-    if not any(p.search(own) for p in cues.simple_past):
+    if not cues.any["simple_past"].search(own):
         return None
-    blockers = cues.pluperfect + cues.perfect + cues.future + cues.past + cues.ongoing
-    if any(p.search(own) for p in blockers):
+    blockers = ("pluperfect", "perfect", "future", "past", "ongoing")
+    if any(cues.any[kind].search(own) for kind in blockers):
         return None
     return timex
 

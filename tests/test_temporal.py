@@ -141,7 +141,8 @@ VOCABULARY = [
     "the", "last", "next", "on", "in", "said", "will", "ago", "early", "of", "Friday",
     "Fridays", "March", "May", "Feb.", "24", "2008", "1990s", "three", "year", "years",
     "quarter", "third", "week", "weekend", "day", "a.m.", "3pm", "15:00", "now", "past",
-    "coming", "Christmas", "nineteen", "ninety-six", ",", ".", "-", "'s", "\n",
+    "coming", "Christmas", "New Year's Day", "Good Friday", "Election Day", "Valentine's Day",
+    "nineteen", "ninety-six", ",", ".", "-", "'s", "\n",
 ]  # fmt: skip
 
 

@@ -1,0 +1,121 @@
+"""The Dask engine on a LocalCluster of processes builds the same store as the local engine."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import distributed  # the dev extra installs dask[distributed]: missing is a failure
+import pandas as pd
+import pytest
+
+from dashboard import engine_dask
+from dashboard.engine_dask import DaskMissing, merge_ingested, partition_inputs, run_dask
+from dashboard.ingest import load_articles
+from dashboard.pipeline import run
+from dashboard.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT / "bench"))
+
+from make_corpus import make_corpus  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two worker processes with one thread each."""
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("dask") / "corpus"
+    make_corpus(200, folder, seed=5)
+    return folder
+
+
+def frames(corpus, tmp_path: Path, name: str) -> dict[str, pd.DataFrame]:
+    store = Store(tmp_path / f"{name}.duckdb")
+    store.write_corpus(corpus, "c")
+    return {
+        "events": store.events_frame("c"),
+        "mentions": store.mentions_frame("c"),
+        "actors": store.actors_frame("c"),
+        "articles": store.articles_frame("c"),
+    }
+
+
+@pytest.mark.parametrize("which", ["seeds", "synthetic"])
+def test_dask_builds_the_same_tables_as_the_local_engine(
+    which, cluster, synthetic, seeds_dir, tmp_path, monkeypatch
+) -> None:
+    inputs = [seeds_dir] if which == "seeds" else [synthetic]
+    # Several ingestion partitions, so duplicates across partitions are exercised.
+    monkeypatch.setattr(engine_dask, "PARTITION_FILES", 60)
+    local = run(inputs)
+    dask = run_dask(
+        inputs,
+        scheduler=cluster.scheduler_address,
+        workdir=tmp_path / "parts",
+        corpus_name="c",
+    )
+    assert dask.mentions_parquet is not None
+    assert sorted(p.name for p in dask.mentions_parquet.iterdir())[0].startswith("published=")
+    ours, theirs = frames(local, tmp_path, "local"), frames(dask, tmp_path, "dask")
+    for table in ours:
+        pd.testing.assert_frame_equal(ours[table], theirs[table], obj=table)
+    assert sorted(map(str, dask.errors)) == sorted(map(str, local.errors))
+    if which == "synthetic":
+        assert len(ours["events"]) > 10
+        assert any("duplicate of" in str(e) for e in dask.errors)
+
+
+def test_duplicates_across_partitions_are_dropped_like_in_one_pass(synthetic: Path) -> None:
+    items, errors = partition_inputs([synthetic])
+    assert errors == [] and len(items) == 200
+    whole = load_articles(items)
+    parts = [load_articles(items[i : i + 37]) for i in range(0, len(items), 37)]
+    merged = merge_ingested(parts, [])
+    assert [a.id for a in merged.articles] == [a.id for a in whole.articles]
+    assert sorted(map(str, merged.errors)) == sorted(map(str, whole.errors))
+
+
+def test_inputs_are_passed_through_except_folders(tmp_path: Path, seeds_dir: Path) -> None:
+    listing = tmp_path / "links.urls"
+    listing.write_text("http://127.0.0.1:9/a\n")
+    items, errors = partition_inputs(
+        [seeds_dir, "https://news.example/story", str(listing), tmp_path / "missing.txt"]
+    )
+    assert len([i for i in items if i.endswith(".txt")]) == 6  # 5 seeds + the missing file
+    assert "https://news.example/story" in items and str(listing) in items
+    assert errors == []
+
+
+def test_a_missing_dask_is_a_clear_message(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "dask.bag", None)
+    with pytest.raises(DaskMissing, match=r"pip install 'storyline\[dask\]'"):
+        engine_dask._import_dask()
+
+
+def test_cli_dask_engine_starts_its_own_cluster(seeds_dir: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    db = tmp_path / "s.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "build", str(seeds_dir), "--db", str(db)]
+        + ["--corpus", "c", "--engine", "dask", "--workers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "(dask engine)" in result.stdout and "5 new" in result.stdout
+    local = Store(tmp_path / "local.duckdb")
+    local.write_corpus(run([seeds_dir]), "c")
+    pd.testing.assert_frame_equal(Store(db).events_frame("c"), local.events_frame("c"))
+    assert any((db.parent / "s.duckdb.parts" / "c" / "mentions").iterdir())
