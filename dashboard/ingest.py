@@ -45,6 +45,8 @@ class IngestError:
 
     path: str
     message: str
+    # A short machine-readable cause for summaries ("empty", "binary", "too large", ...).
+    reason: str = ""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"

@@ -64,10 +64,13 @@ class Article:
     url: str | None = None
     published: date | datetime | None = None
     language: str = "en"
-    # Where the publication date came from: "metadata", "dateline", or "" when unknown.
+    # Where the publication date came from: "metadata", "dateline", "supplied" (by the
+    # user after ingestion), or "" when the article has none.
     date_source: str = ""
     # Problems found while ingesting (e.g. "no publication date"); the article still builds.
     warnings: tuple[str, ...] = ()
+    # Fields of the source record Storyline has no column for (JSON input keeps them).
+    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def published_day(self) -> date | None:

@@ -9,6 +9,7 @@ A lock file serialises writers; readers open the file read-only and never block 
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import signal
@@ -67,11 +68,13 @@ TABLES: dict[str, str] = {
     # Per article, digests of everything its timexes and its mentions were computed from: an
     # incremental build reuses the stored rows of an article whose digest has not changed.
     "build_keys": "corpus VARCHAR, article_id VARCHAR, timex_key VARCHAR, mention_key VARCHAR",
+    # Source fields Storyline has no column for, as one JSON object per article.
+    "article_extra": "corpus VARCHAR, article_id VARCHAR, extra JSON",
     "meta": "key VARCHAR, value VARCHAR",
 }
 
 # Tables added after schema 1 without changing it: a store without them reads as empty ones.
-OPTIONAL_TABLES = frozenset({"build_keys"})
+OPTIONAL_TABLES = frozenset({"build_keys", "article_extra"})
 
 # Test-only fault injection: a build whose environment names one of the crash points below
 # kills itself with SIGKILL when it gets there (see tests/test_build_faults.py).
@@ -257,6 +260,16 @@ class Store:
             [corpus],
         )
 
+    def article_extra(self, corpus: str, article_id: str) -> dict[str, object]:
+        """The source fields of one article that Storyline has no column for."""
+        if "article_extra" not in set(self.query("SHOW TABLES")["name"]):
+            return {}
+        frame = self.query(
+            "SELECT extra FROM article_extra WHERE corpus = ? AND article_id = ?",
+            [corpus, article_id],
+        )
+        return {} if frame.empty else json.loads(frame["extra"].iloc[0])
+
     def article_text(self, corpus: str, article_id: str) -> str | None:
         """The cleaned text of one article."""
         frame = self.query(
@@ -401,6 +414,12 @@ def _read_stored(con: duckdb.DuckDBPyConnection, name: str) -> StoredCorpus:
             warnings=tuple(row[11] or ()),
         )
         stored.timexes[row[0]] = []
+    if _has_table(con, "article_extra"):
+        for article_id, extra in con.execute(
+            "SELECT article_id, extra FROM article_extra WHERE corpus = ?", [name]
+        ).fetchall():
+            if article_id in stored.articles:
+                stored.articles[article_id].extra = json.loads(extra)
     for row in con.execute(
         'SELECT article_id, start, "end", text, type, value, earliest, latest, granularity, '
         "mod FROM timexes WHERE corpus = ? ORDER BY article_id, start",
@@ -647,6 +666,13 @@ def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
             if a.id in timex_keys or a.id in mention_keys
         ]
     )
+    article_extra = pd.DataFrame(
+        [
+            {"corpus": name, "article_id": a.id, "extra": json.dumps(a.extra, default=str)}
+            for a in corpus.articles
+            if a.extra
+        ]
+    )
     return {
         "corpora": built,
         "articles": articles,
@@ -658,6 +684,7 @@ def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
         "events": events,
         "event_mentions": event_mentions,
         "build_keys": build_keys,
+        "article_extra": article_extra,
     }
 
 

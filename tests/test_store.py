@@ -114,3 +114,21 @@ def test_missing_or_foreign_files_give_clear_errors(seed_corpus, tmp_path: Path)
     with pytest.raises(StoreError):
         Store(junk).write_corpus(seed_corpus, "seeds")
     assert junk.read_bytes().startswith(b"this is not a database")
+
+
+def test_unknown_source_fields_round_trip_per_article(seed_corpus, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    import duckdb
+
+    from dashboard.store import _read_stored
+
+    first, second = seed_corpus.articles[0], seed_corpus.articles[1]
+    extra = {"section": "World", "tags": ["war", "diplomacy"], "word_count": 812}
+    corpus = replace(seed_corpus, articles=[replace(first, extra=extra), *seed_corpus.articles[1:]])
+    store = Store(tmp_path / "x.duckdb")
+    store.write_corpus(corpus, "c")
+    assert store.article_extra("c", first.id) == extra
+    assert store.article_extra("c", second.id) == {}
+    with duckdb.connect(str(store.path), read_only=True) as con:
+        assert _read_stored(con, "c").articles[first.id].extra == extra
