@@ -577,6 +577,12 @@ def _speaker(
             gap_before = text[before[-1].end : verb.start()] if before else ""
             if before and len(gap_before.split()) <= 3 and _is_agent(before[-1], actors):
                 return before[-1].actor_id
+            if verb.group().casefold().endswith("ing"):
+                # "Trump, speaking ..., expressed doubt, asserting: ..." - the participle's
+                # subject is the clause's, the first agent named before it.
+                agents = [r for r in before if _is_agent(r, actors)]
+                if agents:
+                    return agents[0].actor_id
             window = text[max(a, verb.start() - 12) : verb.start()].split()
             if window and window[-1].casefold() in PRONOUNS:
                 return last_subject

@@ -363,3 +363,13 @@ def test_a_specific_description_does_not_refer_to_a_person_in_another_role():
     )
     mentions, index = tagged(text)
     assert all(index.actors[a].name != "Anna Lindqvist" for a in mentions[-1].actors)
+
+
+def test_a_speech_participle_attributes_the_quote_to_the_clause_subject():
+    text = (
+        "Olaf Scholz, speaking in Berlin, doubted that Greece would pay, "
+        "adding, “We will not wait for ever.”"
+    )
+    mentions, index = mentions_of(text)
+    quoted = [m for m in mentions if m.quote]
+    assert quoted and index.actors[quoted[0].speaker].name == "Olaf Scholz"
