@@ -83,17 +83,21 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def build_command(engine: str, corpus: Path, db: Path) -> tuple[list[str], int]:
+def build_command(
+    engine: str, corpus: Path, db: Path, until: str = "cluster"
+) -> tuple[list[str], int]:
     """The build command line for ``engine`` and how many processes do its work."""
-    base = [sys.executable, "-m", "dashboard", "build", str(corpus), "--db", str(db)]
-    base += ["--corpus", "bench"]
-    if engine == "local":
-        return [*base, "--workers", "1"], 1
-    if engine == "local2":
-        return [*base, "--workers", str(cores())], cores()
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    processes = 1 if engine == "local" else cores()
+    if until != "cluster":
+        command = [sys.executable, __file__, "--stages", str(corpus), until, "--engine", engine]
+        return command, processes
+    command = [sys.executable, "-m", "dashboard", "build", str(corpus), "--db", str(db)]
+    command += ["--corpus", "bench", "--workers", str(processes)]
     if engine == "dask":
-        return [*base, "--engine", "dask", "--workers", str(cores())], cores()
-    raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+        command += ["--engine", "dask"]
+    return command, processes
 
 
 def parse_output(stdout: str) -> tuple[dict[str, float], int]:
@@ -103,14 +107,29 @@ def parse_output(stdout: str) -> tuple[dict[str, float], int]:
     return stages, int(counted[1]) if counted else 0
 
 
-def run_one(engine: str, n: int, corpus: Path, workdir: Path) -> Result:
+def run_stages(corpus: Path, until: str, engine: str) -> None:
+    """Run the pipeline up to ``until`` in this process (no store), reporting like the CLI."""
+    if engine == "dask":
+        from dashboard.engine_dask import run_dask
+
+        built = run_dask([corpus], workers=cores(), until=until)
+    else:
+        from dashboard.pipeline import run
+
+        built = run([corpus], workers=1 if engine == "local" else cores(), until=until)
+    for stage, seconds in built.timings.items():
+        print(f"  {stage:<9} {seconds * 1000:8.1f} ms")
+    print("  " + ", ".join(f"{k}: {v}" for k, v in built.counts().items()))
+
+
+def run_one(engine: str, n: int, corpus: Path, workdir: Path, until: str = "cluster") -> Result:
     """Run one build as a subprocess, sampling its process tree's memory."""
     import psutil
 
     db = workdir / f"{engine}-{n}.duckdb"
     for stale in workdir.glob(f"{engine}-{n}.duckdb*"):
         shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-    command, processes = build_command(engine, corpus, db)
+    command, processes = build_command(engine, corpus, db, until)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"}
     started = time.perf_counter()
     child = subprocess.Popen(
@@ -126,7 +145,7 @@ def run_one(engine: str, n: int, corpus: Path, workdir: Path) -> Result:
     stages, articles = parse_output(stdout)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = Result(
-        engine=engine,
+        engine=engine if until == "cluster" else f"{engine} (to {until})",
         n=n,
         processes=processes,
         wall=wall,
@@ -164,9 +183,10 @@ def _tree_rss(process: object) -> int:
     return total
 
 
-def measure(engine: str, n: int, corpus: Path, workdir: Path) -> Result:
+def measure(engine: str, n: int, corpus: Path, workdir: Path, until: str = "cluster") -> Result:
     """Run one build under a fresh `bench/build.py --one` process (a clean rusage)."""
     command = [sys.executable, __file__, "--one", engine, str(n), str(corpus), str(workdir)]
+    command += ["--until", until]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return Result(engine, n, 0, 0.0, returncode=done.returncode, error=done.stderr[-300:])
@@ -239,12 +259,23 @@ def main(argv: list[str] | None = None) -> int:
         help="where corpora are written and reused",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
+    parser.add_argument(
+        "--until",
+        default="cluster",
+        choices=STAGES,
+        help="last stage to run; before 'cluster' the library is called without the store",
+    )
     parser.add_argument("--one", nargs=4, metavar=("ENGINE", "N", "CORPUS", "WORKDIR"))
+    parser.add_argument("--stages", nargs=2, metavar=("CORPUS", "UNTIL"))
+    parser.add_argument("--engine", default="local", choices=ENGINES)
     args = parser.parse_args(argv)
     if args.one:
         engine, n, corpus, workdir = args.one
-        result = run_one(engine, int(n), Path(corpus), Path(workdir))
+        result = run_one(engine, int(n), Path(corpus), Path(workdir), args.until)
         print(json.dumps(asdict(result)))
+        return 0
+    if args.stages:
+        run_stages(Path(args.stages[0]), args.stages[1], args.engine)
         return 0
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
@@ -256,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--engines from {', '.join(ENGINES)}; --sizes positive whole numbers")
     args.corpus_dir.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()
-    print(f"# bench/build.py --sizes {args.sizes} --engines {args.engines}")
+    print(f"# bench/build.py --sizes {args.sizes} --engines {args.engines} --until {args.until}")
     print(
         f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {cores()} cores, "
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
@@ -267,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             corpus = corpus_for(n, args.corpus_dir, args.seed)
             for engine in engines:
-                result = measure(engine, n, corpus, Path(work))
+                result = measure(engine, n, corpus, Path(work), args.until)
                 results.append(result)
                 state = "ok" if result.returncode == 0 else f"FAILED {result.error}"
                 print(

@@ -62,12 +62,14 @@ def run_dask(
     dates: Mapping[str, date] | None = None,
     workdir: Path | None = None,
     corpus_name: str = "seeds",
+    until: str = "cluster",
 ) -> Corpus:
     """Build like ``pipeline.run`` with the per-article work spread over a Dask cluster.
 
     ``scheduler`` is the address of a running scheduler (tcp://host:8786); without it a
     LocalCluster of ``workers`` processes (default: one per core), one thread each, is
-    started and stopped. Mention rows are written under ``workdir`` as Parquet.
+    started and stopped. Mention rows are written under ``workdir`` as Parquet. ``until``
+    names the last stage to run, as in ``pipeline.run``.
     """
     bag, distributed = _import_dask()
     with _client(distributed, scheduler, workers) as client:
@@ -85,6 +87,7 @@ def run_dask(
             previous=previous,
             prune=prune,
             mapper=_futures_mapper(client),
+            until=until,
         )
     corpus.timings = {"ingest": elapsed, **corpus.timings}
     if workdir is not None and corpus.mentions:
