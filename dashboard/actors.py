@@ -764,12 +764,20 @@ def _merge(
         surname_groups[_name_parts(k[2:])[1]].add(uf.find(k))
     _merge_short_org_names(form_counts, form_kinds, surname_groups, uf)
     owner: dict[tuple[str, int], str] = {}
+    # No merges happen below: each group's weight and each surname's options are fixed.
+    weights: Counter[str] = Counter()
+    for key, n in form_counts.items():
+        weights[uf.find(key)] += n
+    options: dict[str, set[str]] = {}
     for article_id, cands in per_article.items():
         seen_here: list[str] = []
         for c in cands:
             key = _form_key(c)
             if key.startswith("n:") and len(key[2:].split()) == 1:
-                target = _surname_owner(key[2:], surname_groups, seen_here, uf, form_counts)
+                folded = fold(key[2:])
+                if folded not in options:
+                    options[folded] = _surname_options(folded, surname_groups, uf)
+                target = _surname_owner(options[folded], seen_here, uf, weights)
                 if target is not None and _group_kind(form_kinds[key]) in (None, "person"):
                     owner[(article_id, c.start)] = target
                     continue
@@ -831,21 +839,20 @@ def _group_kind(votes: Counter[str]) -> str | None:
     return votes.most_common(1)[0][0] if votes else None
 
 
-def _surname_owner(
-    surname: str,
-    surname_groups: dict[str, set[str]],
-    seen_here: list[str],
-    uf: _UnionFind,
-    counts: Counter[str],
-) -> str | None:
-    """The person a bare surname names, or None when it is not clear."""
-    folded = fold(surname)
+def _surname_options(folded: str, surname_groups: dict[str, set[str]], uf: _UnionFind) -> set[str]:
+    """The groups of the people a bare surname could name: that surname, else alike ones."""
     options = set(surname_groups.get(folded, set()))
     if not options:
         for other, roots in surname_groups.items():
             if other[:1] == folded[:1] and fuzz.ratio(other, folded) >= SURNAME_SIMILARITY:
                 options |= roots
-    options = {uf.find(r) for r in options}
+    return {uf.find(r) for r in options}
+
+
+def _surname_owner(
+    options: set[str], seen_here: list[str], uf: _UnionFind, weights: Counter[str]
+) -> str | None:
+    """The person a bare surname names, or None when it is not clear."""
     if not options:
         return None
     if len(options) == 1:
@@ -853,9 +860,9 @@ def _surname_owner(
     for root in reversed(seen_here):  # the one this article named last
         if uf.find(root) in options:
             return uf.find(root)
-    weights = Counter({r: sum(n for k, n in counts.items() if uf.find(k) == r) for r in options})
-    top, n = weights.most_common(1)[0]
-    return top if n >= DOMINANT_SHARE * sum(weights.values()) else None
+    shares = Counter({r: weights[r] for r in options})
+    top, n = shares.most_common(1)[0]
+    return top if n >= DOMINANT_SHARE * sum(shares.values()) else None
 
 
 def _canonical_name(group: _Group) -> str:

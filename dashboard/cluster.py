@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as STOP_WORDS
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from dashboard.events import dateline_length, load_cues
@@ -55,6 +55,11 @@ ENTITY_ONLY_SIMILARITY = 0.9
 SAME_ARTICLE_PENALTY = 0.10
 # Articles whose texts have at least this cosine are syndicated copies of one report.
 SYNDICATION_SIMILARITY = 0.80
+# Copies are looked for only among articles sharing this many word 4-grams that at most
+# SHINGLE_MAX_DOCS articles contain (a wire story rarely runs in more outlets than that;
+# a phrase in more articles is a formula, not a copied passage).
+SHINGLES_SHARED = 3
+SHINGLE_MAX_DOCS = 200
 # Mentions dated by an interval longer than this (days) skip the date blocking.
 BROAD_DAYS = 31
 # Pairs kept per mention, best first (a thousand copies of one sentence stay linear).
@@ -362,16 +367,27 @@ def _group(n: int, scores: dict[tuple[int, int], float], f: _Features) -> list[l
 
 
 def syndication_groups(articles: Sequence[Article]) -> dict[str, int]:
-    """Article id -> group number; articles in one group are copies of one wire report."""
+    """Article id -> group number; articles in one group are copies of one wire report.
+
+    Copies share runs of words, so candidate pairs are the articles sharing word 4-grams
+    that few articles use (a sparse product over hashed 4-grams, no pair of unrelated
+    articles is ever compared); a candidate pair is a copy when the TF-IDF cosine of the
+    two texts is at least SYNDICATION_SIMILARITY.  Comparing every pair of articles
+    instead grows with the square of the corpus (most pairs share common words).
+    """
     ids = [a.id for a in articles]
     groups = {aid: i for i, aid in enumerate(ids)}
     if len(articles) < 2:
         return groups
+    texts = [a.text for a in articles]
     try:
-        matrix = TfidfVectorizer(sublinear_tf=True).fit_transform([a.text for a in articles])
+        matrix = normalize(TfidfVectorizer(sublinear_tf=True).fit_transform(texts))
     except ValueError:
         return groups
-    matrix = normalize(matrix)
+    i, j = _shared_shingle_pairs(texts)
+    if not len(i):
+        return groups
+    copies = _rowwise_dot(matrix, i, j) >= SYNDICATION_SIMILARITY
     parent = list(range(len(ids)))
 
     def find(x: int) -> int:
@@ -380,15 +396,26 @@ def syndication_groups(articles: Sequence[Article]) -> dict[str, int]:
             x = parent[x]
         return x
 
-    transposed = matrix.T.tocsc()
-    for lo in range(0, len(ids), BLOCK_ROWS):
-        block = (matrix[lo : lo + BLOCK_ROWS] @ transposed).tocoo()
-        for i, j, c in zip(
-            block.row.tolist(), block.col.tolist(), block.data.tolist(), strict=True
-        ):
-            if i + lo < j and c >= SYNDICATION_SIMILARITY:
-                parent[find(j)] = find(i + lo)
-    return {aid: find(i) for i, aid in enumerate(ids)}
+    for a, b in zip(i[copies].tolist(), j[copies].tolist(), strict=True):
+        parent[find(b)] = find(a)
+    return {aid: find(k) for k, aid in enumerate(ids)}
+
+
+def _shared_shingle_pairs(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) of texts sharing at least SHINGLES_SHARED word 4-grams that at most
+    SHINGLE_MAX_DOCS texts contain."""
+    hashed = HashingVectorizer(
+        ngram_range=(4, 4), n_features=2**22, alternate_sign=False, norm=None, binary=True
+    ).transform(texts)
+    hashed = sparse.csc_matrix(hashed)
+    per_shingle = np.diff(hashed.indptr)
+    rare = np.flatnonzero((per_shingle >= 2) & (per_shingle <= SHINGLE_MAX_DOCS))
+    if not len(rare):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    shared = sparse.csr_matrix(hashed[:, rare])
+    product = sparse.triu(shared @ shared.T, k=1).tocoo()
+    keep = product.data >= SHINGLES_SHARED
+    return product.row[keep].astype(np.int64), product.col[keep].astype(np.int64)
 
 
 def _event_date(ms: list[Mention]) -> tuple[Mention | None, int]:

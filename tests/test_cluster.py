@@ -224,3 +224,24 @@ def test_same_subject_same_day_same_actors_link_despite_different_wording():
     events = cluster_mentions(mentions, articles, ACTORS)
     assert event_of(events, "a:0") is event_of(events, "b:0")
     assert event_of(events, "b:100") is not event_of(events, "a:0")
+
+
+def test_syndicated_copies_found_without_comparing_unrelated_articles():
+    lead = (
+        "The port authority said on Monday that it would close the northern terminal for "
+        "repairs after storm damage, and that ferries would use the southern quay until "
+        "the work is finished in the spring."
+    )
+    other = (
+        "Fishermen in the northern harbour protested on Tuesday against new quotas, "
+        "blocking the entrance with their boats for several hours before police arrived."
+    )
+    arts = [
+        art("w1", "Wire A", lead + " Officials gave no cost estimate."),
+        art("w2", "Paper B", lead + " No cost estimate was given."),
+        art("w3", "Paper C", other),
+        *(art(f"x{k}", "Paper D", f"{other} Report number {k} of {k + 1}.") for k in range(3)),
+    ]
+    groups = syndication_groups(arts)
+    assert groups["w1"] == groups["w2"] != groups["w3"]
+    assert len({groups["w3"], groups["x0"], groups["x1"], groups["x2"]}) == 1
