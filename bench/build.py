@@ -144,6 +144,7 @@ def run_one(engine: str, n: int, corpus: Path, workdir: Path, until: str = "clus
     wall = time.perf_counter() - started
     stages, articles = parse_output(stdout)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    process_peak = usage.ru_maxrss * 1024  # kilobytes on Linux
     result = Result(
         engine=engine if until == "cluster" else f"{engine} (to {until})",
         n=n,
@@ -151,8 +152,9 @@ def run_one(engine: str, n: int, corpus: Path, workdir: Path, until: str = "clus
         wall=wall,
         stages=stages,
         articles=articles,
-        peak_tree_mb=peak / 2**20,
-        peak_process_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        # Sampling can miss the tree's peak; it is never below its largest process's.
+        peak_tree_mb=max(peak, process_peak) / 2**20,
+        peak_process_mb=process_peak / 2**20,
         returncode=child.returncode,
         error="" if child.returncode == 0 else _last_line(stderr, child.returncode),
     )
@@ -218,9 +220,9 @@ def table(results: list[Result]) -> str:
         if r.returncode != 0:
             lines.append(f"| {r.engine} | {r.n} | failed: {r.error} |" + " |" * 11)
             continue
-        stage_cells = " | ".join(f"{r.stages.get(s, 0.0):.1f}" for s in STAGES)
+        stage_cells = " | ".join(f"{r.stages.get(s, 0.0):.2f}" for s in STAGES)
         lines.append(
-            f"| {r.engine} | {r.n} | {r.processes} | {stage_cells} | {r.through_mentions:.1f} "
+            f"| {r.engine} | {r.n} | {r.processes} | {stage_cells} | {r.through_mentions:.2f} "
             f"| {r.rate:.0f} | {r.rate / max(r.processes, 1):.0f} | {r.wall:.1f} "
             f"| {r.peak_tree_mb:.0f} | {r.peak_process_mb:.0f} |"
         )

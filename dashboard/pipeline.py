@@ -15,9 +15,11 @@ rebuild, only cheaper.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import inspect
 import multiprocessing
+import multiprocessing.pool
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -138,16 +140,20 @@ def run(
     ingested = ingest(paths, dates=dates)
     crash_point("ingest")
     elapsed = time.perf_counter() - started
-    mapper = pool_mapper(workers) if workers > 1 else None
-    corpus = run_articles(
-        ingested,
-        aliases=aliases,
-        progress=progress,
-        previous=previous,
-        prune=prune,
-        mapper=mapper,
-        until=until,
-    )
+    mapper = PoolMapper(workers) if workers > 1 else None
+    try:
+        corpus = run_articles(
+            ingested,
+            aliases=aliases,
+            progress=progress,
+            previous=previous,
+            prune=prune,
+            mapper=mapper,
+            until=until,
+        )
+    finally:
+        if mapper is not None:
+            mapper.close()
     corpus.timings = {"ingest": elapsed, **corpus.timings}
     return corpus
 
@@ -386,17 +392,33 @@ def _serial_map(func: Callable, chunks: list) -> Iterator:
     return map(func, chunks)
 
 
-def pool_mapper(workers: int) -> Mapper:
-    """A mapper running chunks in a pool of ``workers`` processes, results in order."""
+class PoolMapper:
+    """A mapper running chunks in one pool of ``workers`` processes for the whole build.
 
-    def apply(func: Callable, chunks: list) -> Iterator:
+    The pool is forked when first needed and reused by every stage; ``close`` ends it.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: multiprocessing.pool.Pool | None = None
+
+    def __call__(self, func: Callable, chunks: list) -> Iterator:
         if len(chunks) <= 1:
-            yield from map(func, chunks)
-            return
-        with multiprocessing.get_context().Pool(min(workers, len(chunks))) as pool:
-            yield from pool.imap(func, chunks)
+            return map(func, chunks)
+        if self._pool is None:
+            # Objects made so far go to a generation the collector never scans: a forked
+            # worker that collects garbage then does not copy the whole parent heap.
+            gc.freeze()
+            self._pool = multiprocessing.get_context().Pool(self.workers)
+        return self._pool.imap(func, chunks)
 
-    return apply
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+            gc.unfreeze()
 
 
 def _chunked(
