@@ -30,8 +30,11 @@ from dashboard.pipeline import (
 )
 from dashboard.store import StoredCorpus, mention_rows
 
-# Input files per ingestion partition: few, large partitions (each task has a fixed cost).
+# Input files per ingestion partition: few, large partitions (each task has a fixed cost),
+# but at least PARTITIONS_PER_WORKER per worker so that no worker idles while one finishes.
 PARTITION_FILES = 2_000
+PARTITIONS_PER_WORKER = 3
+MIN_PARTITION_FILES = 100
 
 
 class DaskMissing(RuntimeError):
@@ -138,13 +141,20 @@ def _ingest(
     items, errors = partition_inputs(inputs)
     if not items:
         return IngestResult([], errors)
-    n_parts = max(1, -(-len(items) // PARTITION_FILES))
+    n_parts = partition_count(len(items), len(client.scheduler_info()["workers"]))
     parts = bag.from_sequence(items, npartitions=n_parts).map_partitions(
         _ingest_partition, dict(dates or {})
     )
     futures = client.compute(parts.to_delayed())
     results = _gather_in_order(client, futures, progress, "ingest")
     return merge_ingested([r for part in results for r in part], errors)
+
+
+def partition_count(n_items: int, n_workers: int) -> int:
+    """How many ingestion partitions ``n_items`` inputs get on ``n_workers`` workers."""
+    by_size = -(-n_items // PARTITION_FILES)
+    balanced = min(n_items // MIN_PARTITION_FILES, PARTITIONS_PER_WORKER * max(n_workers, 1))
+    return max(1, by_size, balanced)
 
 
 def partition_inputs(inputs: Sequence[Path | str]) -> tuple[list[str], list[IngestError]]:

@@ -85,6 +85,22 @@ def test_duplicates_across_partitions_are_dropped_like_in_one_pass(synthetic: Pa
     assert sorted(map(str, merged.errors)) == sorted(map(str, whole.errors))
 
 
+@pytest.mark.parametrize(
+    ("items", "workers", "parts"),
+    [
+        (0, 2, 1),  # nothing to read: one empty partition
+        (50, 2, 1),  # too few files to be worth splitting
+        (1_000, 2, 6),  # every worker gets several partitions
+        (10_000, 2, 6),
+        (100_000, 2, 50),  # large corpora: partitions of PARTITION_FILES
+        (10_000, 16, 48),
+        (1_000, 16, 10),  # no partition under MIN_PARTITION_FILES
+    ],
+)
+def test_ingestion_partitions_keep_every_worker_busy(items, workers, parts) -> None:
+    assert engine_dask.partition_count(items, workers) == parts
+
+
 def test_inputs_are_passed_through_except_folders(tmp_path: Path, seeds_dir: Path) -> None:
     listing = tmp_path / "links.urls"
     listing.write_text("http://127.0.0.1:9/a\n")
