@@ -85,6 +85,7 @@ class _Features:
     article: np.ndarray  # article index
     actors: list[frozenset[str]]
     subject: list[str | None]
+    subject_code: np.ndarray  # a number per distinct subject, -1 for none
     background: np.ndarray  # undated pluperfect ("had supported"): before the story's present
 
 
@@ -140,6 +141,8 @@ def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> 
             values.append(tx.value)
         else:
             values.append(None)
+    subjects = [m.actors[0] if m.actors else None for m in mentions]
+    codes: dict[str, int] = {}
     return _Features(
         text=words.tocsr(),
         entities=entities.tocsr(),
@@ -151,7 +154,11 @@ def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> 
         ),
         article=np.array([article_index[m.article_id] for m in mentions], dtype=np.int64),
         actors=[frozenset(m.actors) for m in mentions],
-        subject=[m.actors[0] if m.actors else None for m in mentions],
+        subject=subjects,
+        subject_code=np.array(
+            [-1 if x is None else codes.setdefault(x, len(codes)) for x in subjects],
+            dtype=np.int64,
+        ),
         background=np.array([_is_background(m) for m in mentions], dtype=bool),
     )
 
@@ -163,38 +170,23 @@ def _is_background(m: Mention) -> bool:
 
 def _dates_compatible(f: _Features, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Intervals overlap; an undated mention only meets dates near its publication day."""
-    both = (f.earliest[i] >= 0) & (f.earliest[j] >= 0)
-    overlap = (f.earliest[i] <= f.latest[j]) & (f.earliest[j] <= f.latest[i])
-    near_i = _near_report(f, dated=j, undated=i)
-    near_j = _near_report(f, dated=i, undated=j)
-    neither = (
-        (f.earliest[i] < 0)
-        & (f.earliest[j] < 0)
-        & (
-            (f.reported[i] < 0)
-            | (f.reported[j] < 0)
-            | (np.abs(f.reported[i] - f.reported[j]) <= UNDATED_REACH)
-        )
+    ei, ej = f.earliest[i], f.earliest[j]
+    li, lj = f.latest[i], f.latest[j]
+    ri, rj = f.reported[i], f.reported[j]
+    dated_i, dated_j = ei >= 0, ej >= 0
+    both = dated_i & dated_j & (ei <= lj) & (ej <= li)
+    neither = ~dated_i & ~dated_j & ((ri < 0) | (rj < 0) | (np.abs(ri - rj) <= UNDATED_REACH))
+    # An undated mention meets a dated one whose interval comes within UNDATED_REACH days
+    # of its report (or any, when its report day is unknown).
+    near_i = (
+        ~dated_i & dated_j & ((ri < 0) | ((ej <= ri + UNDATED_REACH) & (lj >= ri - UNDATED_REACH)))
+    )
+    near_j = (
+        ~dated_j & dated_i & ((rj < 0) | ((ei <= rj + UNDATED_REACH) & (li >= rj - UNDATED_REACH)))
     )
     # "Biden had supported membership" is background: it never joins a dated happening.
-    background = (f.background[i] & (f.earliest[j] >= 0)) | (f.background[j] & (f.earliest[i] >= 0))
-    return ((both & overlap) | neither | near_i | near_j) & ~background
-
-
-def _near_report(f: _Features, dated: np.ndarray, undated: np.ndarray) -> np.ndarray:
-    """The dated side's interval comes within UNDATED_REACH days of the undated side's report."""
-    reported = f.reported[undated]
-    return (
-        (f.earliest[undated] < 0)
-        & (f.earliest[dated] >= 0)
-        & (
-            (reported < 0)
-            | (
-                (f.earliest[dated] <= reported + UNDATED_REACH)
-                & (f.latest[dated] >= reported - UNDATED_REACH)
-            )
-        )
-    )
+    background = (f.background[i] & dated_j) | (f.background[j] & dated_i)
+    return (both | neither | near_i | near_j) & ~background
 
 
 def _blocks(f: _Features) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -240,8 +232,11 @@ def _top_neighbours(
 
 
 def candidate_pairs(f: _Features) -> dict[tuple[int, int], float]:
-    """Scored pairs (i < j) worth linking, from blocked sparse products of the wording."""
-    scores: dict[tuple[int, int], float] = {}
+    """Scored pairs (i < j) worth linking, best first (ties by index), from blocked sparse
+    products of the wording."""
+    found_i: list[np.ndarray] = []
+    found_j: list[np.ndarray] = []
+    found_cos: list[np.ndarray] = []
     for rows, cols in _blocks(f):
         block = (f.text[rows] @ f.text[cols].T).tocoo()
         i = rows[block.row]
@@ -250,27 +245,40 @@ def candidate_pairs(f: _Features) -> dict[tuple[int, int], float]:
         i, j, cos = i[keep], j[keep], block.data[keep]
         keep = _dates_compatible(f, i, j)
         i, j, cos = _top_neighbours(i[keep], j[keep], cos[keep])
-        _score_pairs(f, i, j, cos, scores)
+        found_i.append(i)
+        found_j.append(j)
+        found_cos.append(cos)
     i, j = _entity_only_pairs(f)
-    _score_pairs(f, i, j, _rowwise_dot(f.text, i, j), scores)
-    return scores
+    found_i.append(i)
+    found_j.append(j)
+    found_cos.append(_rowwise_dot(f.text, i, j))
+    return _scored(f, np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_cos))
 
 
-def _score_pairs(
-    f: _Features,
-    i: np.ndarray,
-    j: np.ndarray,
-    cos: np.ndarray,
-    scores: dict[tuple[int, int], float],
-) -> None:
-    """Add the pairs' scores (each unordered pair once)."""
-    i, j = np.minimum(i, j), np.maximum(i, j)
+def _scored(
+    f: _Features, i: np.ndarray, j: np.ndarray, cos: np.ndarray
+) -> dict[tuple[int, int], float]:
+    """Each unordered pair once (its first finding), scored, best first."""
+    i, j = np.minimum(i, j).astype(np.int64), np.maximum(i, j).astype(np.int64)
     if not len(i):
-        return
-    shared = _rowwise_dot(f.entities, i, j)
-    for a, b, c, e in zip(i.tolist(), j.tolist(), cos.tolist(), shared.tolist(), strict=True):
-        if (a, b) not in scores:
-            scores[(a, b)] = _pair_score(f, a, b, c, e)
+        return {}
+    _, first = np.unique(i * len(f.article) + j, return_index=True)
+    i, j, cos = i[first], j[first], cos[first]
+    score = _pair_scores(f, i, j, cos, _rowwise_dot(f.entities, i, j))
+    order = np.lexsort((j, i, -score))
+    i, j, score = i[order].tolist(), j[order].tolist(), score[order].tolist()
+    return dict(zip(zip(i, j, strict=True), score, strict=True))
+
+
+def _pair_scores(
+    f: _Features, i: np.ndarray, j: np.ndarray, cosine: np.ndarray, entities: np.ndarray
+) -> np.ndarray:
+    """Wording, plus shared actors and date (IDF-weighted), plus a same-subject bonus, minus
+    a same-article penalty."""
+    score = cosine + ENTITY_WEIGHT * entities
+    score += SUBJECT_BONUS * ((f.subject_code[i] >= 0) & (f.subject_code[i] == f.subject_code[j]))
+    score -= SAME_ARTICLE_PENALTY * (f.article[i] == f.article[j])
+    return score
 
 
 def _rowwise_dot(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -302,21 +310,12 @@ def _entity_only_pairs(f: _Features) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(pairs_i), np.concatenate(pairs_j)
 
 
-def _pair_score(f: _Features, a: int, b: int, cosine: float, entities: float) -> float:
-    """Wording, plus shared actors and date (IDF-weighted), minus a same-article penalty."""
-    score = cosine + ENTITY_WEIGHT * entities
-    if f.subject[a] is not None and f.subject[a] == f.subject[b]:
-        score += SUBJECT_BONUS
-    if f.article[a] == f.article[b]:
-        score -= SAME_ARTICLE_PENALTY
-    return score
-
-
 def _group(n: int, scores: dict[tuple[int, int], float], f: _Features) -> list[list[int]]:
     """Greedy average linkage over the scored pairs, keeping each group's dates compatible.
 
-    Pairs are visited best first; two groups merge when the mean score over all their
-    cross pairs (unscored pairs count 0) reaches MERGE_THRESHOLD.  Each group keeps the
+    Pairs are visited best first (the order candidate_pairs gives them in); two groups
+    merge when the mean score over all their cross pairs (unscored pairs count 0) reaches
+    MERGE_THRESHOLD.  Each group keeps the
     summed scores to its neighbours, so a merge costs its neighbours, not its size squared.
     """
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
@@ -335,7 +334,7 @@ def _group(n: int, scores: dict[tuple[int, int], float], f: _Features) -> list[l
             x = root[x]
         return x
 
-    for (a, b), _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+    for a, b in scores:  # best first
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
