@@ -11,14 +11,16 @@ timings are a user's: interpreter start, ingestion, every stage, the store write
 - ``local2``: the local engine on all cores (``--workers <cores>``);
 - ``dask``: the Dask engine on a LocalCluster of worker processes (``--engine dask``).
 
-Peak memory is measured two ways: the sum of the resident sizes of the build's whole process
-tree, sampled every 0.1 s with psutil (what a machine must hold: a Dask build's workers and
-the client together), and the largest single process's high-water mark from
-``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (exact, but per process). Each build is run under a
+Peak memory is measured two ways: the sum of the proportional set sizes (shared pages
+counted once) of the build's whole process tree, sampled every 0.1 s with psutil (what a
+machine must hold: a Dask build's workers and the client together), and the largest single
+process's high-water mark from ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (exact, but per
+process). Each build is run under a
 fresh `bench/build.py --one` process so that the rusage figure belongs to that build alone.
 
-"Through mentions" is ingest + temporal + actors + events, the per-article stages; "per core"
-divides its rate by the processes the engine used. The growth rows give time(10N) / time(N):
+"Through mentions" is ingest + temporal + actors + events, the per-article stages (with
+``--until temporal``: ingest + temporal only); "per core" divides its rate by the processes
+the engine used. The growth rows give time(10N) / time(N):
 10.0 is linear.
 """
 
@@ -169,7 +171,11 @@ def _last_line(stderr: str, code: int) -> str:
 
 
 def _tree_rss(process: object) -> int:
-    """Resident bytes of a process and all its descendants (0 for those already gone)."""
+    """Memory of a process and all its descendants (0 for those already gone).
+
+    Proportional set size where the system reports it: a forked worker's pages shared with
+    its parent then count once, as they are held once. Resident size otherwise.
+    """
     import psutil
 
     total = 0
@@ -179,7 +185,7 @@ def _tree_rss(process: object) -> int:
         return 0
     for member in members:
         try:
-            total += member.memory_info().rss
+            total += getattr(member.memory_full_info(), "pss", 0) or member.memory_info().rss
         except psutil.Error:
             continue
     return total
