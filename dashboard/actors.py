@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dashboard.models import Actor, ActorRef, Article
+from dashboard.temporal import dateline_place
 
 LOGGER = logging.getLogger(__name__)
 
@@ -350,6 +351,7 @@ def _candidates(
         for pos in range(hit.start, hit.end):
             role_at[pos] = hit
     out: list[Candidate] = []
+    place = dateline_place(text, lang=article.language or "en")
     employers: set[int] = set()  # starts of runs that name a title's employer
     runs = []
     for run in _sequences(text, lex):
@@ -396,6 +398,9 @@ def _candidates(
         if _is_adjective(name, lex):
             continue  # "Russian claims", "ethnic Russians", "Ukrainian-controlled"
         kind, canonical = _classify(name, lex)
+        if place is not None and place[0] <= start and end <= place[1] and name.isupper():
+            # The dateline opens with where the story was filed: a place, not an acronym.
+            kind, canonical = "place", canonical or name.title()
         if kind is None and run[0][0] in employers:
             kind = "organisation"  # "Kestrel Chief Executive Anna Lindqvist": the employer
         if (
@@ -735,8 +740,9 @@ def _merge(
             if acro in acronyms:
                 uf.union(acronyms[acro], key)
     casefolded: dict[str, str] = {}
-    for key in form_counts:
-        if key.startswith("n:"):
+    # Canonical forms first: "Lima" (from the dateline "LIMA") takes in the plain "Lima".
+    for key in sorted(form_counts, key=lambda k: not k.startswith("c:")):
+        if key.startswith(("n:", "c:")):
             f = fold(key[2:])
             if f in casefolded:
                 uf.union(casefolded[f], key)

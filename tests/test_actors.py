@@ -286,3 +286,16 @@ def test_role_reference_to_a_chair_named_elsewhere_in_the_article():
     text = "Marlow chairman Richard Oduya spoke on Monday. The chairman said talks would go on."
     index = find_actors([article(text)])
     assert ("The chairman", "Richard Oduya") in names_at(index, "a1", text)
+
+
+def test_unnamed_groups_opening_a_sentence_are_not_actors():
+    text = "Analysts said the outcome remained uncertain. Officials declined to comment."
+    actors = by_name(find_actors([article(text)]))
+    assert "Analysts" not in actors and "Officials" not in actors
+
+
+def test_a_dateline_city_unknown_to_the_lexicon_is_a_place_merged_with_its_plain_form():
+    text = "LIMA, April 8 (Valley Gazette) - Walter Calo met ministers in Lima on Monday."
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Lima"].kind == "place"
+    assert dict(actors["Lima"].aliases) == {"LIMA": 1, "Lima": 1}

@@ -170,3 +170,18 @@ def test_adversarial_input_gives_valid_output(text: str) -> None:
         assert last_end <= t.start < t.end <= len(text)
         assert text[t.start : t.end] == t.text
         last_end = t.end
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("LIMA, April 8 (Valley Gazette) - Talks resumed.", "LIMA"),
+        ("KYIV, Ukraine, Feb 26 (Reuters) - Talks resumed.", "KYIV, Ukraine"),
+        ("Talks resumed in Lima on April 8.", None),
+    ],
+)
+def test_dateline_place(text: str, place: str | None) -> None:
+    from dashboard.temporal import dateline_place
+
+    span = dateline_place(text)
+    assert (text[span[0] : span[1]] if span else None) == place

@@ -78,6 +78,22 @@ def _remember(ctx: Context, cand: Candidate, resolved: Resolved) -> None:
         ctx.reference = resolved.earliest
 
 
+def dateline_place(text: str, *, lang: str = "en") -> tuple[int, int] | None:
+    """The span of the place that opens a wire-story dateline ("KYIV" in "KYIV, Feb 26
+    (Reuters) -"), or None when the text has no dateline."""
+    grammar = load_grammar(lang)
+    for match in grammar.dateline.finditer(text[:DATELINE_REACH]):
+        place = match.group("place").strip()
+        if place.isupper() or match.group("agency"):
+            start = (
+                match.start("place")
+                + len(match.group("place"))
+                - len(match.group("place").lstrip())
+            )
+            return start, start + len(place)
+    return None
+
+
 def dateline(text: str, anchor: date | datetime | None = None, *, lang: str = "en") -> Timex | None:
     """The date of a wire-story dateline near the top ("KYIV, Feb 26 (Reuters) -"), or None.
 
