@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -175,3 +176,58 @@ def test_stale_files_of_a_killed_writer_are_cleared(store: Store) -> None:
     store.delete_corpus("seeds")
     assert not stale.exists()
     assert store.corpora() == ["c"]
+
+
+TRIALS = 20
+
+
+def _kill_after(delay: float, args: tuple[str | Path, ...]) -> int:
+    """Start a forked build and SIGKILL it from outside after ``delay`` seconds (if it is
+    still running); returns its exit code."""
+    child = multiprocessing.get_context("fork").Process(
+        target=_main_in_child, args=([str(a) for a in args], None)
+    )
+    child.start()
+    child.join(timeout=delay)
+    if child.exitcode is None:
+        os.kill(child.pid, signal.SIGKILL)
+        child.join(timeout=60)
+    assert child.exitcode is not None, "the build could not be killed"
+    return child.exitcode
+
+
+def test_twenty_builds_killed_at_random_points_never_lose_the_old_store(
+    batches, expected, template: Path, tmp_path: Path
+) -> None:
+    """Seeded random trials: each kills a build either at a random crash point or from
+    outside after a random fraction of a clean build's duration; the store is always the
+    old one or the finished new one, and the next build completes."""
+    rng = random.Random(20260226)
+    path = tmp_path / "s.duckdb"
+    args = (batches["a"], batches["b"], "--db", path, "--corpus", "c")
+    shutil.copy(template, path)
+    started = time.perf_counter()
+    assert build(*args) == 0
+    duration = time.perf_counter() - started
+    killed = 0
+    for trial in range(TRIALS):
+        shutil.copy(template, path)
+        store = Store(path)
+        before = snapshot(store)
+        if rng.random() < 0.5:
+            point = rng.choice(CRASH_POINTS)
+            code = build(*args, crash_at=point)
+            where = f"crash point {point}"
+        else:
+            delay = rng.uniform(0.05, 1.1) * duration
+            code = _kill_after(delay, args)
+            where = f"kill after {delay:.2f} s of a {duration:.2f} s build"
+        killed += code == -signal.SIGKILL
+        after = snapshot(store)
+        finished = after["c"] == expected and after["seeds"] == before["seeds"]
+        assert after == before or finished, f"trial {trial} ({where}): the store changed"
+        assert build(*args) == 0, f"trial {trial} ({where}): the next build failed"
+        assert store.counts("c") == expected
+        assert store.counts("seeds") == before["seeds"]
+        assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert killed >= TRIALS * 3 // 4, f"only {killed} of {TRIALS} builds were really killed"
