@@ -1,30 +1,59 @@
-"""Streamlit dashboard: thin over the store, the filters and the charts."""
+"""Streamlit dashboard: thin over the store, the filters, the charts and the views.
+
+Every filter, the view and the event shown live in the URL's query parameters, read when a
+page opens and written back on each change, so a copied link reopens exactly that view.
+"""
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, exports, settings
-from dashboard.filters import Filters, apply_filters, filters_from_params, filters_to_params
+from dashboard import charts, settings
+from dashboard.filters import (
+    Filters,
+    apply_filters,
+    filters_from_params,
+    filters_to_params,
+    known_only,
+)
+from dashboard.models import STATUSES
 from dashboard.store import Store, StoreError
+from dashboard.views import ViewContext, actors, detail, export, sources, table, timeline, upload
 
-VIEWS = ("Timeline", "Sources", "Actors", "Table")
+VIEWS = ("Timeline", "Sources", "Actors", "Table", "Upcoming", "Export", "Upload")
+# Session-state keys of the widgets that mirror the URL.
+STATE_KEYS = ("corpus", "actors", "dates", "outlets", "statuses", "min_sources", "q", "view")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def load_frames(path: str, mtime: float, corpus: str) -> dict[str, pd.DataFrame]:
+@dataclass(frozen=True, slots=True)
+class CorpusFrames:
+    """The read-only frames of one corpus that every view shares."""
+
+    events: pd.DataFrame
+    articles: pd.DataFrame
+    actor_counts: pd.Series
+    outlet_counts: pd.Series
+
+
+# cache_resource hands every session the same objects (no unpickling of large frames on each
+# rerun); the key holds the store file, its modification time and the corpus, so a rebuilt
+# store or another corpus never gets stale or foreign rows. Views never modify these frames.
+@st.cache_resource(show_spinner=False, max_entries=16)
+def load_corpus(path: str, mtime: float, corpus: str) -> CorpusFrames:
     """The frames of one corpus, cached by store file, its mtime and the corpus name."""
     store = Store(path)
-    return {
-        "events": store.events_frame(corpus),
-        "mentions": store.mentions_frame(corpus),
-        "articles": store.articles_frame(corpus),
-    }
+    events = store.events_frame(corpus)
+    return CorpusFrames(
+        events=events,
+        articles=store.articles_frame(corpus),
+        actor_counts=charts.actor_counts(events),
+        outlet_counts=charts.outlet_counts(events),
+    )
 
 
 def ensure_store(path: Path) -> Store:
@@ -36,6 +65,108 @@ def ensure_store(path: Path) -> Store:
         with st.spinner("Building the seed corpus…"):
             store.write_corpus(run([settings.SEEDS_DIR]), settings.DEFAULT_CORPUS)
     return store
+
+
+def _from_url(corpora: list[str]) -> Filters:
+    """Filters from the URL, once per session (later the widgets hold them)."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    chosen, notes = filters_from_params(params, corpora, VIEWS)
+    st.session_state["notes"] = notes
+    st.session_state["corpus"] = chosen.corpus
+    st.session_state["view"] = chosen.view
+    st.session_state["lanes"] = chosen.lanes
+    st.session_state["pending"] = chosen  # applied once the corpus's options are known
+    return chosen
+
+
+def _seed_widgets(chosen: Filters, frames: CorpusFrames, lo: date, hi: date) -> None:
+    """Put the URL's filters into the widgets, dropping what this corpus does not have."""
+    notes = known_only(chosen, list(frames.actor_counts.index), list(frames.outlet_counts.index))
+    st.session_state["notes"] = st.session_state.get("notes", []) + notes
+    st.session_state["actors"] = chosen.actors
+    st.session_state["outlets"] = chosen.outlets
+    st.session_state["statuses"] = chosen.statuses
+    st.session_state["min_sources"] = chosen.min_sources
+    st.session_state["q"] = chosen.text
+    start = min(max(chosen.start or lo, lo), hi)
+    end = max(min(chosen.end or hi, hi), lo)
+    st.session_state["dates"] = (start, end)
+    if chosen.event:
+        st.session_state["event"] = chosen.event
+
+
+def _sidebar(frames: CorpusFrames, corpora: list[str], lo: date, hi: date) -> None:
+    actor_counts, outlet_counts = frames.actor_counts, frames.outlet_counts
+    for key, options in (("actors", actor_counts.index), ("outlets", outlet_counts.index)):
+        have = set(options)
+        st.session_state[key] = [v for v in st.session_state.get(key, []) if v in have]
+    st.selectbox("Corpus", corpora, key="corpus")
+    st.multiselect(
+        "Actors",
+        list(actor_counts.index),
+        key="actors",
+        format_func=lambda a: f"{a} ({actor_counts[a]})",
+        help="Actors in order of how many events they appear in.",
+    )
+    st.date_input("Date range", min_value=lo, max_value=hi, key="dates")
+    st.multiselect(
+        "Outlets",
+        list(outlet_counts.index),
+        key="outlets",
+        format_func=lambda o: f"{o} ({outlet_counts[o]})",
+    )
+    st.multiselect("Status", list(STATUSES), key="statuses")
+    st.number_input("Minimum sources", min_value=1, max_value=1000, step=1, key="min_sources")
+    st.text_input("Search", key="q", placeholder="words in the summary or actor names")
+    st.radio("View", VIEWS, key="view")
+
+
+def _current(lo: date, hi: date) -> Filters:
+    """The filters the widgets hold now."""
+    state = st.session_state
+    picked = state.get("dates") or (lo, hi)
+    start, end = (picked[0], picked[1]) if len(picked) == 2 else (picked[0], hi)
+    return Filters(
+        corpus=state["corpus"],
+        actors=list(state.get("actors", [])),
+        start=start if start != lo else None,
+        end=end if end != hi else None,
+        outlets=list(state.get("outlets", [])),
+        statuses=list(state.get("statuses", [])),
+        min_sources=int(state.get("min_sources") or 1),
+        text=str(state.get("q") or "").strip(),
+        view=state["view"],
+        event=state.get("event"),
+        lanes=state.get("lanes", "event"),
+    )
+
+
+def _sync_url(current: Filters) -> None:
+    """Write the filters to the URL when they differ from it."""
+    wanted = filters_to_params(current)
+    have = {k: st.query_params.get_all(k) for k in st.query_params}
+    as_lists = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if as_lists != have:
+        st.query_params.from_dict(wanted)
+
+
+def _date_bounds(events: pd.DataFrame) -> tuple[date, date]:
+    earliest = pd.to_datetime(events["earliest"]).dropna()
+    latest = pd.to_datetime(events["latest"]).dropna()
+    lo = earliest.min().date() if not earliest.empty else date.today()
+    hi = latest.max().date() if not latest.empty else lo
+    return lo, max(lo, hi)
+
+
+def _copy_link(current: Filters) -> None:
+    """The shareable link of this view (the page's own URL, as the browser shows it)."""
+    from urllib.parse import urlencode
+
+    query = urlencode(filters_to_params(current), doseq=True)
+    base = st.context.url.split("?")[0] if st.context.url else ""
+    with st.sidebar.expander("Copy link to this view"):
+        st.code(f"{base}?{query}", language=None, wrap_lines=True)
+        st.caption("The copy button at the right of the box copies it.")
 
 
 def main() -> None:
@@ -51,105 +182,57 @@ def main() -> None:
     if not corpora:
         st.error(f"No corpus in {path}. Run `storyline build` first.")
         return
-    params = {k: st.query_params.get_all(k) for k in st.query_params}
-    chosen, notes = filters_from_params(params, corpora, VIEWS)
-    for note in notes:
-        st.info(note)
-    frames = load_frames(str(path), path.stat().st_mtime, chosen.corpus)
-    events = frames["events"]
-
+    state = st.session_state
+    if "corpus_next" in state and state["corpus_next"] in corpora:
+        state["corpus"] = state.pop("corpus_next")  # just uploaded: show it
+    if "corpus" not in state or state["corpus"] not in corpora:
+        _from_url(corpora)
+    frames = load_corpus(str(path), path.stat().st_mtime, state["corpus"])
+    lo, hi = _date_bounds(frames.events)
+    if "pending" in state:
+        _seed_widgets(state.pop("pending"), frames, lo, hi)
+    elif state.get("loaded") != state["corpus"]:
+        # Another corpus: its dates and events are not this one's.
+        state.pop("event", None)
+        state["dates"] = (lo, hi)
+    state["loaded"] = state["corpus"]
+    picked = state.get("dates") or (lo, hi)
+    state["dates"] = tuple(min(max(d, lo), hi) for d in picked)
     with st.sidebar:
-        corpus = st.selectbox("Corpus", corpora, index=corpora.index(chosen.corpus))
-        counts = charts.actor_counts(events)
-        options = list(counts.index)
-        actors = st.multiselect(
-            "Actors",
-            options,
-            default=[a for a in chosen.actors if a in options],
-            help="Actors in order of how many events they appear in.",
-        )
-        st.caption(", ".join(f"{a} ({counts[a]})" for a in options[:8]))
-        dated = pd.to_datetime(events["earliest"]).dropna()
-        lo = dated.min().date() if not dated.empty else date.today()
-        hi = pd.to_datetime(events["latest"]).dropna().max()
-        hi = hi.date() if not pd.isna(hi) else lo
-        start = max(lo, min(chosen.start or lo, hi))
-        end = min(hi, max(chosen.end or hi, lo))
-        picked = st.date_input("Date range", value=(start, end), min_value=lo, max_value=hi)
-        view = st.radio("View", VIEWS, index=VIEWS.index(chosen.view))
-    if isinstance(picked, tuple) and len(picked) == 2:
-        start, end = picked
-    current = Filters(
-        corpus=corpus,
-        actors=actors,
-        start=start if start != lo else None,
-        end=end if end != hi else None,
-        view=view,
-        event=chosen.event,
-    )
-    new_params = filters_to_params(current)
-    if new_params != {k: v for k, v in params.items() if k in new_params or v}:
-        st.query_params.clear()
-        st.query_params.update(new_params)
-    st.caption("The URL holds these filters: copy it from the address bar to share this view.")
-
-    shown = apply_filters(events, current)
-    st.write(f"**{len(shown)}** of {len(events)} events")
-    now = pd.to_datetime(frames["articles"]["published"]).max()
-    now_day = now.date() if not pd.isna(now) else None
+        _sidebar(frames, corpora, lo, hi)
+    for note in st.session_state.get("notes", []):
+        st.info(note)
+    current = _current(lo, hi)
+    shown = apply_filters(frames.events, current)
+    published = pd.to_datetime(frames.articles["published"]).max()
+    now = published.date() if not pd.isna(published) else None
+    ctx = ViewContext(store, current.corpus, frames.events, shown, frames.articles, now, current)
+    st.write(f"**{len(shown)}** of {len(frames.events)} events · corpus {current.corpus!r}")
+    view = current.view
     if view == "Timeline":
-        st.plotly_chart(charts.timeline_figure(shown, now_day), width="stretch")
+        clicked = timeline.render(ctx)
+        if clicked and clicked != st.session_state.get("event"):
+            st.session_state["event"] = clicked
     elif view == "Sources":
-        st.plotly_chart(charts.sources_figure(shown), width="stretch")
+        sources.render(ctx)
     elif view == "Actors":
-        render_actor(shown, frames["mentions"], actors)
-    else:
-        st.dataframe(
-            shown[["value", "status", "summary", "actors", "source_count", "sources"]],
-            hide_index=True,
-        )
-    render_detail(shown, frames["mentions"])
-    render_exports(shown, frames["mentions"], now_day)
-
-
-def render_actor(events: pd.DataFrame, mentions: pd.DataFrame, actors: list[str]) -> None:
-    """Per-actor view: the actor's events and quotes."""
-    names = actors or list(charts.actor_counts(events).index[:1])
-    for name in names:
-        st.subheader(name)
-        own = events[events["actors"].apply(lambda a, n=name: n in list(a))]
-        st.plotly_chart(charts.timeline_figure(own), width="stretch", key=f"actor-{name}")
-        quotes = mentions[(mentions["speaker"] == name) & mentions["quote"].notna()]
-        for q in quotes["quote"].drop_duplicates().head(10):
-            st.text(f"“{q}”")
-
-
-def render_detail(events: pd.DataFrame, mentions: pd.DataFrame) -> None:
-    """Every mention of one event, grouped by outlet; article text is always escaped."""
-    if events.empty:
-        return
-    labels = {r.event_id: f"{r.value or 'undated'} · {r.summary[:90]}" for r in events.itertuples()}
-    event_id = st.selectbox("Event detail", list(labels), format_func=labels.get)
-    rows = mentions[mentions["event_id"] == event_id]
-    for outlet, group in rows.groupby(rows["outlet"].fillna("(unknown outlet)")):
-        st.markdown(f"**{html.escape(str(outlet))}**")
-        for r in group.itertuples():
-            st.text(r.sentence)
-
-
-def render_exports(events: pd.DataFrame, mentions: pd.DataFrame, now: date | None) -> None:
-    """Download buttons for the filtered events."""
-    cols = st.columns(3)
-    cols[0].download_button("CSV", exports.to_csv(events, mentions), "events.csv", mime="text/csv")
-    cols[1].download_button(
-        "JSON", exports.to_json(events, mentions), "events.json", mime="application/json"
-    )
-    cols[2].download_button(
-        "iCalendar (upcoming)",
-        exports.to_ics(events, now or date.today()),
-        "upcoming.ics",
-        mime="text/calendar",
-    )
+        actors.render(ctx)
+    elif view == "Table":
+        table.render(ctx)
+    elif view == "Upcoming":
+        table.render_upcoming(ctx)
+    elif view == "Export":
+        export.render(ctx)
+    elif view == "Upload":
+        built = upload.render(store)
+        if built:
+            state["corpus_next"] = built
+            st.rerun()
+    if view not in ("Export", "Upload"):
+        detail.render(ctx)
+    current.event = st.session_state.get("event")
+    _sync_url(current)
+    _copy_link(current)
 
 
 if __name__ == "__main__":

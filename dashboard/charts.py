@@ -1,59 +1,103 @@
-"""Pure chart functions: DataFrame in, plotly Figure out."""
+"""Pure chart functions: DataFrame in, plotly Figure (or a small frame) out.
+
+Colours come from the Okabe-Ito palette (``data/palette.toml``, the same one
+``.streamlit/config.toml`` uses), which stays distinguishable under the common colour-vision
+deficiencies. Hover text is built from escaped strings: article text never becomes markup.
+"""
 
 from __future__ import annotations
 
+import html
+import tomllib
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 
 import pandas as pd
 import plotly.graph_objects as go
 
-STATUS_COLOURS = {
-    "past": "#1f77b4",
-    "scheduled": "#d62728",
-    "ongoing": "#2ca02c",
-    "undated": "#7f7f7f",
-}
+# Above this many dated events the timeline shows weekly counts and the best-sourced events.
+MAX_POINTS = 1500
+# Events drawn individually on an aggregated timeline.
+TOP_EVENTS = 150
+# Lanes drawn when the timeline is laid out by actor.
+MAX_ACTOR_LANES = 15
+LANE_LABEL = 60
+
+
+@lru_cache(maxsize=1)
+def palette() -> dict[str, str]:
+    """Status -> colour, from data/palette.toml."""
+    text = resources.files("dashboard.data").joinpath("palette.toml").read_text("utf-8")
+    return dict(tomllib.loads(text)["status"])
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _label(text: object) -> str:
+    text = " ".join(str(text).split())
+    return text[:LANE_LABEL] + ("…" if len(text) > LANE_LABEL else "")
 
 
 def _hover(frame: pd.DataFrame) -> list[str]:
     return [
-        f"<b>{_esc(r.summary)[:160]}</b><br>{_esc(r.value or '')} {_esc(r.date_text or '')}"
-        f"<br>Actors: {_esc(', '.join(r.actors[:6]))}"
-        f"<br>Sources ({int(r.source_count)}): {_esc(', '.join(r.sources[:8]))}"
+        f"<b>{_esc(str(r.summary)[:160])}</b><br>{_esc(r.value or '')} · "
+        f"{_esc(r.date_text or '')}"
+        f"<br>Actors: {_esc(', '.join(list(r.actors)[:6]))}"
+        f"<br>Sources ({int(r.source_count)}): {_esc(', '.join(list(r.sources)[:8]))}"
         for r in frame.itertuples()
     ]
 
 
-def _esc(text: object) -> str:
-    import html
+def dated_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events with a date, with datetime ``earliest``/``latest`` columns."""
+    dated = events[events["earliest"].notna()].copy()
+    dated["earliest"] = pd.to_datetime(dated["earliest"])
+    dated["latest"] = pd.to_datetime(dated["latest"]).fillna(dated["earliest"])
+    return dated
 
-    return html.escape(str(text))
+
+def _lanes(dated: pd.DataFrame, lanes: str) -> pd.DataFrame:
+    """One row per (event, lane): the event's own lane, or one per leading actor."""
+    if lanes != "actor":
+        return dated.assign(lane=[_label(s) for s in dated["summary"]])
+    rows = dated.assign(lane=dated["actors"].apply(lambda names: list(names)[:3] or ["(none)"]))
+    rows = rows.explode("lane")
+    top = rows["lane"].value_counts().head(MAX_ACTOR_LANES).index
+    return rows[rows["lane"].isin(top)]
 
 
-def timeline_figure(events: pd.DataFrame, now: date | None = None) -> go.Figure:
-    """Events on a date axis: day events as points, vaguer ones as bars over their interval."""
+def timeline_figure(
+    events: pd.DataFrame, now: date | None = None, *, lanes: str = "event"
+) -> go.Figure:
+    """Events on a date axis: day events as points, vaguer ones as bars over their interval,
+    marker size by source count, colour by status, a line at the latest article.
+
+    With more than MAX_POINTS dated events it draws weekly counts plus the TOP_EVENTS
+    best-sourced events instead (see ``aggregated``)."""
+    dated = dated_events(events) if not events.empty else events
+    if len(dated) > MAX_POINTS:
+        return _aggregated_figure(dated, now)
     fig = go.Figure()
-    dated = events[events["earliest"].notna()].copy() if not events.empty else events
+    colours = palette()
     if not dated.empty:
-        dated["earliest"] = pd.to_datetime(dated["earliest"])
-        dated["latest"] = pd.to_datetime(dated["latest"]).fillna(dated["earliest"])
-        dated["lane"] = [str(s)[:60] + ("…" if len(str(s)) > 60 else "") for s in dated["summary"]]
-        for status, group in dated.groupby("status"):
-            colour = STATUS_COLOURS.get(str(status), "#444")
+        laid = _lanes(dated, lanes)
+        for status, group in laid.groupby("status", sort=False):
+            colour = colours.get(str(status), colours["undated"])
             spans = group[group["latest"] > group["earliest"]]
             days = group[group["latest"] <= group["earliest"]]
             if not spans.empty:
                 fig.add_trace(
                     go.Bar(
                         base=spans["earliest"],
-                        x=(
-                            spans["latest"] - spans["earliest"] + pd.Timedelta(days=1)
-                        ).dt.total_seconds()
-                        * 1000,
+                        x=(spans["latest"] - spans["earliest"] + pd.Timedelta(days=1))
+                        .dt.total_seconds()
+                        .mul(1000),
                         y=spans["lane"],
                         orientation="h",
-                        marker_color=colour,
-                        opacity=0.45,
+                        marker={"color": colour, "opacity": 0.45},
                         name=f"{status} (interval)",
                         hovertext=_hover(spans),
                         hoverinfo="text",
@@ -69,6 +113,7 @@ def timeline_figure(events: pd.DataFrame, now: date | None = None) -> go.Figure:
                         marker={
                             "size": 8 + 4 * days["source_count"].clip(upper=10),
                             "color": colour,
+                            "symbol": "diamond" if status == "scheduled" else "circle",
                             "line": {"width": 1, "color": "white"},
                         },
                         name=str(status),
@@ -77,41 +122,168 @@ def timeline_figure(events: pd.DataFrame, now: date | None = None) -> go.Figure:
                         customdata=days["event_id"],
                     )
                 )
-    if now is not None:
-        fig.add_vline(x=pd.Timestamp(now).timestamp() * 1000, line_dash="dash", line_color="#555")
-        fig.add_annotation(
-            x=pd.Timestamp(now), y=1, yref="paper", text="latest article", showarrow=False
+        n_lanes = laid["lane"].nunique()
+    else:
+        n_lanes = 0
+    _now_line(fig, now)
+    fig.update_layout(
+        xaxis=_xaxis(dated, now),
+        yaxis={"title": None, "automargin": True, "autorange": "reversed"},
+        height=max(320, 26 * n_lanes + 140),
+        margin={"l": 10, "r": 10, "t": 30, "b": 30},
+        legend={"orientation": "h", "y": -0.12},
+        barmode="overlay",
+        clickmode="event+select",
+    )
+    return fig
+
+
+def weekly_counts(dated: pd.DataFrame) -> pd.DataFrame:
+    """Events per week (by the week their interval starts) and status."""
+    week = dated["earliest"].dt.to_period("W").dt.start_time
+    return (
+        dated.assign(week=week)
+        .groupby(["week", "status"], observed=True)
+        .size()
+        .rename("events")
+        .reset_index()
+    )
+
+
+def _aggregated_figure(dated: pd.DataFrame, now: date | None) -> go.Figure:
+    """Weekly counts by status, with the best-sourced events as points above them."""
+    colours = palette()
+    fig = go.Figure()
+    counts = weekly_counts(dated)
+    for status, group in counts.groupby("status", sort=False):
+        fig.add_trace(
+            go.Bar(
+                x=group["week"],
+                y=group["events"],
+                name=f"{status} (events per week)",
+                marker={"color": colours.get(str(status), colours["undated"]), "opacity": 0.5},
+                hovertemplate="week of %{x|%d %b %Y}: %{y} events<extra></extra>",
+            )
         )
+    top = dated.nlargest(TOP_EVENTS, "source_count")
+    peak = max(1, int(counts.groupby("week")["events"].sum().max()))
+    fig.add_trace(
+        go.Scatter(
+            x=top["earliest"],
+            y=[peak * 1.08] * len(top),
+            mode="markers",
+            marker={
+                "size": 6 + 2 * top["source_count"].clip(upper=12),
+                "color": [colours.get(str(s), colours["undated"]) for s in top["status"]],
+                "line": {"width": 1, "color": "white"},
+            },
+            name=f"top {len(top)} events by sources",
+            hovertext=_hover(top),
+            hoverinfo="text",
+            customdata=top["event_id"],
+        )
+    )
+    _now_line(fig, now)
+    fig.update_layout(
+        xaxis=_xaxis(dated, now),
+        yaxis={"title": "events"},
+        barmode="stack",
+        height=420,
+        margin={"l": 10, "r": 10, "t": 30, "b": 30},
+        legend={"orientation": "h", "y": -0.15},
+        clickmode="event+select",
+    )
+    return fig
+
+
+def _now_line(fig: go.Figure, now: date | None) -> None:
+    if now is None:
+        return
+    fig.add_vline(x=pd.Timestamp(now).timestamp() * 1000, line_dash="dash", line_color="#777")
+    fig.add_annotation(
+        x=pd.Timestamp(now), y=1, yref="paper", text="latest article", showarrow=False
+    )
+
+
+def _xaxis(dated: pd.DataFrame, now: date | None) -> dict[str, object]:
     xaxis: dict[str, object] = {"type": "date", "title": None}
     if now is not None and not dated.empty:
         first, last = dated["earliest"].min(), dated["latest"].max()
         if (last - first).days > 120:
             # A long story opens on its last weeks; the range slider reaches the rest.
-            xaxis["range"] = [
-                pd.Timestamp(now) - pd.Timedelta(days=21),
-                last + pd.Timedelta(days=5),
-            ]
+            xaxis["range"] = [pd.Timestamp(now) - pd.Timedelta(days=21), last + pd.Timedelta(5)]
             xaxis["rangeslider"] = {"visible": True, "thickness": 0.06}
+    return xaxis
+
+
+def sources_figure(events: pd.DataFrame) -> go.Figure:
+    """Events per outlet, as horizontal bars (single-source events shown apart)."""
+    exploded = events[["event_id", "sources", "source_count"]].explode("sources").dropna()
+    single = exploded[exploded["source_count"] == 1].groupby("sources")["event_id"].nunique()
+    total = exploded.groupby("sources")["event_id"].nunique().sort_values()
+    single = single.reindex(total.index, fill_value=0)
+    colours = palette()
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=total.values - single.values,
+                y=total.index,
+                orientation="h",
+                name="also reported elsewhere",
+                marker={"color": colours["past"]},
+            ),
+            go.Bar(
+                x=single.values,
+                y=single.index,
+                orientation="h",
+                name="only this outlet",
+                marker={"color": colours["scheduled"]},
+            ),
+        ]
+    )
     fig.update_layout(
-        xaxis=xaxis,
-        yaxis={"title": None, "automargin": True},
-        height=max(320, 26 * len(dated) + 120) if not dated.empty else 320,
-        margin={"l": 10, "r": 10, "t": 30, "b": 30},
-        legend={"orientation": "h", "y": -0.1},
-        barmode="overlay",
+        barmode="stack",
+        height=max(250, 30 * len(total) + 100),
+        xaxis_title="events",
+        margin={"l": 10, "r": 10, "t": 20, "b": 30},
+        legend={"orientation": "h", "y": -0.2},
     )
     return fig
 
 
-def sources_figure(events: pd.DataFrame) -> go.Figure:
-    """Events per outlet, as horizontal bars."""
-    exploded = events[["event_id", "sources"]].explode("sources").dropna()
-    counts = exploded.groupby("sources")["event_id"].nunique().sort_values()
-    fig = go.Figure(go.Bar(x=counts.values, y=counts.index, orientation="h"))
+def coverage_matrix(events: pd.DataFrame, max_events: int = 300) -> pd.DataFrame:
+    """Event-by-outlet table: one row per event (most sources first), a column per outlet
+    holding True where the outlet reports it."""
+    if events.empty:
+        return pd.DataFrame()
+    top = events.sort_values(["source_count", "earliest"], ascending=[False, True]).head(
+        max_events
+    )
+    exploded = top[["event_id", "sources"]].explode("sources").dropna()
+    matrix = pd.crosstab(exploded["event_id"], exploded["sources"]).astype(bool)
+    outlets = matrix.sum().sort_values(ascending=False).index
+    matrix = matrix.reindex(index=top["event_id"], columns=outlets, fill_value=False)
+    head = top.set_index("event_id")[["value", "summary", "source_count"]]
+    head["summary"] = head["summary"].map(_label)
+    return head.join(matrix).reset_index(drop=True)
+
+
+def articles_figure(articles: pd.DataFrame) -> go.Figure:
+    """Articles per outlet and publication day."""
+    frame = articles.assign(
+        outlet=articles["outlet"].fillna("(unknown outlet)"),
+        day=pd.to_datetime(articles["published"]),
+    ).dropna(subset=["day"])
+    counts = frame.groupby(["day", "outlet"]).size().rename("articles").reset_index()
+    fig = go.Figure()
+    for outlet, group in counts.groupby("outlet"):
+        fig.add_trace(go.Bar(x=group["day"], y=group["articles"], name=str(outlet)))
     fig.update_layout(
-        height=max(250, 30 * len(counts) + 80),
-        xaxis_title="events",
+        barmode="stack",
+        height=320,
+        yaxis_title="articles",
         margin={"l": 10, "r": 10, "t": 20, "b": 30},
+        legend={"orientation": "h", "y": -0.2},
     )
     return fig
 
@@ -121,3 +293,10 @@ def actor_counts(events: pd.DataFrame) -> pd.Series:
     if events.empty:
         return pd.Series(dtype="int64")
     return events["actors"].explode().dropna().value_counts()
+
+
+def outlet_counts(events: pd.DataFrame) -> pd.Series:
+    """Number of events per outlet, most first."""
+    if events.empty:
+        return pd.Series(dtype="int64")
+    return events["sources"].explode().dropna().value_counts()

@@ -1,18 +1,38 @@
-"""The Streamlit app, headless, on a store built from the seeds."""
+"""The Streamlit app, headless (AppTest), on a store built from the seeds and a second story."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+from dashboard.app import VIEWS
+from dashboard.filters import Filters, apply_filters
+from dashboard.pipeline import run
+from dashboard.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+STORY = ROOT / "tests" / "stories" / "dairy_takeover"
+
+
+@pytest.fixture(scope="module")
+def two_corpora(seed_store: Store, tmp_path_factory) -> Store:
+    """The seeds plus a second story, in a store of this module's own."""
+    target = tmp_path_factory.mktemp("app") / "storyline.duckdb"
+    shutil.copy(seed_store.path, target)
+    store = Store(target)
+    store.write_corpus(run([STORY]), "dairy")
+    return store
 
 
 @pytest.fixture()
-def app(seed_store, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("STORYLINE_DB", str(seed_store.path))
+def app(two_corpora: Store, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("STORYLINE_DB", str(two_corpora.path))
 
     def make(**params: str | list[str]) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
@@ -28,39 +48,192 @@ def shown_count(at: AppTest) -> int:
     return int(line.split("**")[1])
 
 
-def test_renders_the_seed_timeline_without_errors(app, seed_store) -> None:
+def params(at: AppTest) -> dict[str, list[str]]:
+    """The page's query parameters, each as a list of values."""
+    return {k: v if isinstance(v, list) else [v] for k, v in dict(at.query_params).items()}
+
+
+def widget(at: AppTest, kind: str, label: str):
+    return next(w for w in getattr(at.sidebar, kind) if w.label == label)
+
+
+def events(store: Store, corpus: str = "seeds") -> pd.DataFrame:
+    return store.events_frame(corpus)
+
+
+def figure_points(at: AppTest) -> int:
+    """Markers and bars drawn by the first plotly chart (one per event on the timeline)."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return sum(len(trace.get("customdata") or []) for trace in spec["data"])
+
+
+def test_renders_the_seed_timeline_with_one_mark_per_dated_event(app, two_corpora) -> None:
     at = app()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 1
-    assert shown_count(at) == len(seed_store.events_frame("seeds"))
+    frame = events(two_corpora)
+    assert shown_count(at) == len(frame)
+    assert figure_points(at) == int(frame["earliest"].notna().sum())
 
 
-def test_actor_filter_changes_what_is_shown_and_the_url(app) -> None:
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_renders(app, view: str) -> None:
+    at = app(view=view)
+    assert not at.exception, at.exception
+    assert widget(at, "radio", "View").value == view
+    assert params(at)["view"] == [view]
+
+
+def test_lanes_by_actor(app) -> None:
+    at = app(lanes="actor")
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    lanes = {y for trace in spec["data"] for y in trace["y"]}
+    assert "Donald Trump" in lanes
+    assert params(at)["lanes"] == ["actor"]
+
+
+def test_actor_filter_narrows_and_goes_into_the_url(app, two_corpora) -> None:
     at = app()
     total = shown_count(at)
-    actor = at.sidebar.multiselect[0].options[-1]
-    at.sidebar.multiselect[0].select(actor).run()
+    box = widget(at, "multiselect", "Actors")
+    actor = "Donald Trump"
+    box.select(actor).run()
     assert not at.exception
-    assert 0 < shown_count(at) < total
-    assert at.query_params["actor"] in (actor, [actor])
+    expected = apply_filters(events(two_corpora), Filters("seeds", actors=[actor]))
+    assert shown_count(at) == len(expected) < total
+    assert params(at)["actor"] == [actor]
 
 
-def test_query_params_reopen_the_same_view(app) -> None:
-    first = app()
-    actor = first.sidebar.multiselect[0].options[0]
-    at = app(actor=actor, view="Sources", **{"from": "2025-02-26", "to": "2025-02-26"})
+@pytest.mark.parametrize(
+    ("kind", "label", "value", "param", "filters"),
+    [
+        ("multiselect", "Outlets", ["The Guardian"], "outlet", {"outlets": ["The Guardian"]}),
+        ("multiselect", "Status", ["scheduled"], "status", {"statuses": ["scheduled"]}),
+        ("number_input", "Minimum sources", 3, "min_sources", {"min_sources": 3}),
+        ("text_input", "Search", "NATO", "q", {"text": "NATO"}),
+    ],
+)
+def test_each_filter_narrows_and_goes_into_the_url(
+    app, two_corpora, kind, label, value, param, filters
+) -> None:
+    at = app()
+    total = shown_count(at)
+    w = widget(at, kind, label)
+    if kind == "multiselect":
+        for v in value:
+            w = w.select(v)
+        w.run()
+    else:
+        w.set_value(value).run()
     assert not at.exception
-    assert at.sidebar.multiselect[0].value == [actor]
-    assert at.sidebar.radio[0].value == "Sources"
-    assert shown_count(at) < shown_count(first)
+    expected = apply_filters(events(two_corpora), Filters("seeds", **filters))
+    assert 0 < shown_count(at) == len(expected) < total
+    got = params(at)[param]
+    assert got == [str(v) for v in value] if isinstance(value, list) else got == [str(value)]
 
 
-def test_malformed_params_give_a_note_not_a_crash(app) -> None:
-    at = app(view="Nope", bogus="1", **{"from": "yesterday", "corpus": "../../etc/passwd"})
+def test_date_range_filter(app, two_corpora) -> None:
+    frame = events(two_corpora)
+    at = app(**{"from": "2025-02-26", "to": "2025-02-28"})
+    assert not at.exception
+    assert widget(at, "date_input", "Date range").value == (
+        pd.Timestamp("2025-02-26").date(),
+        pd.Timestamp("2025-02-28").date(),
+    )
+    expected = apply_filters(
+        frame,
+        Filters(
+            "seeds", start=pd.Timestamp("2025-02-26").date(), end=pd.Timestamp("2025-02-28").date()
+        ),
+    )
+    assert shown_count(at) == len(expected) < len(frame)
+    assert params(at)["from"] == ["2025-02-26"] and params(at)["to"] == ["2025-02-28"]
+
+
+def test_a_link_with_every_filter_reopens_the_same_view(app, two_corpora) -> None:
+    link = {
+        "corpus": "seeds",
+        "view": "Table",
+        "actor": ["Donald Trump", "Ukraine"],
+        "outlet": ["Al Jazeera"],
+        "status": ["past"],
+        "min_sources": "2",
+        "q": "security",
+    }
+    at = app(**link)
+    assert not at.exception
+    assert not at.info  # nothing was dropped
+    assert widget(at, "multiselect", "Actors").value == ["Donald Trump", "Ukraine"]
+    assert widget(at, "number_input", "Minimum sources").value == 2
+    assert widget(at, "text_input", "Search").value == "security"
+    expected = apply_filters(
+        events(two_corpora),
+        Filters(
+            "seeds",
+            actors=["Donald Trump", "Ukraine"],
+            outlets=["Al Jazeera"],
+            statuses=["past"],
+            min_sources=2,
+            text="security",
+        ),
+    )
+    assert shown_count(at) == len(expected) > 0
+    got = params(at)
+    for key, value in link.items():
+        assert got[key] == (value if isinstance(value, list) else [value]), key
+
+
+def test_the_event_in_the_link_is_the_one_shown_in_detail(app, two_corpora) -> None:
+    frame = events(two_corpora)
+    reported = frame[frame["earliest"].notna() & frame["sources"].map(lambda s: "Al Jazeera" in s)]
+    target = reported.sort_values("source_count").iloc[-1]
+    at = app(event=target["event_id"])
+    assert not at.exception
+    box = next(s for s in at.selectbox if s.label == "Event detail")
+    assert box.value == target["event_id"]
+    assert params(at)["event"] == [target["event_id"]]
+    page = " ".join(h.proto.body for h in at.get("html"))
+    assert "Al Jazeera" in page and "<mark" in page
+
+
+@pytest.mark.parametrize(
+    ("link", "note"),
+    [
+        ({"bogus": "1"}, "unknown link parameter"),
+        ({"corpus": "../../etc/passwd"}, "Unknown corpus"),
+        ({"from": "yesterday"}, "not YYYY-MM-DD"),
+        ({"view": ["Table", "Sources"]}, "given 2 times"),
+        ({"q": "x" * 5000}, "over-long"),
+        ({"min_sources": "-3"}, "min_sources"),
+        ({"status": "exploded"}, "unknown status"),
+        ({"actor": "Nobody Atall"}, "No actor"),
+        ({"lanes": "diagonal"}, "Unknown lanes"),
+    ],
+)
+def test_malformed_params_give_a_note_not_a_crash(app, link, note) -> None:
+    at = app(**link)
     assert not at.exception
     notes = " ".join(i.value for i in at.info)
-    assert "bogus" in notes and "yesterday" in notes and "Unknown corpus" in notes
-    assert at.sidebar.radio[0].value == "Timeline"
+    assert note.casefold() in notes.casefold(), notes
+    assert shown_count(at) > 0
+
+
+def test_switching_corpus_shows_the_other_story_and_updates_the_url(app, two_corpora) -> None:
+    at = app(actor="Donald Trump")
+    widget(at, "selectbox", "Corpus").set_value("dairy").run()
+    assert not at.exception
+    assert shown_count(at) == len(events(two_corpora, "dairy"))
+    assert params(at)["corpus"] == ["dairy"]
+    assert "actor" not in params(at)  # that actor is not in this story
+
+
+def test_a_session_on_one_corpus_never_sees_the_other(app, two_corpora) -> None:
+    dairy = app(corpus="dairy")
+    seeds = app(corpus="seeds")
+    assert shown_count(dairy) == len(events(two_corpora, "dairy"))
+    assert shown_count(seeds) == len(events(two_corpora, "seeds"))
+    dairy_names = set(widget(dairy, "multiselect", "Actors").options)
+    assert not any("Trump" in name for name in dairy_names)
 
 
 def test_missing_store_is_built_from_the_seeds(tmp_path: Path, monkeypatch) -> None:

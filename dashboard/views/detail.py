@@ -1,0 +1,93 @@
+"""Event detail: every mention grouped by outlet, the date phrase and names highlighted.
+
+Article text is escaped before any markup is added around the highlighted spans, so a
+sentence holding HTML or markdown shows as the characters it is made of.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlparse
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.views import ViewContext
+
+
+def highlighted(sentence: str, start: int, spans: list[tuple[int, int, str]]) -> str:
+    """HTML for a sentence (article offsets from ``start``) with spans marked by kind."""
+    marks = sorted(
+        (a - start, b - start, kind)
+        for a, b, kind in spans
+        if 0 <= a - start < b - start <= len(sentence)
+    )
+    out, pos = [], 0
+    for a, b, kind in marks:
+        if a < pos:
+            continue  # overlapping spans: keep the first
+        out.append(html.escape(sentence[pos:a]))
+        out.append(f'<mark class="sl-{kind}">{html.escape(sentence[a:b])}</mark>')
+        pos = b
+    out.append(html.escape(sentence[pos:]))
+    return "".join(out)
+
+
+def safe_link(url: object) -> str | None:
+    """The URL when it is http(s), else None (no javascript: or data: links)."""
+    if not isinstance(url, str):
+        return None
+    parsed = urlparse(url.strip())
+    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
+
+
+def _spans(row: pd.Series) -> list[tuple[int, int, str]]:
+    spans = []
+    if pd.notna(row["timex_start"]) and pd.notna(row["timex_end"]):
+        spans.append((int(row["timex_start"]), int(row["timex_end"]), "date"))
+    for span in row["actor_spans"] if isinstance(row["actor_spans"], list) else []:
+        if span.get("start") is not None:
+            spans.append((int(span["start"]), int(span["end"]), "actor"))
+    return spans
+
+
+def label(row: object) -> str:
+    """Option label of an event: its date (or "undated") and summary."""
+    value = getattr(row, "value", None)
+    when = value if isinstance(value, str) and value else "undated"
+    return f"{when} · {str(getattr(row, 'summary', ''))[:90]}"
+
+
+def render(ctx: ViewContext) -> None:
+    """The event picker and the chosen event's mentions."""
+    shown = ctx.shown
+    if shown.empty:
+        return
+    labels = {r.event_id: label(r) for r in shown.itertuples()}
+    picked = st.session_state.get("event")
+    if picked not in labels:
+        st.session_state["event"] = next(iter(labels))
+    event_id = st.selectbox("Event detail", list(labels), format_func=labels.get, key="event")
+    event = shown[shown["event_id"] == event_id].iloc[0]
+    st.html(
+        f"<p><b>{html.escape(label(event))}</b><br>"
+        f"{html.escape(str(event['status']))} · {int(event['source_count'])} outlets "
+        f"({int(event['independent_count'])} independent reports) · "
+        f"{html.escape(', '.join(event['actors'][:8]))}</p>"
+    )
+    mentions = queries.event_mentions(ctx.store, ctx.corpus, [event_id])
+    style = "<style>mark.sl-date{background:#E69F0055}mark.sl-actor{background:#56B4E955}</style>"
+    outlets = mentions["outlet"].fillna("(unknown outlet)")
+    for outlet, group in mentions.groupby(outlets, sort=False):
+        blocks = [f"<p><b>{html.escape(str(outlet))}</b> · {len(group)} mention(s)</p>"]
+        for _, row in group.iterrows():
+            text = highlighted(row["sentence"], int(row["sentence_start"]), _spans(row))
+            link = safe_link(row["url"])
+            title = html.escape(str(row["title"])) if isinstance(row["title"], str) else ""
+            if link:
+                anchor = title or "article"
+                title = f'<a href="{html.escape(link)}" rel="noopener noreferrer">{anchor}</a>'
+            blocks.append(f"<blockquote>{text}<br><small>{title}</small></blockquote>")
+        # st.html, not st.markdown: the escaped text is never read as markdown either.
+        st.html(style + "".join(blocks))

@@ -1,0 +1,100 @@
+"""Upload view: the reader's own articles through the same pipeline, into a new corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+
+import streamlit as st
+
+from dashboard import settings
+from dashboard.pipeline import NothingToBuild, run_uploads
+from dashboard.store import Store, StoreError
+from dashboard.views import plain
+
+ACCEPTED = ["txt", "md", "html", "htm", "json", "jsonl"]
+MAX_FILES = 50
+CORPUS_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,59}")
+
+
+def corpus_name(typed: str, files: list[tuple[str, bytes]]) -> str:
+    """A safe corpus name: the typed one when it is plain, else one from the files' digest."""
+    typed = typed.strip()
+    if CORPUS_NAME.fullmatch(typed) and typed != settings.DEFAULT_CORPUS:
+        return typed
+    digest = hashlib.sha256(b"".join(data for _, data in files)).hexdigest()[:8]
+    return f"upload-{digest}"
+
+
+def build_upload(
+    store: Store,
+    files: list[tuple[str, bytes]],
+    overrides: dict[str, dict[str, str]],
+    name: str,
+    progress=None,
+) -> tuple[str | None, list[str]]:
+    """Run the pipeline on uploaded files and add them to the store as corpus ``name``.
+
+    Returns the corpus name (None when nothing could be read) and one message per file
+    that failed, naming it and why."""
+    problems: list[str] = []
+    kept: list[tuple[str, bytes]] = []
+    for file_name, data in files[:MAX_FILES]:
+        if len(data) > settings.MAX_ARTICLE_BYTES:
+            problems.append(f"{file_name}: over the {settings.MAX_ARTICLE_BYTES:,}-byte limit")
+        else:
+            kept.append((file_name, data))
+    if len(files) > MAX_FILES:
+        problems.append(
+            f"Only the first {MAX_FILES} files are read; {len(files) - MAX_FILES} left out."
+        )
+    try:
+        corpus = run_uploads(kept, overrides, progress=progress)
+    except NothingToBuild as exc:
+        problems.extend(str(e) for e in getattr(exc, "errors", ()))
+        return None, problems or [str(exc)]
+    problems.extend(str(e) for e in corpus.errors)
+    try:
+        store.write_corpus(corpus, name)
+    except StoreError as exc:
+        return None, [*problems, str(exc)]
+    return name, problems
+
+
+def render(store: Store) -> str | None:
+    """The upload form; returns the corpus to switch to after a successful build."""
+    st.caption(
+        f"Text, HTML or JSON files, up to {settings.MAX_ARTICLE_BYTES // 1_000_000} MB each and "
+        f"{MAX_FILES} files at a time. They go through the same pipeline as the seeds and "
+        "become a corpus of their own; the other corpora are not changed."
+    )
+    uploaded = st.file_uploader("Articles", type=ACCEPTED, accept_multiple_files=True)
+    if not uploaded:
+        return None
+    files = [(f.name, f.getvalue()) for f in uploaded]
+    overrides: dict[str, dict[str, str]] = {}
+    for i, (name, _) in enumerate(files):
+        with st.expander(plain(name), expanded=False):
+            outlet = st.text_input("Outlet", key=f"up-outlet-{i}")
+            published = st.date_input("Publication date", value=None, key=f"up-date-{i}")
+            url = st.text_input("URL", key=f"up-url-{i}")
+        fields = {"outlet": outlet.strip(), "url": url.strip()}
+        if isinstance(published, date):
+            fields["published"] = published.isoformat()
+        overrides[name] = {k: v for k, v in fields.items() if v}
+    typed = st.text_input("Corpus name", placeholder="e.g. my-story")
+    if not st.button("Build these articles", type="primary"):
+        return None
+    bar = st.progress(0.0, text="reading files")
+
+    def progress(stage: str, fraction: float) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=stage)
+
+    name, problems = build_upload(store, files, overrides, corpus_name(typed, files), progress)
+    bar.progress(1.0, text="done")
+    for problem in problems:
+        st.warning(plain(problem))
+    if name:
+        st.success(f"Built corpus {name!r}.")
+    return name
