@@ -15,6 +15,9 @@ import streamlit as st
 from dashboard import queries
 from dashboard.views import ViewContext
 
+# Events offered by the detail picker at most.
+MAX_CHOICES = 300
+
 
 def highlighted(sentence: str, start: int, spans: list[tuple[int, int, str]]) -> str:
     """HTML for a sentence (article offsets from ``start``) with spans marked by kind."""
@@ -64,8 +67,19 @@ def render(ctx: ViewContext) -> None:
     shown = ctx.shown
     if shown.empty:
         return
-    labels = {r.event_id: label(r) for r in shown.itertuples()}
     picked = st.session_state.get("event")
+    choices = shown
+    if len(shown) > MAX_CHOICES:
+        # A picker of 100,000 options is slow to send and useless to scroll: offer the
+        # best-sourced events (and the one picked, e.g. by a click on the timeline).
+        choices = shown.nlargest(MAX_CHOICES, "source_count")
+        if picked is not None and picked not in set(choices["event_id"]):
+            choices = pd.concat([shown[shown["event_id"] == picked], choices])
+        st.caption(
+            f"The picker lists the {MAX_CHOICES} best-sourced of {len(shown):,} events: "
+            "click one on the timeline or narrow the filters to reach the others."
+        )
+    labels = {r.event_id: label(r) for r in choices.itertuples()}
     if picked not in labels:
         st.session_state["event"] = next(iter(labels))
     event_id = st.selectbox("Event detail", list(labels), format_func=labels.get, key="event")
