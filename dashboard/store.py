@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -534,12 +534,12 @@ def _columns(table: str) -> list[str]:
 
 
 def _insert_corpus(con: duckdb.DuckDBPyConnection, corpus: Corpus, name: str) -> None:
-    """Insert one corpus's rows, table by table, through DataFrames."""
-    frames = corpus_frames(corpus, name)
+    """Insert one corpus's rows, table by table, through DataFrames built one at a time."""
+    tables = list(FRAME_BUILDERS)
     parquet = getattr(corpus, "mentions_parquet", None)
     if parquet is not None:
         # A distributed build wrote its mention rows as Parquet: DuckDB reads them directly.
-        del frames["mentions"]
+        tables.remove("mentions")
         pattern = str(Path(parquet) / "**" / "*.parquet").replace("'", "''")
         columns = ", ".join(f'"{c}"' for c in _columns("mentions") if c != "corpus")
         con.execute(
@@ -547,20 +547,39 @@ def _insert_corpus(con: duckdb.DuckDBPyConnection, corpus: Corpus, name: str) ->
             f"FROM read_parquet('{pattern}', hive_partitioning = true)",
             [name],
         )
-    for i, (table, frame) in enumerate(frames.items()):
-        if i == len(frames) // 2:
+    for i, table in enumerate(tables):
+        if i == len(tables) // 2:
             crash_point("store-insert")
+        frame = FRAME_BUILDERS[table](corpus, name)
         if frame.empty:
             continue
         con.register("incoming", frame)
         columns = ", ".join(f'"{c}"' for c in frame.columns)
         con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
         con.unregister("incoming")
+        del frame
 
 
 def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
     """The rows of every table for one corpus, as DataFrames."""
-    articles = pd.DataFrame(
+    return {table: build(corpus, name) for table, build in FRAME_BUILDERS.items()}
+
+
+def _corpora_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "corpus": name,
+                "built_at": datetime.now(UTC),
+                "n_articles": len(corpus.articles),
+                "n_events": len(corpus.events),
+            }
+        ]
+    )
+
+
+def _articles_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {
                 "corpus": name,
@@ -581,7 +600,10 @@ def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
             for a in corpus.articles
         ]
     )
-    timexes = pd.DataFrame(
+
+
+def _timexes_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {
                 "corpus": name,
@@ -600,22 +622,29 @@ def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
             for t in found
         ]
     )
-    actors = pd.DataFrame(
+
+
+def _actors_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {"corpus": name, "actor_id": a.id, "name": a.name, "kind": a.kind, "role": a.role}
             for a in corpus.actors.actors.values()
         ]
     )
-    aliases = pd.DataFrame(
+
+
+def _aliases_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {"corpus": name, "actor_id": a.id, "alias": alias, "count": count}
             for a in corpus.actors.actors.values()
             for alias, count in a.aliases.items()
         ]
     )
-    mentions = mention_rows(corpus.mentions, name)
-    mention_actors = _mention_actor_rows(corpus, name)
-    events = pd.DataFrame(
+
+
+def _events_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {
                 "corpus": name,
@@ -635,26 +664,22 @@ def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
             for e in corpus.events
         ]
     )
-    event_mentions = pd.DataFrame(
+
+
+def _event_mentions_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {"corpus": name, "event_id": e.id, "mention_id": mid, "position": i}
             for e in corpus.events
             for i, mid in enumerate(e.mention_ids)
         ]
     )
-    built = pd.DataFrame(
-        [
-            {
-                "corpus": name,
-                "built_at": datetime.now(UTC),
-                "n_articles": len(corpus.articles),
-                "n_events": len(corpus.events),
-            }
-        ]
-    )
+
+
+def _build_keys_frame(corpus: Corpus, name: str) -> pd.DataFrame:
     timex_keys = getattr(corpus, "timex_keys", {})
     mention_keys = getattr(corpus, "mention_keys", {})
-    build_keys = pd.DataFrame(
+    return pd.DataFrame(
         [
             {
                 "corpus": name,
@@ -666,26 +691,16 @@ def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
             if a.id in timex_keys or a.id in mention_keys
         ]
     )
-    article_extra = pd.DataFrame(
+
+
+def _article_extra_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {"corpus": name, "article_id": a.id, "extra": json.dumps(a.extra, default=str)}
             for a in corpus.articles
             if a.extra
         ]
     )
-    return {
-        "corpora": built,
-        "articles": articles,
-        "timexes": timexes,
-        "actors": actors,
-        "aliases": aliases,
-        "mentions": mentions,
-        "mention_actors": mention_actors,
-        "events": events,
-        "event_mentions": event_mentions,
-        "build_keys": build_keys,
-        "article_extra": article_extra,
-    }
 
 
 def mention_rows(mentions: Sequence[Mention], name: str) -> pd.DataFrame:
@@ -745,6 +760,24 @@ def _actor_row(name: str, mention_id: str, actor_id: str, position: int, ref: ob
         "end": getattr(ref, "end", None),
         "text": getattr(ref, "text", None),
     }
+
+
+# Table -> the function making its rows for one corpus, in insertion order. The store
+# builds, inserts and drops one table's frame at a time, so a large corpus is never held
+# as every table's DataFrame at once.
+FRAME_BUILDERS: dict[str, Callable[[Corpus, str], pd.DataFrame]] = {
+    "corpora": _corpora_frame,
+    "articles": _articles_frame,
+    "timexes": _timexes_frame,
+    "actors": _actors_frame,
+    "aliases": _aliases_frame,
+    "mentions": lambda corpus, name: mention_rows(corpus.mentions, name),
+    "mention_actors": _mention_actor_rows,
+    "events": _events_frame,
+    "event_mentions": _event_mentions_frame,
+    "build_keys": _build_keys_frame,
+    "article_extra": _article_extra_frame,
+}
 
 
 def _remove(path: Path) -> None:
