@@ -174,3 +174,18 @@ def test_rebuilding_part_of_a_stored_corpus_changes_nothing(parts, tmp_path: Pat
     assert again.delta.mentions_reused == full.counts()["articles"]
     assert again.mentions == full.mentions
     assert [e.id for e in again.events] == [e.id for e in full.events]
+
+
+def test_worker_processes_build_the_same_store_and_reuse_it(parts, tmp_path, monkeypatch) -> None:
+    # Chunks of 8 articles: the 40 articles go to the pool as several chunks per stage.
+    monkeypatch.setattr(pipeline, "CHUNK_ARTICLES", 8)
+    one = Store(tmp_path / "one.duckdb")
+    build(one, [parts["a"]])
+    two = Store(tmp_path / "two.duckdb")
+    first = build(two, [parts["a"]], workers=2)
+    assert first.delta.timexes_reused == 0 and len(first.articles) > 2 * 8
+    assert_same_tables(one, two)
+    again = build(two, [parts["a"], parts["b"]], workers=2)
+    assert again.delta.timexes_reused == len(first.articles)
+    build(one, [parts["a"], parts["b"]])
+    assert_same_tables(one, two)
