@@ -278,7 +278,7 @@ def campaign(target: str, seconds: float) -> tuple[int, int]:
     counter = {"examples": 0, "failures": 0}
     deadline = time.monotonic() + seconds
     fast = settings(
-        max_examples=10**9,
+        max_examples=500,  # one call; the loop below calls again until the time is up
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
@@ -287,7 +287,7 @@ def campaign(target: str, seconds: float) -> tuple[int, int]:
 
     def record(name: str, example: object, fn) -> None:
         if time.monotonic() > deadline:
-            raise TimeUp
+            return  # the rest of this call's examples are skipped
         counter["examples"] += 1
         try:
             fn()
@@ -316,15 +316,8 @@ def campaign(target: str, seconds: float) -> tuple[int, int]:
 
     fn = {"tag": fuzz_tag, "bytes": fuzz_bytes, "pipeline": fuzz_pipeline}[target]
     while time.monotonic() < deadline:
-        try:
-            fn()
-        except TimeUp:
-            break
+        fn()
     return counter["examples"], counter["failures"]
-
-
-class TimeUp(Exception):
-    """The campaign's time for one target is over."""
 
 
 def main(argv: list[str] | None = None) -> int:
