@@ -259,3 +259,53 @@ def test_theme_follows_the_viewers_light_or_dark_setting(browser, app_url, schem
         shot(page, f"theme-{scheme}")
     finally:
         page.context.close()
+
+
+def test_clicking_a_timeline_point_opens_its_detail(page, app_url, events) -> None:
+    open_app(page, app_url)
+    before = parse_qs(urlsplit(page.url).query).get("event")
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    plot_area = chart.locator(".draglayer .xy .nsewdrag").first.bounding_box()
+    assert plot_area is not None
+    # Points of the main plot (the range slider below draws copies) that lie in view.
+    inside = []
+    for point in chart.locator(".cartesianlayer .scatterlayer path.point").all():
+        box = point.bounding_box()
+        if box is None:
+            continue
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        if plot_area["x"] < x < plot_area["x"] + plot_area["width"] and (
+            plot_area["y"] < y < plot_area["y"] + plot_area["height"]
+        ):
+            inside.append((x, y))
+    assert len(inside) > 1
+    runs = script_runs(page)
+    # plotly listens on the plot's drag layer, not on the marker: click where it is drawn.
+    page.mouse.click(*inside[len(inside) // 2])
+    wait_idle(page, after_runs=runs)
+    page.wait_for_function("(b) => !location.search.includes('event=' + b)", arg=before[0])
+    clicked = parse_qs(urlsplit(page.url).query)["event"][0]
+    assert clicked != before[0]
+    event = events.set_index("event_id").loc[clicked]
+    assert pd.notna(event["earliest"])  # a point on the axis, so a dated event
+    main = " ".join(page.locator('[data-testid="stMain"]').inner_text().split())
+    assert " ".join(str(event["summary"]).split())[:40] in main
+    shot(page, "timeline-clicked-detail")
+
+
+def test_the_copy_link_box_holds_a_link_that_reopens_the_view(
+    page, browser, app_url, events
+) -> None:
+    open_app(page, app_url)
+    actor = actor_to_pick(events)
+    pick_actor(page, actor)
+    page.get_by_text("Copy link to this view").click()
+    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"] code').inner_text()
+    assert parse_qs(urlsplit(link).query)["actor"] == [actor]
+    shared = new_page(browser)
+    try:
+        open_app(shared, link.strip())
+        assert selected_actors(shared) == [actor]
+        assert plot_point_count(shared) == plot_point_count(page)
+    finally:
+        shared.context.close()
