@@ -1,0 +1,168 @@
+"""The dashboard's pure parts: charts, escaping, upload building (no Streamlit server)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import charts
+from dashboard.store import Store
+from dashboard.views import plain
+from dashboard.views.detail import highlighted, safe_link
+from dashboard.views.upload import build_upload, corpus_name
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def synthetic_events(n: int) -> pd.DataFrame:
+    """``n`` events over a year, a tenth of them intervals, source counts 1-8."""
+    start = date(2024, 1, 1)
+    rows = []
+    for k in range(n):
+        first = start + timedelta(days=k % 365)
+        last = first + timedelta(days=6 if k % 10 == 0 else 0)
+        rows.append(
+            {
+                "event_id": f"ev-{k}",
+                "value": first.isoformat(),
+                "earliest": pd.Timestamp(first),
+                "latest": pd.Timestamp(last),
+                "status": "scheduled" if k % 7 == 0 else "past",
+                "summary": f"Event number {k} happened.",
+                "date_text": "on Monday",
+                "actors": [f"Actor {k % 40}", f"Actor {(k + 1) % 40}"],
+                "sources": [f"Outlet {j}" for j in range(1 + k % 8)],
+                "source_count": 1 + k % 8,
+                "independent_count": 1 + k % 8,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_small_timelines_draw_one_mark_per_event() -> None:
+    events = synthetic_events(40)
+    fig = charts.timeline_figure(events, date(2024, 2, 1))
+    marks = sum(len(trace.customdata) for trace in fig.data)
+    assert marks == 40
+    assert {trace.type for trace in fig.data} == {"scatter", "bar"}
+
+
+def test_lanes_by_actor_put_each_event_in_its_actors_lanes() -> None:
+    events = synthetic_events(40)
+    fig = charts.timeline_figure(events, lanes="actor")
+    lanes = {y for trace in fig.data for y in trace.y}
+    assert lanes <= {f"Actor {k}" for k in range(40)}
+    assert len(lanes) <= charts.MAX_ACTOR_LANES
+
+
+def test_five_thousand_events_are_aggregated_not_smeared() -> None:
+    events = synthetic_events(5000)
+    fig = charts.timeline_figure(events, date(2024, 6, 1))
+    bars = [t for t in fig.data if t.type == "bar"]
+    points = [t for t in fig.data if t.type == "scatter"]
+    assert sum(sum(t.y) for t in bars) == 5000  # every event counted in a weekly bar
+    assert len(points) == 1 and len(points[0].x) == charts.TOP_EVENTS
+    shown = set(points[0].customdata)
+    best = set(events.nlargest(charts.TOP_EVENTS, "source_count")["event_id"])
+    assert shown == best
+
+
+def test_undated_events_never_reach_the_axis() -> None:
+    events = synthetic_events(5)
+    events.loc[0, ["earliest", "latest", "value"]] = [pd.NaT, pd.NaT, None]
+    fig = charts.timeline_figure(events)
+    drawn = {e for trace in fig.data for e in trace.customdata}
+    assert "ev-0" not in drawn and len(drawn) == 4
+
+
+def test_coverage_matrix_marks_who_reports_what_most_sources_first() -> None:
+    events = synthetic_events(20)
+    matrix = charts.coverage_matrix(events)
+    assert list(matrix["source_count"]) == sorted(matrix["source_count"], reverse=True)
+    outlets = [c for c in matrix.columns if c.startswith("Outlet")]
+    assert (matrix[outlets].sum(axis=1) == matrix["source_count"]).all()
+
+
+def test_sources_figure_separates_single_source_claims() -> None:
+    events = synthetic_events(16)
+    fig = charts.sources_figure(events)
+    single = dict(zip(fig.data[1].y, fig.data[1].x, strict=True))
+    assert single["Outlet 0"] == int((events["source_count"] == 1).sum())
+
+
+def test_highlighting_escapes_the_sentence_and_marks_the_spans() -> None:
+    sentence = "<script>x()</script> Olaf Scholz said on Friday."
+    start = 100
+    spans = [(100 + 21, 100 + 32, "actor"), (100 + 41, 100 + 47, "date")]
+    out = highlighted(sentence, start, spans)
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert '<mark class="sl-actor">Olaf Scholz</mark>' in out
+    assert '<mark class="sl-date">Friday</mark>' in out
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://example.org/a", True),
+        ("http://example.org/a?b=1", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<b>x</b>", False),
+        ("//example.org/a", False),
+        (None, False),
+    ],
+)
+def test_only_web_links_are_links(url, kept) -> None:
+    assert (safe_link(url) is not None) is kept
+
+
+def test_plain_makes_markdown_and_html_inert() -> None:
+    text = "![pixel](http://127.0.0.1/p.png) [x](javascript:alert(1)) <b>bold</b> **strong**"
+    escaped = plain(text)
+    for token in ("![", "](", "<b>", "**"):
+        assert token not in escaped
+
+
+def test_corpus_names_from_uploads_are_safe() -> None:
+    files = [("a.txt", b"text")]
+    assert corpus_name("my-story", files) == "my-story"
+    for bad in ("../../etc/passwd", "seeds", "", "x" * 80, "a/b"):
+        name = corpus_name(bad, files)
+        assert name.startswith("upload-") and "/" not in name
+
+
+def test_an_upload_builds_a_new_corpus_and_names_the_file_that_failed(
+    seed_store: Store, tmp_path: Path
+) -> None:
+    store = Store(tmp_path / "store.duckdb")
+    shutil.copy(seed_store.path, store.path)
+    story = ROOT / "tests" / "stories" / "dairy_takeover"
+    good = [(p.name, p.read_bytes()) for p in sorted(story.glob("*.txt"))]
+    bad = [("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4), ("empty.txt", b"")]
+    overrides = {
+        name: {"outlet": f"Outlet {k}", "published": "2025-03-04"}
+        for k, (name, _) in enumerate(good)
+    }
+    stages: list[str] = []
+    name, problems = build_upload(
+        store, good + bad, overrides, "dairy", lambda stage, fraction: stages.append(stage)
+    )
+    assert name == "dairy"
+    assert set(store.corpora()) == {"seeds", "dairy"}
+    assert len(store.events_frame("seeds")) == len(seed_store.events_frame("seeds"))
+    articles = store.articles_frame("dairy")
+    assert len(articles) == len(good)
+    assert set(articles["outlet"]) == {f"Outlet {k}" for k in range(len(good))}
+    assert any("photo.txt" in p for p in problems) and any("empty.txt" in p for p in problems)
+    assert "cluster" in stages
+
+
+def test_an_upload_with_nothing_readable_changes_nothing(seed_store: Store, tmp_path) -> None:
+    store = Store(tmp_path / "store.duckdb")
+    shutil.copy(seed_store.path, store.path)
+    name, problems = build_upload(store, [("x.txt", b"")], {}, "broken")
+    assert name is None and problems and "x.txt" in problems[0]
+    assert store.corpora() == ["seeds"]
