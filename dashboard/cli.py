@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard import settings
+from dashboard.models import STATUSES
 
 EXPORT_FORMATS = ("csv", "json", "ics", "timelinejs", "html")
 
@@ -76,6 +77,16 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--db", type=Path, default=None, help="store file")
     export.add_argument("--corpus", default=None, help="corpus name in the store")
     export.add_argument("-o", "--output", type=Path, default=None, help="file (default stdout)")
+    # The dashboard's filters: the same events as the app shows for the same link.
+    export.add_argument("--actor", action="append", default=[], help="events with this actor")
+    export.add_argument("--outlet", action="append", default=[], help="events this outlet reports")
+    export.add_argument(
+        "--status", action="append", default=[], choices=STATUSES, help="past, scheduled, ..."
+    )
+    export.add_argument("--from", dest="start", type=date.fromisoformat, help="YYYY-MM-DD")
+    export.add_argument("--to", dest="end", type=date.fromisoformat, help="YYYY-MM-DD")
+    export.add_argument("--min-sources", type=int, default=1, help="at least this many outlets")
+    export.add_argument("--search", default="", help="words in the summary or actor names")
     export.set_defaults(func=cmd_export)
 
     articles = sub.add_parser("articles", help="list the articles in the store and problems")
@@ -236,13 +247,27 @@ def cmd_tag(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the event table in one of the export formats."""
     from dashboard import exports
+    from dashboard.filters import Filters, apply_filters
+    from dashboard.queries import event_mentions
     from dashboard.store import Store, StoreError
 
     store = Store(args.db or settings.default_db())
     try:
         name = args.corpus or _default_corpus(store)
-        events = store.events_frame(name)
-        mentions = store.mentions_frame(name)
+        events = apply_filters(
+            store.events_frame(name),
+            Filters(
+                corpus=name,
+                actors=args.actor,
+                start=args.start,
+                end=args.end,
+                outlets=args.outlet,
+                statuses=args.status,
+                min_sources=args.min_sources,
+                text=args.search.strip(),
+            ),
+        )
+        mentions = event_mentions(store, name, events["event_id"].tolist())
         if args.format == "csv":
             payload: str | bytes = exports.to_csv(events, mentions)
         elif args.format == "json":

@@ -134,3 +134,23 @@ def test_export_without_a_store_is_a_clear_error(tmp_path: Path) -> None:
     result = storyline("export", "--db", tmp_path / "none.duckdb", cwd=tmp_path)
     assert result.returncode == 1
     assert "storyline build" in result.stderr
+
+
+def test_export_takes_the_dashboards_filters(built: Path) -> None:
+    everything = json.loads(storyline("export", "--format", "json", cwd=built).stdout)
+    result = storyline(
+        "export", "--format", "json", "--actor", "Donald Trump", "--min-sources", "3",
+        "--status", "past", "--from", "2025-02-20", cwd=built,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    chosen = json.loads(result.stdout)
+    expected = [
+        e
+        for e in everything
+        if "Donald Trump" in e["actors"]
+        and e["source_count"] >= 3
+        and e["status"] == "past"
+        and (e["latest"] is None or e["latest"] >= "2025-02-20")
+    ]
+    assert chosen and [e["event_id"] for e in chosen] == [e["event_id"] for e in expected]
+    assert all(m["sentence"] for e in chosen for m in e["mentions"])
