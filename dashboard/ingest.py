@@ -20,13 +20,13 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from dashboard import settings
+from dashboard import formats, settings
 from dashboard.models import Article, content_hash
 
 LOGGER = logging.getLogger(__name__)
@@ -345,6 +345,9 @@ def read_text_file(path: Path, meta: dict[str, str]) -> Article:
     return build_article(raw, str(path), meta, [note] if note else [])
 
 
+READABLE_SUFFIXES = tuple(settings.TEXT_SUFFIXES) + formats.SUFFIXES
+
+
 def expand_paths(paths: Sequence[Path | str]) -> tuple[list[Path], list[IngestError]]:
     """Article files under the given files and folders, in a stable order."""
     files: list[Path] = []
@@ -355,13 +358,13 @@ def expand_paths(paths: Sequence[Path | str]) -> tuple[list[Path], list[IngestEr
             for child in sorted(path.rglob("*")):
                 if (
                     child.is_file()
-                    and child.suffix.lower() in settings.TEXT_SUFFIXES
+                    and child.suffix.lower() in READABLE_SUFFIXES
                     and not SKIPPED_NAMES.fullmatch(child.name)
                     and not any(part.startswith(".") for part in child.relative_to(path).parts)
                 ):
                     files.append(child)
         elif path.is_file():
-            if path.suffix.lower() in settings.TEXT_SUFFIXES:
+            if path.suffix.lower() in READABLE_SUFFIXES:
                 files.append(path)
             else:
                 errors.append(IngestError(str(path), f"unsupported file type {path.suffix!r}"))
@@ -385,6 +388,10 @@ def load_articles(paths: Sequence[Path | str]) -> IngestResult:
                 manifests[folder], problems = read_manifest(manifest_path)
                 result.errors.extend(problems)
         meta = manifests[folder].get(path.name, {})
+        if path.suffix.lower() in formats.SUFFIXES:
+            for label, article in _read_structured(path, meta, result):
+                _keep(article, label, seen, result)
+            continue
         try:
             article = read_text_file(path, meta)
         except IngestFailure as exc:
@@ -394,13 +401,68 @@ def load_articles(paths: Sequence[Path | str]) -> IngestResult:
         for warning in article.warnings:
             if warning.startswith("unparseable publication date"):
                 result.errors.append(IngestError(str(path), f"manifest: {warning}"))
-        key = (article.content_hash, article.source_key)
-        if key in seen:
-            result.errors.append(IngestError(str(path), f"duplicate of {seen[key]}; skipped"))
-            continue
-        seen[key] = str(path)
-        result.articles.append(article)
+        _keep(article, str(path), seen, result)
     return result
+
+
+def _keep(
+    article: Article, label: str, seen: dict[tuple[str, str], str], result: IngestResult
+) -> None:
+    """Add the article unless the same content from the same source was already read."""
+    key = (article.content_hash, article.source_key)
+    if key in seen:
+        result.errors.append(IngestError(label, f"duplicate of {seen[key]}; skipped", "duplicate"))
+        return
+    seen[key] = label
+    result.articles.append(article)
+
+
+def _read_structured(
+    path: Path, meta: dict[str, str], result: IngestResult
+) -> list[tuple[str, Article]]:
+    """Articles of an HTML page, JSON or JSON Lines file or feed (problems go to result)."""
+    try:
+        size = path.stat().st_size
+        if size > settings.MAX_ARTICLE_BYTES * 20:
+            raise IngestFailure(f"file is {size:,} bytes, over the size limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        result.errors.append(
+            IngestError(str(path), f"cannot read: {exc.strerror or exc}", "unreadable")
+        )
+        return []
+    except IngestFailure as exc:
+        result.errors.append(IngestError(str(path), str(exc), "too large"))
+        return []
+    return records_to_articles(str(path), data, meta, result)
+
+
+def records_to_articles(
+    name: str, data: bytes, meta: dict[str, str], result: IngestResult
+) -> list[tuple[str, Article]]:
+    """Articles from a structured file's bytes; each unreadable record is reported by name."""
+    kind = formats.kind_of(name, data)
+    if kind is None:
+        result.errors.append(IngestError(name, "unsupported file type", "unsupported"))
+        return []
+    try:
+        records = formats.read(name, data, kind)
+    except formats.FormatError as exc:
+        result.errors.append(IngestError(name, str(exc), kind))
+        return []
+    out = []
+    for record in records:
+        if record.problem:
+            result.errors.append(IngestError(record.label, record.problem, kind))
+            continue
+        try:
+            # The manifest row (or the user's fields) wins over what the file says.
+            article = build_article(record.text, record.label, {**record.meta, **meta})
+        except IngestFailure as exc:
+            result.errors.append(IngestError(record.label, str(exc), kind))
+            continue
+        out.append((record.label, replace(article, extra=record.extra)))
+    return out
 
 
 def load_uploads(
@@ -416,6 +478,12 @@ def load_uploads(
             result.errors.append(
                 IngestError(label, f"over the {settings.MAX_ARTICLE_BYTES:,}-byte limit")
             )
+            continue
+        if formats.kind_of(label, data) is not None:
+            for record_label, article in records_to_articles(
+                label, data, overrides.get(name, {}), result
+            ):
+                _keep(article, record_label, seen, result)
             continue
         try:
             raw, note = decode(data)
