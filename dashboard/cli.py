@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         help="files, folders, http(s) URLs and .urls files of links (default: seeds/)",
     )
     build.add_argument("--db", type=Path, default=None, help="store file")
+    build.add_argument(
+        "--cache", type=Path, default=None, help="fetched pages (default: cache/pages by the store)"
+    )
     build.add_argument("--corpus", default=None, help="corpus name in the store")
     build.add_argument("--aliases", type=Path, default=None, help="actor aliases TOML file")
     build.add_argument(
@@ -118,8 +121,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     from dashboard.progress import BuildProgress
     from dashboard.store import Store, StoreBusy, StoreError
 
-    inputs = args.inputs or [str(settings.SEEDS_DIR)]
     store = Store(args.db or settings.default_db())
+    cache = args.cache or store.path.parent / "cache" / "pages"
+    inputs, fetch_errors = resolve_inputs(args.inputs or [str(settings.SEEDS_DIR)], cache)
+    if not inputs:
+        _report_problems(fetch_errors, [])
+        return _fail("nothing built: no input could be read or fetched")
     name = args.corpus or settings.DEFAULT_CORPUS
     dates = dict(args.date)
     if args.workers is not None and args.workers < 1:
@@ -163,7 +170,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             store.write_corpus(corpus, name)
     except NothingToBuild as exc:
         progress.close()
-        _report_problems(exc.errors, [])
+        _report_problems([*fetch_errors, *exc.errors], [])
         return _fail(f"nothing built: {exc}")
     except StoreBusy as exc:
         return _fail(f"{exc}; try again when it has finished")
@@ -171,7 +178,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         progress.close()
         return _fail(str(exc))
     progress.close()
-    _report_problems(corpus.errors, corpus.articles)
+    _report_problems([*fetch_errors, *corpus.errors], corpus.articles)
     counts = corpus.counts()
     delta = corpus.delta
     print(f"built corpus {name!r} into {store.path} ({args.engine} engine)")
@@ -186,6 +193,51 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"  {stage:<9} {corpus.timings.get(stage, 0.0) * 1000:8.1f} ms")
     print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
     return 0
+
+
+def resolve_inputs(inputs: Sequence[str], cache: Path) -> tuple[list[str], list[object]]:
+    """Inputs with http(s) URLs and ``.urls`` files replaced by their fetched pages.
+
+    Pages are cached under ``cache`` (a manifest there records each page's URL); a URL that
+    cannot be fetched is reported by name with the reason and the others go on."""
+    from dashboard.fetch import FetchError, fetch, url_list
+    from dashboard.ingest import IngestError
+
+    paths: list[str] = []
+    errors: list[object] = []
+    urls: list[str] = []
+    for given in inputs:
+        if given.startswith(("http://", "https://")):
+            urls.append(given)
+        elif given.endswith(".urls") and Path(given).is_file():
+            urls.extend(url_list(Path(given)))
+        else:
+            paths.append(given)
+    fetched = []
+    for url in dict.fromkeys(urls):
+        try:
+            fetched.append(fetch(url, cache))
+        except FetchError as exc:
+            errors.append(IngestError(url, str(exc), exc.reason))
+    if fetched:
+        _write_page_manifest(cache)
+        paths.extend(str(page.path) for page in fetched)
+    return paths, errors
+
+
+def _write_page_manifest(cache: Path) -> None:
+    """manifest.csv beside the cached pages: each page's URL, for ingestion."""
+    import csv
+    import json
+
+    rows = []
+    for meta in sorted(cache.glob("*.json")):
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        rows.append({"file": meta.with_suffix(".html").name, "url": info.get("final_url", "")})
+    with (cache / settings.MANIFEST_NAME).open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=["file", "url"])
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def _report_problems(errors: Sequence[object], articles: Sequence[object]) -> None:
