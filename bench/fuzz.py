@@ -5,6 +5,13 @@ examples, and `python bench/fuzz.py --minutes 15` runs a long campaign. A failin
 written to tests/fuzz_regressions/ (as JSON) so tests/test_fuzz.py replays it for ever.
 
     .venv/bin/python bench/fuzz.py --minutes 15 [--target tag|bytes|pipeline|all]
+
+Coverage-guided fuzzing with atheris (not a project dependency: it lives in a scratch venv of
+the same Python, with the project venv's packages on the path):
+
+    python3 -m venv /tmp/atheris-venv && /tmp/atheris-venv/bin/pip install atheris
+    PYTHONPATH=.:.venv/lib/python3.11/site-packages \\
+        /tmp/atheris-venv/bin/python bench/fuzz.py --atheris tag --minutes 5
 """
 
 from __future__ import annotations
@@ -24,8 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # before bench/, whose dashboard.py would shadow the package
 
 from dashboard.ingest import load_articles  # noqa: E402
 from dashboard.pipeline import NothingToBuild, run  # noqa: E402
@@ -320,11 +326,67 @@ def campaign(target: str, seconds: float) -> tuple[int, int]:
     return counter["examples"], counter["failures"]
 
 
+def _instrument_dashboard(atheris) -> None:
+    """Coverage for Storyline's own functions only (instrument_all takes minutes here)."""
+    import inspect
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("dashboard"):
+            continue
+        for value in vars(module).values():
+            members = [value]
+            if inspect.isclass(value):
+                members = [v for v in vars(value).values() if inspect.isfunction(v)]
+            for fn in members:
+                if inspect.isfunction(fn) and fn.__module__ == name:
+                    atheris.instrument_func(fn)
+
+
+def atheris_campaign(target: str, seconds: float) -> None:
+    """Coverage-guided fuzzing of ``tag`` or text ingestion with atheris (libFuzzer)."""
+    import atheris
+
+    folder = Path(tempfile.mkdtemp(prefix="storyline-atheris-"))
+    counter = {"examples": 0}
+
+    def one_input(data: bytes) -> None:
+        counter["examples"] += 1
+        if target == "tag":
+            fdp = atheris.FuzzedDataProvider(data)
+            day = date.fromordinal(date(1900, 1, 1).toordinal() + fdp.ConsumeIntInRange(0, 73000))
+            anchor = None if fdp.ConsumeBool() else day
+            text = fdp.ConsumeUnicodeNoSurrogates(4096)
+            example: object = {"text": text, "anchor": anchor.isoformat() if anchor else None}
+            work = lambda: check_tag(text, anchor)  # noqa: E731
+        else:
+            example = {"hex": data.hex(), "suffix": ".txt"}
+            work = lambda: check_bytes(data, ".txt", folder)  # noqa: E731
+        try:
+            work()
+        except Exception as exc:
+            print(f"{target}: failure kept as {save_regression(target, example, exc).name}")
+            raise
+
+    started = time.monotonic()
+    _instrument_dashboard(atheris)
+    atheris.Setup([sys.argv[0], f"-max_total_time={int(seconds)}", "-rss_limit_mb=4096"], one_input)
+    try:
+        atheris.Fuzz()
+    finally:
+        took = time.monotonic() - started
+        print(f"| atheris {target} | {counter['examples']:,} | {took:.0f} | |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=15.0, help="total, split over targets")
     parser.add_argument("--target", choices=("tag", "bytes", "pipeline", "all"), default="all")
+    parser.add_argument("--atheris", choices=("tag", "bytes"), help="coverage-guided instead")
     args = parser.parse_args(argv)
+    if args.atheris:
+        logging.disable(logging.WARNING)
+        atheris_campaign(args.atheris, args.minutes * 60)
+        return 0
     logging.disable(logging.WARNING)  # skipped files are expected; failures are reported
     targets = ["tag", "bytes", "pipeline"] if args.target == "all" else [args.target]
     share = args.minutes * 60 / len(targets)
