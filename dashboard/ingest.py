@@ -256,6 +256,11 @@ def decode(data: bytes) -> tuple[str, str | None]:
     """Decode article bytes: UTF-8, else Windows-1252 with a note. Refuse binary data."""
     if not data.strip():
         raise IngestFailure("empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte-order mark
+        try:
+            return data.decode("utf-16"), "UTF-16 text"
+        except UnicodeDecodeError as exc:
+            raise IngestFailure(f"UTF-16 text that does not decode: {exc.reason}") from exc
     sample = data[:4096]
     control = sum(1 for b in sample if b < 9 or 13 < b < 32)
     if b"\x00" in sample or control > len(sample) * 0.05:
@@ -357,12 +362,15 @@ def expand_paths(paths: Sequence[Path | str]) -> tuple[list[Path], list[IngestEr
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if (
-                    child.is_file()
-                    and child.suffix.lower() in READABLE_SUFFIXES
-                    and not SKIPPED_NAMES.fullmatch(child.name)
-                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                    child.suffix.lower() not in READABLE_SUFFIXES
+                    or SKIPPED_NAMES.fullmatch(child.name)
+                    or any(part.startswith(".") for part in child.relative_to(path).parts)
                 ):
+                    continue
+                if child.is_file():
                     files.append(child)
+                else:  # never opened: a FIFO would block, a dangling link has nothing
+                    errors.append(IngestError(str(child), _not_regular(child), "not a file"))
         elif path.is_file():
             if path.suffix.lower() in READABLE_SUFFIXES:
                 files.append(path)
@@ -371,6 +379,15 @@ def expand_paths(paths: Sequence[Path | str]) -> tuple[list[Path], list[IngestEr
         else:
             errors.append(IngestError(str(path), "no such file or folder"))
     return files, errors
+
+
+def _not_regular(path: Path) -> str:
+    """Why a path with an article's name is not read."""
+    if path.is_symlink() and not path.exists():
+        return "a link to nothing (dangling symbolic link)"
+    if path.is_dir():
+        return "a folder, not a file"
+    return "not a regular file (a pipe, socket or device); not read"
 
 
 def load_articles(paths: Sequence[Path | str]) -> IngestResult:
