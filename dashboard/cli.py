@@ -95,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     articles = sub.add_parser("articles", help="list the articles in the store and problems")
     articles.add_argument("--db", type=Path, default=None, help="store file")
     articles.add_argument("--corpus", default=None, help="corpus name in the store")
+    articles.add_argument(
+        "--missing-date", action="store_true", help="only articles without a publication date"
+    )
     articles.set_defaults(func=cmd_articles)
     return parser
 
@@ -353,14 +356,24 @@ def cmd_articles(args: argparse.Namespace) -> int:
         frame = store.articles_frame(args.corpus or _default_corpus(store))
     except StoreError as exc:
         return _fail(str(exc))
+    if args.missing_date:
+        frame = frame[frame["published"].isna()]
+        if frame.empty:
+            print("every article has a publication date")
+            return 0
+
+    def shown(value: object) -> str:
+        return "-" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
     for row in frame.itertuples():
         day = (
             "NO DATE" if pd.isna(row.published) else pd.Timestamp(row.published).date().isoformat()
         )
         flags = "; ".join(row.warnings) if len(row.warnings) else ""
         print(
-            f"{row.article_id}  {day:<10}  {row.outlet or '-':<20}  {row.title or '-'}"
+            f"{row.article_id}  {day:<10}  {shown(row.outlet):<20}  {shown(row.title)}"
             + (f"  [{flags}]" if flags else "")
+            + (f"\n    supply one: --date {row.source_path}=YYYY-MM-DD" if day == "NO DATE" else "")
         )
     return 0
 

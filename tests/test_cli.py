@@ -154,3 +154,19 @@ def test_export_takes_the_dashboards_filters(built: Path) -> None:
     ]
     assert chosen and [e["event_id"] for e in chosen] == [e["event_id"] for e in expected]
     assert all(m["sentence"] for e in chosen for m in e["mentions"])
+
+
+def test_articles_without_a_date_are_listed_with_how_to_supply_one(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "tests" / "pages", tmp_path / "pages")
+    db = tmp_path / "p.duckdb"
+    assert storyline("build", "pages", "--db", db, cwd=tmp_path).returncode == 0
+    listed = storyline("articles", "--missing-date", "--db", db, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert "NO DATE" in listed.stdout and "Museum reopens its west wing" in listed.stdout
+    assert "Coastal Courier" not in listed.stdout  # it has a date
+    supplied = storyline(
+        "build", "pages", "--db", db, "--date", "pages/no_date.html=2024-09-21", cwd=tmp_path
+    )
+    assert supplied.returncode == 0, supplied.stderr
+    again = storyline("articles", "--missing-date", "--db", db, cwd=tmp_path)
+    assert "every article has a publication date" in again.stdout
