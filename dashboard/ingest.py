@@ -458,6 +458,9 @@ def records_to_articles(
     name: str, data: bytes, meta: dict[str, str], result: IngestResult
 ) -> list[tuple[str, Article]]:
     """Articles from a structured file's bytes; each unreadable record is reported by name."""
+    if not data.strip():
+        result.errors.append(IngestError(name, "empty file", "empty"))
+        return []
     kind = formats.kind_of(name, data)
     if kind is None:
         result.errors.append(IngestError(name, "unsupported file type", "unsupported"))
@@ -466,6 +469,9 @@ def records_to_articles(
         records = formats.read(name, data, kind)
     except formats.FormatError as exc:
         result.errors.append(IngestError(name, str(exc), kind))
+        return []
+    if not records:
+        result.errors.append(IngestError(name, f"no article in this {kind} file", "no article"))
         return []
     out = []
     for record in records:

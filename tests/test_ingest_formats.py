@@ -113,3 +113,20 @@ def test_pages_run_through_the_whole_pipeline() -> None:
     dated = [m for m in corpus.mentions if m.timex is not None]
     assert dated, "the pages' time expressions are resolved against their dates"
     assert json.dumps([e.summary for e in corpus.events])
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("e.jsonl", b"", "empty file"),
+        ("e.ndjson", b"\n\n", "empty file"),
+        ("e.rss", b"", "empty file"),
+        ("e.json", b"[]", "no article in this json file"),
+    ],
+)
+def test_structured_files_with_nothing_in_them_are_named(tmp_path, name, data, message) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = load_articles([path])
+    assert not result.articles
+    assert [(e.path, e.message) for e in result.errors] == [(str(path), message)]
