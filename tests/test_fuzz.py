@@ -34,9 +34,16 @@ def test_tag_keeps_valid_offsets_on_generated_text(text: str, anchor: date | Non
 
 
 @settings(BOUNDED, max_examples=200)
-@given(st.binary(max_size=2048), st.sampled_from((".txt", ".md")))
+@given(st.binary(max_size=2048), st.sampled_from(fuzz.SUFFIXES))
 def test_any_bytes_give_an_article_or_a_clear_error(tmp_path_factory, data, suffix) -> None:
     fuzz.check_bytes(data, suffix, tmp_path_factory.mktemp("bytes"))
+
+
+@settings(BOUNDED, max_examples=150)
+@given(fuzz.structured_file())
+def test_pages_json_and_feeds_give_articles_or_clear_errors(tmp_path_factory, case) -> None:
+    data, suffix = case
+    fuzz.check_bytes(data, suffix, tmp_path_factory.mktemp("structured"))
 
 
 @settings(BOUNDED, max_examples=100)
