@@ -284,7 +284,7 @@ class Store:
             WITH names AS (SELECT actor_id, name FROM actors WHERE corpus = $1),
             labels AS (
                 SELECT 'article:' || article_id AS key,
-                       coalesce(title, article_id) AS label
+                       coalesce(title, regexp_extract(source_path, '[^/]+$'), article_id) AS label
                 FROM articles WHERE corpus = $1
             ),
             ev AS (SELECT * FROM events WHERE corpus = $1)
