@@ -166,3 +166,14 @@ def test_an_upload_with_nothing_readable_changes_nothing(seed_store: Store, tmp_
     name, problems = build_upload(store, [("x.txt", b"")], {}, "broken")
     assert name is None and problems and "x.txt" in problems[0]
     assert store.corpora() == ["seeds"]
+
+
+def test_upload_fields_are_prefilled_from_what_the_file_says() -> None:
+    from dashboard.views.upload import detected
+
+    page = (ROOT / "tests" / "pages" / "article_tag.html").read_bytes()
+    found = detected("page.html", page)
+    assert found["outlet"] == "Coastal Courier" and str(found["published"]) == "2024-03-14"
+    assert found["url"] == "https://coastalcourier.example/news/ferry-terminal-delay"
+    assert "published" not in detected("x.txt", b"Olaf Scholz said on Monday he would go.")
+    assert "empty" in detected("e.txt", b"")["problem"]

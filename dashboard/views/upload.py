@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import settings
+from dashboard.ingest import load_uploads
 from dashboard.pipeline import NothingToBuild, run_uploads
 from dashboard.store import Store, StoreError
 from dashboard.views import plain
@@ -25,6 +26,21 @@ def corpus_name(typed: str, files: list[tuple[str, bytes]]) -> str:
         return typed
     digest = hashlib.sha256(b"".join(data for _, data in files)).hexdigest()[:8]
     return f"upload-{digest}"
+
+
+def detected(name: str, data: bytes) -> dict:
+    """What ingestion finds in one uploaded file, to prefill its fields (first article)."""
+    if len(data) > settings.MAX_ARTICLE_BYTES:
+        return {"problem": f"over the {settings.MAX_ARTICLE_BYTES:,}-byte limit"}
+    result = load_uploads([(name, data)], {})
+    if not result.articles:
+        problem = "; ".join(e.message for e in result.errors) or "no article found"
+        return {"problem": problem}
+    article = result.articles[0]
+    found: dict = {"ok": True, "outlet": article.outlet or "", "url": article.url or ""}
+    if article.published_day is not None:
+        found["published"] = article.published_day
+    return found
 
 
 def build_upload(
@@ -74,11 +90,19 @@ def render(store: Store) -> str | None:
         return None
     files = [(f.name, f.getvalue()) for f in uploaded]
     overrides: dict[str, dict[str, str]] = {}
-    for i, (name, _) in enumerate(files):
-        with st.expander(plain(name), expanded=False):
-            outlet = st.text_input("Outlet", key=f"up-outlet-{i}")
-            published = st.date_input("Publication date", value=None, key=f"up-date-{i}")
-            url = st.text_input("URL", key=f"up-url-{i}")
+    for i, (name, data) in enumerate(files):
+        found = detected(name, data)
+        title = f"{plain(name)} · {'ready' if found.get('ok') else 'cannot be read'}"
+        with st.expander(title, expanded=not found.get("published")):
+            if found.get("problem"):
+                st.warning(plain(found["problem"]))
+            outlet = st.text_input("Outlet", value=found.get("outlet", ""), key=f"up-outlet-{i}")
+            published = st.date_input(
+                "Publication date", value=found.get("published"), key=f"up-date-{i}"
+            )
+            if not found.get("published"):
+                st.caption("No date found in the file: relative dates need one.")
+            url = st.text_input("URL", value=found.get("url", ""), key=f"up-url-{i}")
         fields = {"outlet": outlet.strip(), "url": url.strip()}
         if isinstance(published, date):
             fields["published"] = published.isoformat()
