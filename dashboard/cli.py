@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--cache", type=Path, default=None, help="fetched pages (default: cache/pages by the store)"
     )
+    build.add_argument(
+        "--fetch-links",
+        action="store_true",
+        help="read feed entries from the pages they link to (full text), not their summaries",
+    )
     build.add_argument("--corpus", default=None, help="corpus name in the store")
     build.add_argument("--aliases", type=Path, default=None, help="actor aliases TOML file")
     build.add_argument(
@@ -126,7 +131,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     store = Store(args.db or settings.default_db())
     cache = args.cache or store.path.parent / "cache" / "pages"
-    inputs, fetch_errors = resolve_inputs(args.inputs or [str(settings.SEEDS_DIR)], cache)
+    inputs, fetch_errors = resolve_inputs(
+        args.inputs or [str(settings.SEEDS_DIR)], cache, fetch_links=args.fetch_links
+    )
     if not inputs:
         _report_problems(fetch_errors, [])
         return _fail("nothing built: no input could be read or fetched")
@@ -198,47 +205,92 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def resolve_inputs(inputs: Sequence[str], cache: Path) -> tuple[list[str], list[object]]:
-    """Inputs with http(s) URLs and ``.urls`` files replaced by their fetched pages.
+def resolve_inputs(
+    inputs: Sequence[str], cache: Path, *, fetch_links: bool = False
+) -> tuple[list[str], list[object]]:
+    """Inputs with http(s) URLs and ``.urls`` files replaced by their fetched pages, and,
+    with ``fetch_links``, feed files by the pages their entries link to.
 
-    Pages are cached under ``cache`` (a manifest there records each page's URL); a URL that
-    cannot be fetched is reported by name with the reason and the others go on."""
+    Pages are cached under ``cache`` (a manifest there records each page's URL, and for a
+    feed entry its outlet, date and title); a URL that cannot be fetched is reported by
+    name with the reason and the others go on."""
     from dashboard.fetch import FetchError, fetch, url_list
+    from dashboard.formats import FEED_SUFFIXES
     from dashboard.ingest import IngestError
 
     paths: list[str] = []
     errors: list[object] = []
-    urls: list[str] = []
+    urls: dict[str, dict[str, str]] = {}
     for given in inputs:
         if given.startswith(("http://", "https://")):
-            urls.append(given)
+            urls.setdefault(given, {})
         elif given.endswith(".urls") and Path(given).is_file():
-            urls.extend(url_list(Path(given)))
+            for url in url_list(Path(given)):
+                urls.setdefault(url, {})
+        elif fetch_links and Path(given).suffix.lower() in FEED_SUFFIXES and Path(given).is_file():
+            links = _feed_links(Path(given))
+            if not links:
+                errors.append(IngestError(given, "no entry with a link in this feed", "feed"))
+            urls.update(links)
         else:
             paths.append(given)
     fetched = []
-    for url in dict.fromkeys(urls):
+    for url, meta in urls.items():
         try:
-            fetched.append(fetch(url, cache))
+            page = fetch(url, cache)
         except FetchError as exc:
             errors.append(IngestError(url, str(exc), exc.reason))
+            continue
+        fetched.append(page)
+        if meta:
+            _add_page_meta(page.path.with_suffix(".json"), meta)
     if fetched:
         _write_page_manifest(cache)
         paths.extend(str(page.path) for page in fetched)
     return paths, errors
 
 
+def _feed_links(path: Path) -> dict[str, dict[str, str]]:
+    """Entry link -> what the feed says of it (outlet, published, title)."""
+    import feedparser
+
+    from dashboard.formats import feed_entry_meta
+
+    parsed = feedparser.parse(path.read_bytes())
+    outlet = str(parsed.feed.get("title") or "")
+    return {
+        str(entry["link"]): feed_entry_meta(entry, outlet)
+        for entry in parsed.entries
+        if entry.get("link")
+    }
+
+
+def _add_page_meta(meta_path: Path, meta: dict[str, str]) -> None:
+    import json
+
+    info = json.loads(meta_path.read_text(encoding="utf-8"))
+    info["feed"] = {k: v for k, v in meta.items() if k in ("outlet", "published", "title")}
+    meta_path.write_text(json.dumps(info), encoding="utf-8")
+
+
 def _write_page_manifest(cache: Path) -> None:
-    """manifest.csv beside the cached pages: each page's URL, for ingestion."""
+    """manifest.csv beside the cached pages: each page's URL (and a feed's metadata)."""
     import csv
     import json
 
     rows = []
     for meta in sorted(cache.glob("*.json")):
         info = json.loads(meta.read_text(encoding="utf-8"))
-        rows.append({"file": meta.with_suffix(".html").name, "url": info.get("final_url", "")})
+        rows.append(
+            {
+                "file": meta.with_suffix(".html").name,
+                "url": info.get("final_url", ""),
+                **info.get("feed", {}),
+            }
+        )
     with (cache / settings.MANIFEST_NAME).open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=["file", "url"])
+        fields = ["file", "url", "outlet", "published", "title"]
+        writer = csv.DictWriter(out, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
 

@@ -223,19 +223,25 @@ def read_feed(name: str, data: bytes) -> Iterator[Record]:
         if not text.strip():
             yield Record("", label, problem="feed entry has no text")
             continue
-        meta = {
-            "title": str(entry.get("title") or ""),
-            "url": str(entry.get("link") or ""),
-            "outlet": outlet or _host(str(entry.get("link") or "")) or "",
-            "authors": str(entry.get("author") or ""),
-        }
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        if stamp:
-            meta["published"] = datetime(*stamp[:6], tzinfo=UTC).isoformat()
+        meta = feed_entry_meta(entry, outlet or "")
         extra = {"feed_id": entry.get("id")} if entry.get("id") else {}
         if entry.get("tags"):
             extra["tags"] = [t.get("term") for t in entry["tags"] if t.get("term")]
-        yield Record(text, label, {k: v for k, v in meta.items() if v}, extra)
+        yield Record(text, label, meta, extra)
+
+
+def feed_entry_meta(entry: dict, outlet: str) -> dict[str, str]:
+    """Title, link, outlet, authors and time of one feed entry."""
+    meta = {
+        "title": str(entry.get("title") or ""),
+        "url": str(entry.get("link") or ""),
+        "outlet": outlet or _host(str(entry.get("link") or "")) or "",
+        "authors": str(entry.get("author") or ""),
+    }
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    if stamp:
+        meta["published"] = datetime(*stamp[:6], tzinfo=UTC).isoformat()
+    return {k: v for k, v in meta.items() if v}
 
 
 def _html_text(fragment: str) -> str:

@@ -205,3 +205,32 @@ def test_storyline_build_fetches_urls_and_a_urls_file_then_uses_its_cache(
 
     urls = Store(tmp_path / "s.duckdb").articles_frame("seeds")["url"].tolist()
     assert urls == [f"{server}/article"]
+
+
+def test_fetch_links_reads_feed_entries_from_their_pages(server: str, tmp_path: Path) -> None:
+    feed = tmp_path / "wire.rss"
+    feed.write_text(
+        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Test Wire</title>
+<item><title>Ferry terminal stays shut</title><link>{server}/article</link>
+<pubDate>Thu, 14 Mar 2024 08:00:00 GMT</pubDate><description>Short summary.</description></item>
+<item><title>Gone</title><link>{server}/missing</link><description>x</description></item>
+</channel></rss>""",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), fetch.ALLOW_PRIVATE_ENV: "1"}
+    env.pop(fetch.HOSTED_ENV, None)
+    db = tmp_path / "f.duckdb"
+    command = [sys.executable, "-m", "dashboard", "build", str(feed), "--fetch-links"]
+    result = subprocess.run(
+        [*command, "--db", str(db)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{server}/missing" in result.stderr and "HTTP 404" in result.stderr
+    from dashboard.store import Store
+
+    store = Store(db)
+    (article,) = store.articles_frame("seeds").itertuples()
+    assert article.outlet == "Test Wire" and article.title == "Ferry terminal stays shut"
+    assert str(article.published)[:10] == "2024-03-14" and article.url == f"{server}/article"
+    text = store.article_text("seeds", article.article_id)
+    assert "northern ferry terminal would stay closed" in text  # the page, not the summary
