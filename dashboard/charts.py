@@ -256,9 +256,7 @@ def coverage_matrix(events: pd.DataFrame, max_events: int = 300) -> pd.DataFrame
     holding True where the outlet reports it."""
     if events.empty:
         return pd.DataFrame()
-    top = events.sort_values(["source_count", "earliest"], ascending=[False, True]).head(
-        max_events
-    )
+    top = events.sort_values(["source_count", "earliest"], ascending=[False, True]).head(max_events)
     exploded = top[["event_id", "sources"]].explode("sources").dropna()
     matrix = pd.crosstab(exploded["event_id"], exploded["sources"]).astype(bool)
     outlets = matrix.sum().sort_values(ascending=False).index
