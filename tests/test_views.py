@@ -177,3 +177,29 @@ def test_upload_fields_are_prefilled_from_what_the_file_says() -> None:
     assert found["url"] == "https://coastalcourier.example/news/ferry-terminal-delay"
     assert "published" not in detected("x.txt", b"Olaf Scholz said on Monday he would go.")
     assert "empty" in detected("e.txt", b"")["problem"]
+
+
+def test_uploads_are_checked_by_content_and_their_names_never_become_paths(tmp_path) -> None:
+    import io
+    import zipfile
+
+    from dashboard.ingest import load_uploads
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("story.txt", "Olaf Scholz said on Monday he would go. " * 50)
+    text = b"Olaf Scholz said on Monday that he would visit Paris on Friday."
+    files = [
+        ("story.txt", archive.getvalue()),  # an archive under a text name
+        ("../../etc/passwd", text),
+        ("..\\\\..\\\\boot.ini", text + b" Again."),
+        ("pic.html", b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8),  # a JPEG
+    ]
+    before = set(tmp_path.iterdir())
+    result = load_uploads(files, {})
+    refused = {e.path: e.message for e in result.errors}
+    assert "binary" in refused["story.txt"]
+    assert "no article text" in refused["pic.html"]
+    labels = sorted(a.source_path for a in result.articles)
+    assert labels == ["..\\\\..\\\\boot.ini", "passwd"]  # labels only, never opened as paths
+    assert set(tmp_path.iterdir()) == before and not Path("/etc/passwd").read_text().count("Scholz")
