@@ -241,3 +241,17 @@ def test_missing_store_is_built_from_the_seeds(tmp_path: Path, monkeypatch) -> N
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
     assert (tmp_path / "new.duckdb").exists()
+
+
+def test_upcoming_lists_scheduled_events_after_the_latest_article_soonest_first(
+    app, two_corpora
+) -> None:
+    at = app(view="Upcoming")
+    assert not at.exception
+    now = pd.to_datetime(two_corpora.articles_frame("seeds")["published"]).max().normalize()
+    frame = events(two_corpora)
+    ahead = frame[(frame["status"] == "scheduled") & (frame["latest"] > now)]
+    assert not ahead.empty, "the seeds announce at least one scheduled event"
+    shown = at.dataframe[0].value
+    assert list(shown["summary"]) == list(ahead.sort_values("earliest")["summary"])
+    assert set(shown["status"]) == {"scheduled"}
