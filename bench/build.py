@@ -51,6 +51,7 @@ PER_ARTICLE = ("ingest", "temporal", "actors", "events")
 ENGINES = ("local", "local2", "dask")
 TIMING_LINE = re.compile(r"^\s+(\w+)\s+([\d.]+) ms$", re.MULTILINE)
 COUNTS_LINE = re.compile(r"^\s+articles: (\d+), timexes", re.MULTILINE)
+PROGRESS_LINE = re.compile(r"^progress: (\w+) \d+% \(([\d.]+) s\)$", re.MULTILINE)
 SAMPLE_SECONDS = 0.1
 
 
@@ -109,6 +110,15 @@ def parse_output(stdout: str) -> tuple[dict[str, float], int]:
     return stages, int(counted[1]) if counted else 0
 
 
+def stage_starts(stderr: str) -> dict[str, float]:
+    """When each stage began (seconds into the build), from the progress lines of a build
+    that did not finish: the report with its timings is then never printed."""
+    starts: dict[str, float] = {}
+    for stage, seconds in PROGRESS_LINE.findall(stderr):
+        starts.setdefault(f"{stage} began at", float(seconds))
+    return starts
+
+
 def run_stages(corpus: Path, until: str, engine: str) -> None:
     """Run the pipeline up to ``until`` in this process (no store), reporting like the CLI."""
     if engine == "dask":
@@ -145,6 +155,8 @@ def run_one(engine: str, n: int, corpus: Path, workdir: Path, until: str = "clus
     stdout, stderr = child.communicate()
     wall = time.perf_counter() - started
     stages, articles = parse_output(stdout)
+    if child.returncode != 0:
+        stages = stage_starts(stderr)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     process_peak = usage.ru_maxrss * 1024  # kilobytes on Linux
     result = Result(
@@ -224,7 +236,9 @@ def table(results: list[Result]) -> str:
     ]
     for r in results:
         if r.returncode != 0:
-            lines.append(f"| {r.engine} | {r.n} | failed: {r.error} |" + " |" * 11)
+            began = ", ".join(f"{k} {v:.0f} s" for k, v in r.stages.items())
+            failed = f"failed after {r.wall:.0f} s, peak {r.peak_tree_mb:.0f} MB: {r.error}"
+            lines.append(f"| {r.engine} | {r.n} | {failed}; {began} |" + " |" * 11)
             continue
         stage_cells = " | ".join(f"{r.stages.get(s, 0.0):.2f}" for s in STAGES)
         lines.append(

@@ -190,3 +190,15 @@ def test_a_build_can_stop_after_a_stage(generated: Path) -> None:
     assert set(corpus.timings) == {"ingest", "temporal", "actors", "events"}
     with pytest.raises(ValueError, match="not a stage"):
         pipeline.run([generated], until="store")
+
+
+def test_a_build_that_did_not_finish_is_reported_by_its_stage_starts() -> None:
+    stderr = (
+        "progress: ingest 0% (0.0 s)\nprogress: temporal 10% (31.0 s)\n"
+        "progress: temporal 20% (40.0 s)\nskipped a.txt: empty\nprogress: cluster 80% (881.4 s)\n"
+    )
+    starts = bench_build.stage_starts(stderr)
+    assert starts == {"ingest began at": 0.0, "temporal began at": 31.0, "cluster began at": 881.4}
+    failed = bench_build.Result("local", 10, 1, 900.0, starts, peak_tree_mb=70, returncode=-9)
+    row = bench_build.table([failed]).splitlines()[2]
+    assert "failed after 900 s, peak 70 MB" in row and "cluster began at 881 s" in row
