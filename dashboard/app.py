@@ -175,14 +175,16 @@ def main() -> None:
     path = settings.default_db()
     try:
         store = ensure_store(path)
-        corpora = store.corpora()
+        everything = store.corpora()
     except StoreError as exc:
         st.error(str(exc))
         return
+    state = st.session_state
+    linked = st.query_params.get("corpus") if "corpus" not in state else state.get("corpus")
+    corpora = upload.visible_corpora(everything, state.get("my_uploads", []), linked)
     if not corpora:
         st.error(f"No corpus in {path}. Run `storyline build` first.")
         return
-    state = st.session_state
     if "corpus_next" in state and state["corpus_next"] in corpora:
         state["corpus"] = state.pop("corpus_next")  # just uploaded: show it
     if "corpus" not in state or state["corpus"] not in corpora:
@@ -226,6 +228,7 @@ def main() -> None:
     elif view == "Upload":
         built = upload.render(store)
         if built:
+            state["my_uploads"] = [*state.get("my_uploads", []), built]
             state["corpus_next"] = built
             st.rerun()
     if view not in ("Export", "Upload"):

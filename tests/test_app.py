@@ -255,3 +255,19 @@ def test_upcoming_lists_scheduled_events_after_the_latest_article_soonest_first(
     shown = at.dataframe[0].value
     assert list(shown["summary"]) == list(ahead.sort_values("earliest")["summary"])
     assert set(shown["status"]) == {"scheduled"}
+
+
+def test_uploaded_corpora_are_unlisted_but_open_from_their_link(
+    two_corpora: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "s.duckdb"
+    shutil.copy(two_corpora.path, target)
+    Store(target).write_corpus(run([STORY]), "upload-0123456789abcdef-theirs")
+    monkeypatch.setenv("STORYLINE_DB", str(target))
+    stranger = AppTest.from_file(APP, default_timeout=60).run()
+    assert widget(stranger, "selectbox", "Corpus").options == ["seeds", "dairy"]
+    holder = AppTest.from_file(APP, default_timeout=60)
+    holder.query_params["corpus"] = "upload-0123456789abcdef-theirs"
+    holder.run()
+    assert not holder.exception
+    assert widget(holder, "selectbox", "Corpus").value == "upload-0123456789abcdef-theirs"

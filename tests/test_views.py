@@ -128,10 +128,26 @@ def test_plain_makes_markdown_and_html_inert() -> None:
 
 def test_corpus_names_from_uploads_are_safe() -> None:
     files = [("a.txt", b"text")]
-    assert corpus_name("my-story", files) == "my-story"
-    for bad in ("../../etc/passwd", "seeds", "", "x" * 80, "a/b"):
+    named = corpus_name("my-story", files)
+    assert named.startswith("upload-") and named.endswith("-my-story")
+    assert corpus_name("my-story", files) != named  # unguessable: never the same twice
+    for bad in ("../../etc/passwd", "", "x" * 80, "a/b"):
         name = corpus_name(bad, files)
-        assert name.startswith("upload-") and "/" not in name
+        assert name.startswith("upload-") and "/" not in name and len(name) == len("upload-") + 16
+
+
+def test_a_session_sees_only_its_own_uploads_or_one_it_has_a_link_to() -> None:
+    from dashboard.views.upload import visible_corpora
+
+    everything = ["seeds", "upload-aaaa-mine", "upload-bbbb-theirs", "dairy"]
+    assert visible_corpora(everything, [], None) == ["seeds", "dairy"]
+    assert visible_corpora(everything, ["upload-aaaa-mine"], None) == [
+        "seeds",
+        "dairy",
+        "upload-aaaa-mine",
+    ]
+    assert "upload-bbbb-theirs" in visible_corpora(everything, [], "upload-bbbb-theirs")
+    assert visible_corpora(everything, [], "upload-nope") == ["seeds", "dairy"]
 
 
 def test_an_upload_builds_a_new_corpus_and_names_the_file_that_failed(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
+import secrets
 from datetime import date
 
 import streamlit as st
@@ -19,13 +19,28 @@ MAX_FILES = 50
 CORPUS_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,59}")
 
 
+UPLOAD_PREFIX = "upload-"
+
+
 def corpus_name(typed: str, files: list[tuple[str, bytes]]) -> str:
-    """A safe corpus name: the typed one when it is plain, else one from the files' digest."""
+    """An unguessable corpus name for an upload, ending with the typed name when it is plain.
+
+    Uploaded corpora are unlisted: only the session that made one, or someone given a link
+    holding its name, can open it (the random part is the key)."""
+    del files  # the name never depends on the content: two uploads never share a corpus
     typed = typed.strip()
-    if CORPUS_NAME.fullmatch(typed) and typed != settings.DEFAULT_CORPUS:
-        return typed
-    digest = hashlib.sha256(b"".join(data for _, data in files)).hexdigest()[:8]
-    return f"upload-{digest}"
+    suffix = f"-{typed}" if CORPUS_NAME.fullmatch(typed) else ""
+    return f"{UPLOAD_PREFIX}{secrets.token_hex(8)}{suffix}"
+
+
+def visible_corpora(all_corpora: list[str], mine: list[str], linked: str | None) -> list[str]:
+    """The corpora a session may pick: the built ones, its own uploads, and one it has a
+    link to; other sessions' uploads stay hidden."""
+    shown = [c for c in all_corpora if not c.startswith(UPLOAD_PREFIX)]
+    for name in [*mine, linked]:
+        if name and name in all_corpora and name not in shown:
+            shown.append(name)
+    return shown
 
 
 def detected(name: str, data: bytes) -> dict:
