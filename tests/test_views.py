@@ -219,3 +219,22 @@ def test_uploads_are_checked_by_content_and_their_names_never_become_paths(tmp_p
     labels = sorted(a.source_path for a in result.articles)
     assert labels == ["..\\\\..\\\\boot.ini", "passwd"]  # labels only, never opened as paths
     assert set(tmp_path.iterdir()) == before and not Path("/etc/passwd").read_text().count("Scholz")
+
+
+def test_upload_limits_hold(seed_store: Store, tmp_path: Path, monkeypatch) -> None:
+    from dashboard import settings
+    from dashboard.views import upload
+
+    store = Store(tmp_path / "store.duckdb")
+    shutil.copy(seed_store.path, store.path)
+    monkeypatch.setattr(settings, "MAX_ARTICLE_BYTES", 2_000)
+    monkeypatch.setattr(upload, "MAX_FILES", 3)
+    text = "Olaf Scholz said on Monday that he would visit Paris on Friday, aides said. "
+    files = [(f"f{k}.txt", (text + f"Item {k}.").encode()) for k in range(5)]
+    files.append(("big.txt", (text * 40).encode()))  # over the lowered limit
+    name, problems = upload.build_upload(store, files, {}, "upload-limits")
+    assert name == "upload-limits"
+    assert len(store.articles_frame("upload-limits")) == 3  # only the first MAX_FILES read
+    assert any("Only the first 3 files" in p for p in problems)
+    big = upload.detected("big.txt", (text * 40).encode())
+    assert "over the 2,000-byte limit" in big["problem"]
