@@ -19,34 +19,27 @@ def render(ctx: ViewContext) -> None:
 
     now = ctx.now or date.today()
     st.caption(f"{len(shown)} filtered events.")
-    cols = st.columns(5)
-    cols[0].download_button(
-        "CSV",
-        lambda: exports.to_csv(shown, mentions()),
-        f"{corpus}-events.csv",
-        mime="text/csv",
+    files = (
+        ("CSV", lambda: exports.to_csv(shown, mentions()), "events.csv", "text/csv"),
+        ("JSON", lambda: exports.to_json(shown, mentions()), "events.json", "application/json"),
+        (
+            "iCalendar (upcoming)",
+            lambda: exports.to_ics(shown, now),
+            "upcoming.ics",
+            "text/calendar",
+        ),
+        (
+            "TimelineJS",
+            lambda: exports.to_timelinejs(shown, mentions()),
+            "timelinejs.json",
+            "application/json",
+        ),
+        (
+            "HTML report",
+            lambda: exports.to_html_report(shown, mentions(), ctx.articles),
+            "report.html",
+            "text/html",
+        ),
     )
-    cols[1].download_button(
-        "JSON",
-        lambda: exports.to_json(shown, mentions()),
-        f"{corpus}-events.json",
-        mime="application/json",
-    )
-    cols[2].download_button(
-        "iCalendar (upcoming)",
-        lambda: exports.to_ics(shown, now),
-        f"{corpus}-upcoming.ics",
-        mime="text/calendar",
-    )
-    cols[3].download_button(
-        "TimelineJS",
-        lambda: exports.to_timelinejs(shown, mentions()),
-        f"{corpus}-timelinejs.json",
-        mime="application/json",
-    )
-    cols[4].download_button(
-        "HTML report",
-        lambda: exports.to_html_report(shown, mentions(), ctx.articles),
-        f"{corpus}-report.html",
-        mime="text/html",
-    )
+    for column, (label, build, suffix, mime) in zip(st.columns(len(files)), files, strict=True):
+        column.download_button(label, build, f"{corpus}-{suffix}", mime=mime)
