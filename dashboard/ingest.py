@@ -140,6 +140,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- text cleaning
 
+# A line without final punctuation is a label, byline or caption unless it is this long:
+# then it is prose whose last full stop was lost (scraped or truncated text).
+PROSE_MIN_WORDS = 30
 _TERMINAL = re.compile(r"[.!?:;…\"'”’)]\s*$")
 
 
@@ -166,7 +169,7 @@ def clean_text(raw: str) -> tuple[str, str | None]:
         if is_boilerplate(stripped):
             continue
         words = len(re.findall(r"[^\W\d_][\w'’-]*", stripped))
-        if not _TERMINAL.search(stripped):
+        if not _TERMINAL.search(stripped) and words <= PROSE_MIN_WORDS:
             if headline is None and not any(kept) and 4 <= words <= 30:
                 headline = stripped
                 kept.extend([stripped, ""])

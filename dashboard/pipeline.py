@@ -179,7 +179,7 @@ def _with_date(article: Article, dates: Mapping[str, date]) -> Article:
     if given is None:
         return article
     kept = tuple(w for w in article.warnings if not w.startswith("no publication date"))
-    return replace(article, published=given, date_source="user", warnings=kept)
+    return replace(article, published=given, date_source="supplied", warnings=kept)
 
 
 def run_uploads(

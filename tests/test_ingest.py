@@ -217,3 +217,11 @@ def test_oversized_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     result = load_articles([tmp_path])
     assert result.articles == []
     assert "limit" in result.errors[0].message
+
+
+def test_a_long_line_without_a_final_full_stop_is_prose_not_a_label() -> None:
+    from dashboard.ingest import clean_text
+
+    long_line = " ".join(["The council said on Monday that the bridge would reopen"] * 5)
+    text, _ = clean_text(f"Bridge to reopen\n\n{long_line}\n\nPhoto: Jane Doe")
+    assert long_line in text and "Photo" not in text
