@@ -31,7 +31,7 @@ from dashboard.models import GRANULARITIES, Actor, Article, Event, Mention
 # and the stricter one was kept.
 MERGE_THRESHOLD = 0.20
 # Letters kept of each word: a prefix is the cheapest stemmer ("ruled"/"rules",
-# "Zelensky"/"Zelenskyy" agree on "rule", "zele"). bench/cluster_compare.py measured 4-letter
+# "Kowalski"/"Kowalsky" agree on "rule", "kowa"). bench/cluster_compare.py measured 4-letter
 # prefixes as good as character 3-5-grams on the golden stories and about 20 times faster,
 # because the product of character n-gram vectors is nearly dense.
 PREFIX_LETTERS = 4
