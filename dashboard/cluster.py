@@ -62,6 +62,9 @@ SHINGLES_SHARED = 3
 SHINGLE_MAX_DOCS = 200
 # Mentions dated by an interval longer than this (days) skip the date blocking.
 BROAD_DAYS = 31
+# Longest reach (days after its first) of each class of the date blocking: a day, a week,
+# two weeks, a month (an undated mention reaches 2 x UNDATED_REACH days).
+SPAN_CLASSES = (0, 7, 14, BROAD_DAYS)
 # Pairs kept per mention, best first (a thousand copies of one sentence stay linear).
 MAX_NEIGHBOURS = 40
 # Rows per block of the sparse similarity product: bounds memory on large corpora, and
@@ -194,26 +197,40 @@ def _blocks(f: _Features) -> list[tuple[np.ndarray, np.ndarray]]:
 
     Each mention reaches over its date interval, or UNDATED_REACH days either side of its
     publication day when undated; two mentions can be compatible only when their reaches
-    overlap.  Mentions are ordered by where their reach starts, and a block of rows only
-    meets the columns whose reach starts within BROAD_DAYS before the block's first one
-    and no later than its last reach ends.  Mentions reaching further (years, decades) or
-    with no date at all are few and meet everything.
+    overlap.  Mentions are put in classes by the length of their reach (SPAN_CLASSES) and
+    ordered by where it starts; a block of rows of one class meets, in each class, only the
+    columns whose reach starts at most that class's longest reach before the block's first
+    one and no later than its last reach ends.  So day-precise mentions meet the few days
+    around theirs, not a month of them.  Mentions reaching further (years, decades) or with
+    no date at all are few and meet everything.
     """
     n = f.text.shape[0]
     dated = f.earliest >= 0
     lo = np.where(dated, f.earliest, f.reported - UNDATED_REACH)
     hi = np.where(dated, f.latest, f.reported + UNDATED_REACH)
     broad = (~dated & (f.reported < 0)) | (hi - lo > BROAD_DAYS)
-    narrow = np.flatnonzero(~broad)
-    narrow = narrow[np.argsort(lo[narrow], kind="stable")]
-    narrow_lo = lo[narrow]
     wide = np.flatnonzero(broad)
+    classes = []  # (members ordered by reach start, their starts, longest reach)
+    shorter = -1
+    for longest in SPAN_CLASSES:
+        members = np.flatnonzero(~broad & (hi - lo > shorter) & (hi - lo <= longest))
+        members = members[np.argsort(lo[members], kind="stable")]
+        classes.append((members, lo[members], longest))
+        shorter = longest
     blocks = []
-    for first in range(0, len(narrow), BLOCK_ROWS):
-        rows = narrow[first : first + BLOCK_ROWS]
-        left = np.searchsorted(narrow_lo, narrow_lo[first] - BROAD_DAYS, side="left")
-        right = np.searchsorted(narrow_lo, hi[rows].max(), side="right")
-        blocks.append((rows, np.concatenate([narrow[left:right], wide])))
+    for members, starts, _ in classes:
+        for first in range(0, len(members), BLOCK_ROWS):
+            rows = members[first : first + BLOCK_ROWS]
+            start, end = starts[first], hi[rows].max()
+            cols = [
+                others[
+                    np.searchsorted(other_starts, start - reach, side="left") : np.searchsorted(
+                        other_starts, end, side="right"
+                    )
+                ]
+                for others, other_starts, reach in classes
+            ]
+            blocks.append((rows, np.concatenate([*cols, wide])))
     for first in range(0, len(wide), BLOCK_ROWS):
         blocks.append((wide[first : first + BLOCK_ROWS], np.arange(n)))
     return blocks
@@ -222,18 +239,40 @@ def _blocks(f: _Features) -> list[tuple[np.ndarray, np.ndarray]]:
 def _top_neighbours(
     i: np.ndarray, j: np.ndarray, cos: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """At most MAX_NEIGHBOURS best pairs per row: bounds the work on runs of near-copies."""
-    order = np.lexsort((-cos, i))
-    i, j, cos = i[order], j[order], cos[order]
+    """At most MAX_NEIGHBOURS best pairs per row (ties to the lower column): bounds the work
+    on runs of near-copies.  ``i`` comes in runs of one row (a block's product is by row),
+    so only the rows with more pairs than that are sorted, each on its own: one sort of
+    every pair of a dense block cost minutes on 100,000 articles."""
+    if not len(i):
+        return i, j, cos
     starts = np.r_[0, np.flatnonzero(np.diff(i)) + 1]
-    rank = np.arange(len(i)) - np.repeat(starts, np.diff(np.r_[starts, len(i)]))
-    keep = rank < MAX_NEIGHBOURS
+    ends = np.r_[starts[1:], len(i)]
+    heavy = np.flatnonzero(ends - starts > MAX_NEIGHBOURS)
+    if not len(heavy):
+        return i, j, cos
+    keep = np.ones(len(i), dtype=bool)
+    for start, end in zip(starts[heavy].tolist(), ends[heavy].tolist(), strict=True):
+        row = cos[start:end]
+        kth = -np.partition(-row, MAX_NEIGHBOURS - 1)[MAX_NEIGHBOURS - 1]
+        chosen = row > kth
+        tied = np.flatnonzero(row == kth)
+        need = MAX_NEIGHBOURS - int(chosen.sum())
+        chosen[tied[np.argsort(j[start:end][tied], kind="stable")[:need]]] = True
+        keep[start:end] = chosen
     return i[keep], j[keep], cos[keep]
 
 
-def candidate_pairs(f: _Features) -> dict[tuple[int, int], float]:
-    """Scored pairs (i < j) worth linking, best first (ties by index), from blocked sparse
-    products of the wording."""
+@dataclass(slots=True)
+class _Pairs:
+    """Scored candidate pairs (i < j), best first (ties by i, then j)."""
+
+    i: np.ndarray
+    j: np.ndarray
+    score: np.ndarray
+
+
+def candidate_pairs(f: _Features) -> _Pairs:
+    """Scored pairs worth linking, from blocked sparse products of the wording."""
     found_i: list[np.ndarray] = []
     found_j: list[np.ndarray] = []
     found_cos: list[np.ndarray] = []
@@ -255,19 +294,14 @@ def candidate_pairs(f: _Features) -> dict[tuple[int, int], float]:
     return _scored(f, np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_cos))
 
 
-def _scored(
-    f: _Features, i: np.ndarray, j: np.ndarray, cos: np.ndarray
-) -> dict[tuple[int, int], float]:
+def _scored(f: _Features, i: np.ndarray, j: np.ndarray, cos: np.ndarray) -> _Pairs:
     """Each unordered pair once (its first finding), scored, best first."""
     i, j = np.minimum(i, j).astype(np.int64), np.maximum(i, j).astype(np.int64)
-    if not len(i):
-        return {}
     _, first = np.unique(i * len(f.article) + j, return_index=True)
     i, j, cos = i[first], j[first], cos[first]
     score = _pair_scores(f, i, j, cos, _rowwise_dot(f.entities, i, j))
     order = np.lexsort((j, i, -score))
-    i, j, score = i[order].tolist(), j[order].tolist(), score[order].tolist()
-    return dict(zip(zip(i, j, strict=True), score, strict=True))
+    return _Pairs(i[order], j[order], score[order])
 
 
 def _pair_scores(
@@ -310,7 +344,7 @@ def _entity_only_pairs(f: _Features) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(pairs_i), np.concatenate(pairs_j)
 
 
-def _group(n: int, scores: dict[tuple[int, int], float], f: _Features) -> list[list[int]]:
+def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
     """Greedy average linkage over the scored pairs, keeping each group's dates compatible.
 
     Pairs are visited best first (the order candidate_pairs gives them in); two groups
@@ -324,7 +358,8 @@ def _group(n: int, scores: dict[tuple[int, int], float], f: _Features) -> list[l
         i: (int(f.earliest[i]), int(f.latest[i])) for i in range(n) if f.earliest[i] >= 0
     }
     links: dict[int, dict[int, float]] = {}
-    for (a, b), score in scores.items():
+    visits = list(zip(pairs.i.tolist(), pairs.j.tolist(), strict=True))  # best first
+    for (a, b), score in zip(visits, pairs.score.tolist(), strict=True):
         links.setdefault(a, {})[b] = score
         links.setdefault(b, {})[a] = score
 
@@ -334,7 +369,7 @@ def _group(n: int, scores: dict[tuple[int, int], float], f: _Features) -> list[l
             x = root[x]
         return x
 
-    for a, b in scores:  # best first
+    for a, b in visits:
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
@@ -463,18 +498,28 @@ def _event_status(ms: list[Mention], dated: Mention | None) -> str:
     return votes.most_common(1)[0][0] if votes else "past"
 
 
-def _summary(ms: list[Mention], idx: list[int], scores: dict[tuple[int, int], float]) -> str:
+def _centrality(n: int, groups: list[list[int]], pairs: _Pairs) -> np.ndarray:
+    """Each mention's summed score to the other mentions of its group."""
+    label = np.empty(n, dtype=np.int64)
+    for k, members in enumerate(groups):
+        label[members] = k
+    same = label[pairs.i] == label[pairs.j]
+    weights = pairs.score[same]
+    return np.bincount(pairs.i[same], weights, minlength=n) + np.bincount(
+        pairs.j[same], weights, minlength=n
+    )
+
+
+def _summary(ms: list[Mention], central: list[float]) -> str:
     """The most central sentence, preferring statements that name an actor and a date."""
 
-    def centrality(k: int) -> float:
-        i = idx[k]
-        total = sum(scores.get((i, j) if i < j else (j, i), 0.0) for j in idx if j != i)
+    def rank(k: int) -> float:
         m = ms[k]
         bonus = 0.3 * bool(m.timex) + 0.2 * bool(m.actors) - 0.3 * bool(m.quote)
         length = len(m.sentence)
-        return total + bonus - (0.3 if length > 300 else 0.0) - (0.2 if length < 40 else 0.0)
+        return central[k] + bonus - (0.3 if length > 300 else 0.0) - (0.2 if length < 40 else 0.0)
 
-    best = max(range(len(ms)), key=centrality)
+    best = max(range(len(ms)), key=rank)
     return " ".join(ms[best].sentence.split())
 
 
@@ -492,11 +537,13 @@ def cluster_mentions(
     article_ids = sorted({m.article_id for m in mentions})
     article_index = {aid: i for i, aid in enumerate(article_ids)}
     features = _features(mentions, article_index)
-    scores = candidate_pairs(features)
-    groups = _group(len(mentions), scores, features)
+    pairs = candidate_pairs(features)
+    groups = [sorted(g) for g in _group(len(mentions), pairs, features) if g]
+    central = _centrality(len(mentions), groups, pairs)
+    del pairs
     known = [articles[a] for a in article_ids if a in articles]
     syndicated = syndication_groups(known)
-    events = [_event(sorted(g), mentions, scores, articles, syndicated) for g in groups if g]
+    events = [_event(g, mentions, central[g].tolist(), articles, syndicated) for g in groups]
     events.sort(key=lambda e: (e.earliest is None, e.earliest or 0, e.id))
     return events
 
@@ -504,7 +551,7 @@ def cluster_mentions(
 def _event(
     idx: list[int],
     mentions: Sequence[Mention],
-    scores: dict[tuple[int, int], float],
+    central: list[float],
     articles: Mapping[str, Article],
     syndicated: dict[str, int],
 ) -> Event:
@@ -531,7 +578,7 @@ def _event(
         latest=(tx.latest or tx.earliest) if tx else None,
         granularity=tx.granularity if tx else "vague",
         status=_event_status(ms, dated),
-        summary=_summary(ms, idx, scores),
+        summary=_summary(ms, central),
         actors=tuple(a for a, _ in actor_counts.most_common()),
         sources=tuple(sources.values()),
         source_count=len(sources),

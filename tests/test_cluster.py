@@ -245,3 +245,89 @@ def test_syndicated_copies_found_without_comparing_unrelated_articles():
     groups = syndication_groups(arts)
     assert groups["w1"] == groups["w2"] != groups["w3"]
     assert len({groups["w3"], groups["x0"], groups["x1"], groups["x2"]}) == 1
+
+
+def _features_for(spans: list[tuple[int | None, int, int]]):
+    """Features of mentions given (earliest day or None, span days, report day) only."""
+    import numpy as np
+    from scipy import sparse
+
+    from dashboard.cluster import _Features
+
+    n = len(spans)
+    earliest = np.array([-1 if e is None else e for e, _, _ in spans], dtype=np.int64)
+    latest = np.array([-1 if e is None else e + s for e, s, _ in spans], dtype=np.int64)
+    return _Features(
+        text=sparse.csr_matrix((n, 1)),
+        entities=sparse.csr_matrix((n, 1)),
+        earliest=earliest,
+        reported=np.array([r for _, _, r in spans], dtype=np.int64),
+        latest=latest,
+        value=[None] * n,
+        article=np.arange(n),
+        actors=[frozenset()] * n,
+        subject=[None] * n,
+        subject_code=np.full(n, -1),
+        background=np.zeros(n, dtype=bool),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(1000, 1400)),
+            st.sampled_from([0, 0, 0, 1, 6, 7, 9, 14, 20, 31, 40, 365]),
+            st.one_of(st.just(-1), st.integers(990, 1410)),
+        ),
+        min_size=1,
+        max_size=700,
+    )
+)
+def test_date_blocking_meets_every_compatible_pair(spans):
+    """Blocks by reach class skip pairs only when their dates cannot be compatible."""
+    import numpy as np
+
+    from dashboard.cluster import _blocks, _dates_compatible
+
+    f = _features_for(spans)
+    n = len(spans)
+    i, j = np.triu_indices(n, k=1)
+    ok = _dates_compatible(f, i, j)
+    wanted = set(zip(i[ok].tolist(), j[ok].tolist(), strict=True))
+    met = set()
+    for rows, cols in _blocks(f):
+        for r in rows.tolist():
+            met.update((min(r, c), max(r, c)) for c in cols.tolist() if c != r)
+    assert wanted <= met
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(st.integers(0, 2), st.integers(0, 300)),
+        st.integers(0, 4),
+        min_size=90,
+        max_size=400,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_top_neighbours_keeps_each_rows_best_pairs_ties_to_the_lower_column(scored, rnd):
+    """The per-row selection equals sorting each row by (score desc, column) and cutting,
+    whatever order the columns of a row come in (scores from five values: many ties)."""
+    import numpy as np
+
+    from dashboard.cluster import MAX_NEIGHBOURS, _top_neighbours
+
+    pairs = list(scored.items())
+    rnd.shuffle(pairs)
+    pairs.sort(key=lambda p: p[0][0])  # a run per row, its columns in any order
+    i = np.array([r for (r, _), _ in pairs], dtype=np.int64)
+    j = np.array([c for (_, c), _ in pairs], dtype=np.int64)
+    cos = np.array([s / 4 for _, s in pairs])
+    got = set(zip(*(a.tolist() for a in _top_neighbours(i, j, cos)[:2]), strict=True))
+    expected = set()
+    for row in {r for (r, _), _ in pairs}:
+        mine = sorted((-s, c) for (r, c), s in scored.items() if r == row)
+        expected.update((row, c) for _, c in mine[:MAX_NEIGHBOURS])
+    assert got == expected
