@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -344,6 +344,17 @@ def _entity_only_pairs(f: _Features) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(pairs_i), np.concatenate(pairs_j)
 
 
+def _chunked_pairs(pairs: _Pairs, *, with_score: bool = False) -> Iterator[tuple]:
+    """The pairs as Python tuples, a slice at a time (millions of them at once cost GBs)."""
+    step = 1 << 16
+    for start in range(0, len(pairs.i), step):
+        part = slice(start, start + step)
+        columns = [pairs.i[part].tolist(), pairs.j[part].tolist()]
+        if with_score:
+            columns.append(pairs.score[part].tolist())
+        yield from zip(*columns, strict=True)
+
+
 def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
     """Greedy average linkage over the scored pairs, keeping each group's dates compatible.
 
@@ -358,8 +369,7 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
         i: (int(f.earliest[i]), int(f.latest[i])) for i in range(n) if f.earliest[i] >= 0
     }
     links: dict[int, dict[int, float]] = {}
-    visits = list(zip(pairs.i.tolist(), pairs.j.tolist(), strict=True))  # best first
-    for (a, b), score in zip(visits, pairs.score.tolist(), strict=True):
+    for a, b, score in _chunked_pairs(pairs, with_score=True):
         links.setdefault(a, {})[b] = score
         links.setdefault(b, {})[a] = score
 
@@ -369,7 +379,7 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
             x = root[x]
         return x
 
-    for a, b in visits:
+    for a, b in _chunked_pairs(pairs):  # best first
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
