@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard import charts, settings
 from dashboard.filters import (
     Filters,
+    ListIndex,
     apply_filters,
     filters_from_params,
     filters_to_params,
@@ -38,6 +39,7 @@ class CorpusFrames:
     articles: pd.DataFrame
     actor_counts: pd.Series
     outlet_counts: pd.Series
+    lists: ListIndex
 
 
 # cache_resource hands every session the same objects (no unpickling of large frames on each
@@ -53,6 +55,7 @@ def load_corpus(path: str, mtime: float, corpus: str) -> CorpusFrames:
         articles=store.articles_frame(corpus),
         actor_counts=charts.actor_counts(events),
         outlet_counts=charts.outlet_counts(events),
+        lists=ListIndex.of(events),
     )
 
 
@@ -205,7 +208,7 @@ def main() -> None:
     for note in st.session_state.get("notes", []):
         st.info(note)
     current = _current(lo, hi)
-    shown = apply_filters(frames.events, current)
+    shown = apply_filters(frames.events, current, frames.lists)
     published = pd.to_datetime(frames.articles["published"]).max()
     now = published.date() if not pd.isna(published) else None
     ctx = ViewContext(store, current.corpus, frames.events, shown, frames.articles, now, current)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from dashboard.models import STATUSES
@@ -154,21 +155,38 @@ def filters_to_params(filters: Filters) -> dict[str, str | list[str]]:
     return params
 
 
-def _any_in(lists: pd.Series, wanted: Sequence[str]) -> pd.Series:
-    """Rows whose list holds any wanted value (one vectorised pass over the exploded lists)."""
-    exploded = lists.explode()
-    hit = exploded.isin(list(wanted))
-    return hit.groupby(level=0).any().reindex(lists.index, fill_value=False)
+@dataclass(frozen=True, slots=True)
+class ListIndex:
+    """The events' actor and outlet lists, one row per (event, name): built once per corpus,
+    so a filter by actor or outlet is a lookup, not a pass over every event's list."""
+
+    actors: pd.Series
+    sources: pd.Series
+
+    @classmethod
+    def of(cls, events: pd.DataFrame) -> ListIndex:
+        return cls(events["actors"].explode().dropna(), events["sources"].explode().dropna())
 
 
-def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+def _any_in(events: pd.DataFrame, exploded: pd.Series, wanted: Sequence[str]) -> np.ndarray:
+    """Rows of ``events`` whose list (``exploded``, one row per item) holds a wanted value."""
+    hits = exploded.index[exploded.isin(list(wanted))]
+    return events.index.isin(hits)
+
+
+def apply_filters(
+    events: pd.DataFrame, filters: Filters, lists: ListIndex | None = None
+) -> pd.DataFrame:
     """The events matching every filter (an event matches an actor or outlet filter if any
-    of its actors or sources does)."""
+    of its actors or sources does). ``lists`` is ``ListIndex.of(events)`` when the caller
+    keeps one."""
     keep = pd.Series(True, index=events.index)
+    if filters.actors or filters.outlets:
+        lists = lists or ListIndex.of(events)
     if filters.actors:
-        keep &= _any_in(events["actors"], filters.actors)
+        keep &= _any_in(events, lists.actors, filters.actors)
     if filters.outlets:
-        keep &= _any_in(events["sources"], filters.outlets)
+        keep &= _any_in(events, lists.sources, filters.outlets)
     if filters.start:
         latest = pd.to_datetime(events["latest"])
         keep &= latest.isna() | (latest >= pd.Timestamp(filters.start))
