@@ -59,6 +59,12 @@ def load_corpus(path: str, mtime: float, corpus: str) -> CorpusFrames:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def corpus_names(path: str, mtime: float) -> list[str]:
+    """The store's corpora, read once per version of the store file."""
+    return Store(path).corpora()
+
+
 def ensure_store(path: Path) -> Store:
     """The store at ``path``; a missing store is built from the seeds (for hosted apps)."""
     store = Store(path)
@@ -178,7 +184,7 @@ def main() -> None:
     path = settings.default_db()
     try:
         store = ensure_store(path)
-        everything = store.corpora()
+        everything = corpus_names(str(path), path.stat().st_mtime) if path.exists() else []
     except StoreError as exc:
         st.error(str(exc))
         return

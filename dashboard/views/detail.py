@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.store import Store
 from dashboard.views import ViewContext
 
 # Events offered by the detail picker at most.
@@ -62,6 +63,13 @@ def label(row: object) -> str:
     return f"{when} · {str(getattr(row, 'summary', ''))[:90]}"
 
 
+# Keyed by store file, its modification time, corpus and event: a rebuilt store or another
+# corpus never gets another's mentions; reruns with the same event skip the query.
+@st.cache_data(show_spinner=False, max_entries=256)
+def _mentions(path: str, mtime: float, corpus: str, event_id: str) -> pd.DataFrame:
+    return queries.event_mentions(Store(path), corpus, [event_id])
+
+
 def render(ctx: ViewContext) -> None:
     """The event picker and the chosen event's mentions."""
     shown = ctx.shown
@@ -90,7 +98,8 @@ def render(ctx: ViewContext) -> None:
         f"({int(event['independent_count'])} independent reports) · "
         f"{html.escape(', '.join(event['actors'][:8]))}</p>"
     )
-    mentions = queries.event_mentions(ctx.store, ctx.corpus, [event_id])
+    path = ctx.store.path
+    mentions = _mentions(str(path), path.stat().st_mtime, ctx.corpus, event_id)
     style = "<style>mark.sl-date{background:#E69F0055}mark.sl-actor{background:#56B4E955}</style>"
     outlets = mentions["outlet"].fillna("(unknown outlet)")
     for outlet, group in mentions.groupby(outlets, sort=False):
