@@ -143,17 +143,19 @@ def run_one(engine: str, n: int, corpus: Path, workdir: Path, until: str = "clus
         shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     command, processes = build_command(engine, corpus, db, until)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"}
+    # The build's output goes to files, not pipes: a pipe nobody reads while the memory is
+    # sampled fills up (64 kB) and blocks a long build for good.
+    out_path, err_path = workdir / f"{engine}-{n}.out", workdir / f"{engine}-{n}.err"
     started = time.perf_counter()
-    child = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    peak = 0
-    watched = psutil.Process(child.pid)
-    while child.poll() is None:
-        peak = max(peak, _tree_rss(watched))
-        time.sleep(SAMPLE_SECONDS)
-    stdout, stderr = child.communicate()
+    with out_path.open("w") as out, err_path.open("w") as err:
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
+        peak = 0
+        watched = psutil.Process(child.pid)
+        while child.poll() is None:
+            peak = max(peak, _tree_rss(watched))
+            time.sleep(SAMPLE_SECONDS)
     wall = time.perf_counter() - started
+    stdout, stderr = out_path.read_text(), err_path.read_text()
     stages, articles = parse_output(stdout)
     if child.returncode != 0:
         stages = stage_starts(stderr)

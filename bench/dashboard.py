@@ -3,6 +3,7 @@
     .venv/bin/python bench/dashboard.py                 # 100,000 events, 10,000 articles
     .venv/bin/python bench/dashboard.py --events 5000 --articles 500 --repeat 3
     .venv/bin/python bench/dashboard.py --db data/storyline.duckdb   # any store (the seeds)
+    .venv/bin/python bench/dashboard.py --floor     # bench/floor_app.py: Streamlit + plotly only
 
 Builds (or reuses) the store from bench/make_store.py, serves dashboard/app.py over it and
 drives Debian's Chromium with Playwright. It measures
@@ -40,6 +41,7 @@ sys.path.append(str(ROOT / "tests"))
 sys.path.append(str(ROOT / "bench"))
 
 from browser_helpers import (  # noqa: E402
+    APP,
     PLOT,
     chromium_path,
     launch,
@@ -53,6 +55,7 @@ from make_store import synthetic_store  # noqa: E402
 
 from dashboard.store import Store  # noqa: E402
 
+FLOOR_APP = ROOT / "bench" / "floor_app.py"
 # Longest wait for one action; an action that takes longer is reported as timed out.
 TIMEOUT_MS = 60_000
 TARGETS = {"first render, server cold": None, "first render": 2.0, "filter change": 0.5}
@@ -233,6 +236,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5, help="measurements per action")
     parser.add_argument("--db", type=Path, help="measure this store instead of a synthetic one")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="first renders of bench/floor_app.py (a title and one 5-point plotly chart): "
+        "what Streamlit and plotly cost before the dashboard does anything",
+    )
     args = parser.parse_args()
 
     chromium = chromium_path()
@@ -248,13 +257,17 @@ def main() -> None:
     samples = Samples()
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "streamlit.log"
-        with streamlit_server(db, log, timeout=120) as url, sync_playwright() as playwright:
+        app = FLOOR_APP if args.floor else APP
+        server = streamlit_server(db, log, timeout=120, app=app)
+        with server as url, sync_playwright() as playwright:
             browser = launch(playwright, chromium)
             points = 0
             steps = {
                 "first render": lambda: first_renders(browser, url, args.repeat, samples),
                 "filter change": lambda: filter_changes(browser, url, actors, args.repeat, samples),
             }
+            if args.floor:
+                del steps["filter change"]
             for name, step in steps.items():
                 try:
                     points = step() or points

@@ -91,16 +91,22 @@ class ServerFailed(RuntimeError):
 
 @contextmanager
 def streamlit_server(
-    db: Path, log: Path, *, env: Mapping[str, str] | None = None, timeout: float = 60.0
+    db: Path,
+    log: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60.0,
+    app: Path = APP,
 ) -> Iterator[str]:
-    """Serve dashboard/app.py over the store ``db`` on a free local port; yield its URL."""
+    """Serve ``app`` (dashboard/app.py) over the store ``db`` on a free local port; yield its
+    URL."""
     port = free_port()
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(app),
         "--server.headless",
         "true",
         "--server.port",
