@@ -2,9 +2,10 @@
 
 Two mentions are one happening when their date intervals are compatible, their wording
 is alike (TF-IDF cosine over the sentence with names and dates taken out, scikit-learn)
-and their actors overlap.  Candidate pairs come from a sparse similarity product (no
-Python loop over all pairs); groups are formed by greedy average linkage, so a chain of
-loosely alike sentences does not pull two happenings together.
+and their actors overlap.  Candidate pairs come from sparse similarity products over date
+blocks (no Python loop over all pairs); an undated statement is compared only with the
+mentions that share an actor or its article.  Groups are formed by greedy average linkage,
+so a chain of loosely alike sentences does not pull two happenings together.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ class _Features:
     value: list[str | None]
     article: np.ndarray  # article index
     actors: list[frozenset[str]]
+    anchors: sparse.csr_matrix  # 1 for each actor of the mention and for its article
     subject: list[str | None]
     subject_code: np.ndarray  # a number per distinct subject, -1 for none
     background: np.ndarray  # undated pluperfect ("had supported"): before the story's present
@@ -163,7 +165,22 @@ def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> 
             dtype=np.int64,
         ),
         background=np.array([_is_background(m) for m in mentions], dtype=bool),
+        anchors=_anchors(mentions, article_index),
     )
+
+
+def _anchors(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> sparse.csr_matrix:
+    """Mentions x (articles, then actors): what an undated mention can be placed by."""
+    actor_index: dict[str, int] = {}
+    rows, cols = [], []
+    for k, m in enumerate(mentions):
+        rows.append(k)
+        cols.append(article_index[m.article_id])
+        for a in m.actors:
+            rows.append(k)
+            cols.append(len(article_index) + actor_index.setdefault(a, len(actor_index)))
+    shape = (len(mentions), len(article_index) + len(actor_index))
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
 
 
 def _is_background(m: Mention) -> bool:
@@ -276,22 +293,39 @@ def candidate_pairs(f: _Features) -> _Pairs:
     found_i: list[np.ndarray] = []
     found_j: list[np.ndarray] = []
     found_cos: list[np.ndarray] = []
+    undated = f.earliest < 0
     for rows, cols in _blocks(f):
-        block = (f.text[rows] @ f.text[cols].T).tocoo()
-        i = rows[block.row]
-        j = cols[block.col]
-        keep = (j != i) & (block.data >= MIN_TEXT_SIMILARITY)
-        i, j, cos = i[keep], j[keep], block.data[keep]
-        keep = _dates_compatible(f, i, j)
-        i, j, cos = _top_neighbours(i[keep], j[keep], cos[keep])
-        found_i.append(i)
-        found_j.append(j)
-        found_cos.append(cos)
+        for i, j, cos in _block_pairs(f, rows, cols, undated):
+            keep = (j != i) & (cos >= MIN_TEXT_SIMILARITY)
+            i, j, cos = i[keep], j[keep], cos[keep]
+            keep = _dates_compatible(f, i, j)
+            i, j, cos = _top_neighbours(i[keep], j[keep], cos[keep])
+            found_i.append(i)
+            found_j.append(j)
+            found_cos.append(cos)
     i, j = _entity_only_pairs(f)
     found_i.append(i)
     found_j.append(j)
     found_cos.append(_rowwise_dot(f.text, i, j))
     return _scored(f, np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_cos))
+
+
+def _block_pairs(
+    f: _Features, rows: np.ndarray, cols: np.ndarray, undated: np.ndarray
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(i, j, wording cosine) of a block: dated rows against dated columns by a sparse
+    product of the wording; undated rows against the columns that share an actor or the
+    article with them (an undated statement has nothing else to place it by, and meeting
+    every statement of a month around its report is what made large corpora quadratic)."""
+    dated_rows, undated_rows = rows[~undated[rows]], rows[undated[rows]]
+    dated_cols = cols[~undated[cols]]
+    if len(dated_rows) and len(dated_cols):
+        block = (f.text[dated_rows] @ f.text[dated_cols].T).tocoo()
+        yield dated_rows[block.row], dated_cols[block.col], block.data
+    if len(undated_rows):
+        shared = (f.anchors[undated_rows] @ f.anchors[cols].T).tocoo()
+        i, j = undated_rows[shared.row], cols[shared.col]
+        yield i, j, _rowwise_dot(f.text, i, j)
 
 
 def _scored(f: _Features, i: np.ndarray, j: np.ndarray, cos: np.ndarray) -> _Pairs:

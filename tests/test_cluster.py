@@ -266,6 +266,7 @@ def _features_for(spans: list[tuple[int | None, int, int]]):
         value=[None] * n,
         article=np.arange(n),
         actors=[frozenset()] * n,
+        anchors=sparse.csr_matrix((n, 1)),
         subject=[None] * n,
         subject_code=np.full(n, -1),
         background=np.zeros(n, dtype=bool),
@@ -331,3 +332,26 @@ def test_top_neighbours_keeps_each_rows_best_pairs_ties_to_the_lower_column(scor
         mine = sorted((-s, c) for (r, c), s in scored.items() if r == row)
         expected.update((row, c) for _, c in mine[:MAX_NEIGHBOURS])
     assert got == expected
+
+
+def test_undated_statements_meet_only_mentions_sharing_an_actor_or_their_article():
+    """The same words said by two people, undated, days apart: two events; an undated
+    remark by the person a dated report names joins that report's event."""
+    articles = {x: art(x, x.upper()) for x in "abc"}
+    quote = "\u201cWe will not accept any deal that ignores our workers,\u201d she told reporters."
+    mentions = [
+        mention("a", 0, quote, ["olaf-scholz"]),
+        mention("b", 0, quote, ["nato"]),
+        mention(
+            "c", 0, "Olaf Scholz rejected the workers deal on Friday.", ["olaf-scholz"], day(0)
+        ),
+        mention(
+            "c",
+            200,
+            "\u201cWe will not accept any deal that ignores our workers,\u201d Scholz said.",
+            ["olaf-scholz"],
+        ),
+    ]
+    events = cluster_mentions(mentions, articles, ACTORS)
+    assert event_of(events, "a:0") is not event_of(events, "b:0")
+    assert event_of(events, "a:0") is event_of(events, "c:200")
