@@ -173,7 +173,9 @@ def _copy_link(current: Filters) -> None:
 
     query = urlencode(filters_to_params(current), doseq=True)
     base = st.context.url.split("?")[0] if st.context.url else ""
-    with st.sidebar.expander("Copy link to this view"):
+    # A popover, not an expander: its body (and the code box's 1.5 MB highlighter script)
+    # is only loaded when opened, so it costs a first visit nothing.
+    with st.sidebar.popover("Copy link to this view", width="stretch"):
         st.code(f"{base}?{query}", language=None, wrap_lines=True)
         st.caption("The copy button at the right of the box copies it.")
 

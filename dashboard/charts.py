@@ -23,6 +23,12 @@ TOP_EVENTS = 150
 # Lanes drawn when the timeline is laid out by actor.
 MAX_ACTOR_LANES = 15
 LANE_LABEL = 60
+# Zoom buttons above a long timeline: the last month, three, six, a year, everything.
+RANGE_BUTTONS = [
+    *({"count": n, "label": f"{n}m", "step": "month", "stepmode": "backward"} for n in (1, 3, 6)),
+    {"count": 1, "label": "1y", "step": "year", "stepmode": "backward"},
+    {"step": "all", "label": "all"},
+]
 
 
 @lru_cache(maxsize=1)
@@ -210,9 +216,11 @@ def _xaxis(dated: pd.DataFrame, now: date | None) -> dict[str, object]:
     if now is not None and not dated.empty:
         first, last = dated["earliest"].min(), dated["latest"].max()
         if (last - first).days > 120:
-            # A long story opens on its last weeks; the range slider reaches the rest.
+            # A long story opens on its last weeks; buttons widen the view (and dragging
+            # or a double click zooms). Buttons, not a range slider: a slider draws every
+            # trace a second time, which doubled the browser's work on each filter change.
             xaxis["range"] = [pd.Timestamp(now) - pd.Timedelta(days=21), last + pd.Timedelta(5)]
-            xaxis["rangeslider"] = {"visible": True, "thickness": 0.06}
+            xaxis["rangeselector"] = {"buttons": RANGE_BUTTONS}
     return xaxis
 
 

@@ -267,7 +267,7 @@ def test_clicking_a_timeline_point_opens_its_detail(page, app_url, events) -> No
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     plot_area = chart.locator(".draglayer .xy .nsewdrag").first.bounding_box()
     assert plot_area is not None
-    # Points of the main plot (the range slider below draws copies) that lie in view.
+    # Points of the plot that lie in view (the axis opens on the last weeks).
     inside = []
     for point in chart.locator(".cartesianlayer .scatterlayer path.point").all():
         box = point.bounding_box()
@@ -300,7 +300,7 @@ def test_the_copy_link_box_holds_a_link_that_reopens_the_view(
     actor = actor_to_pick(events)
     pick_actor(page, actor)
     page.get_by_text("Copy link to this view").click()
-    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"] code').inner_text()
+    link = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code').inner_text()
     assert parse_qs(urlsplit(link).query)["actor"] == [actor]
     shared = new_page(browser)
     try:

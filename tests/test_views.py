@@ -238,3 +238,17 @@ def test_upload_limits_hold(seed_store: Store, tmp_path: Path, monkeypatch) -> N
     assert any("Only the first 3 files" in p for p in problems)
     big = upload.detected("big.txt", (text * 40).encode())
     assert "over the 2,000-byte limit" in big["problem"]
+
+
+def test_a_long_timeline_opens_on_its_last_weeks_with_zoom_buttons_and_no_slider() -> None:
+    """Two years of events: the view starts three weeks before the latest article, buttons
+    widen it, and no range slider draws every trace twice."""
+    events = synthetic_events(40)
+    events["earliest"] = [pd.Timestamp(2022, 1, 1) + pd.Timedelta(days=18 * k) for k in range(40)]
+    events["latest"] = events["earliest"]
+    now = date(2023, 12, 1)
+    fig = charts.timeline_figure(events, now)
+    start, _ = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert start == pd.Timestamp(now) - pd.Timedelta(days=21)
+    assert [b.label for b in fig.layout.xaxis.rangeselector.buttons][-1] == "all"
+    assert not fig.layout.xaxis.rangeslider.visible
