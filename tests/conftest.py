@@ -53,3 +53,28 @@ def seed_store(seed_corpus, tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("store") / "storyline.duckdb")
     store.write_corpus(seed_corpus, "seeds")
     return store
+
+
+def browser_unavailable(why: str) -> None:
+    """Browser tests skip without Chromium or Playwright, except under CI, where they fail."""
+    if IN_CI:
+        pytest.fail(f"{why}: CI must provide it (.ci/run installs chromium)")
+    pytest.skip(f"{why}; browser tests need it")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per test module."""
+    from browser_helpers import chromium_path, launch
+
+    chromium = chromium_path()
+    if chromium is None:
+        browser_unavailable("Chromium is not installed (/usr/bin/chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_unavailable("Playwright for Python is not installed")
+    with sync_playwright() as playwright:
+        browser = launch(playwright, chromium)
+        yield browser
+        browser.close()

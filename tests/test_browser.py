@@ -18,46 +18,17 @@ import pytest
 from browser_helpers import (
     PLOT,
     ServerFailed,
-    chromium_path,
     exceptions_on_page,
-    launch,
     new_page,
     plot_point_count,
     script_runs,
     streamlit_server,
     wait_idle,
 )
-from conftest import IN_CI
 
 from dashboard.store import Store
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-def _unavailable(why: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{why}: CI must provide it (.ci/run installs chromium)")
-    pytest.skip(f"{why}; browser tests need it")
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    path = chromium_path()
-    if path is None:
-        _unavailable("Chromium is not installed (/usr/bin/chromium)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: Path):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright for Python is not installed")
-    with sync_playwright() as playwright:
-        browser = launch(playwright, chromium)
-        yield browser
-        browser.close()
 
 
 STORY = Path(__file__).resolve().parent / "stories" / "arctic_fisheries"

@@ -18,26 +18,17 @@ from urllib.parse import urlencode
 import pytest
 from browser_helpers import (
     ServerFailed,
-    chromium_path,
     exceptions_on_page,
-    launch,
     new_page,
     streamlit_server,
     wait_idle,
 )
-from conftest import IN_CI
 
 from dashboard.pipeline import run
 from dashboard.store import Store
 
 CORPUS = "hostile"
 VIEWS = ("Timeline", "Sources", "Actors", "Table", "Upcoming")
-
-
-def _unavailable(why: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{why}: CI must provide it (.ci/run installs chromium)")
-    pytest.skip(f"{why}; browser tests need it")
 
 
 class PixelServer:
@@ -109,21 +100,6 @@ def store(tmp_path_factory, pixel: PixelServer, lines: list[str]) -> Store:
     store = Store(folder / "storyline.duckdb")
     store.write_corpus(run([folder]), CORPUS)
     return store
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = chromium_path()
-    if chromium is None:
-        _unavailable("Chromium is not installed (/usr/bin/chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright for Python is not installed")
-    with sync_playwright() as playwright:
-        browser = launch(playwright, chromium)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
