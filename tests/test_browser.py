@@ -204,6 +204,8 @@ def view_labels(page) -> list[str]:
 
 
 def test_every_view_opens_from_its_link_without_an_error(page, app_url) -> None:
+    from playwright.sync_api import expect
+
     open_app(page, app_url)
     labels = view_labels(page)
     assert len(labels) >= 4, labels
@@ -211,8 +213,10 @@ def test_every_view_opens_from_its_link_without_an_error(page, app_url) -> None:
         open_app(page, f"{app_url}/?{urlencode({'view': label})}", plot=False)
         assert not exceptions_on_page(page), (label, exceptions_on_page(page))
         switch = page.locator('[data-testid="stRadio"]').filter(has_text="View")
-        assert switch.locator("[role=radiogroup] input:checked").count() == 1
-        assert label in switch.locator("label:has(input:checked)").inner_text()
+        # expect() waits for the switch to settle (a view's own widgets can still be
+        # rendering when the script-run marker says done).
+        expect(switch.locator("[role=radiogroup] input:checked")).to_have_count(1)
+        expect(switch.locator("label:has(input:checked)")).to_contain_text(label)
         shot(page, f"view-{label.lower().replace(' ', '-')}")
 
 
