@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, settings
+from dashboard import settings
 from dashboard.filters import (
     Filters,
     ListIndex,
@@ -50,12 +50,13 @@ def load_corpus(path: str, mtime: float, corpus: str) -> CorpusFrames:
     """The frames of one corpus, cached by store file, its mtime and the corpus name."""
     store = Store(path)
     events = store.events_frame(corpus)
+    lists = ListIndex.of(events)  # the lists exploded once: the filters and the counts use it
     return CorpusFrames(
         events=events,
         articles=store.articles_frame(corpus),
-        actor_counts=charts.actor_counts(events),
-        outlet_counts=charts.outlet_counts(events),
-        lists=ListIndex.of(events),
+        actor_counts=lists.actors.value_counts(),
+        outlet_counts=lists.sources.value_counts(),
+        lists=lists,
     )
 
 

@@ -299,10 +299,3 @@ def actor_counts(events: pd.DataFrame) -> pd.Series:
     if events.empty:
         return pd.Series(dtype="int64")
     return events["actors"].explode().dropna().value_counts()
-
-
-def outlet_counts(events: pd.DataFrame) -> pd.Series:
-    """Number of events per outlet, most first."""
-    if events.empty:
-        return pd.Series(dtype="int64")
-    return events["sources"].explode().dropna().value_counts()
