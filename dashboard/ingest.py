@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -363,7 +364,7 @@ def expand_paths(paths: Sequence[Path | str]) -> tuple[list[Path], list[IngestEr
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
+            for child in _walk(path, errors):
                 if (
                     child.suffix.lower() not in READABLE_SUFFIXES
                     or SKIPPED_NAMES.fullmatch(child.name)
@@ -382,6 +383,25 @@ def expand_paths(paths: Sequence[Path | str]) -> tuple[list[Path], list[IngestEr
         else:
             errors.append(IngestError(str(path), "no such file or folder"))
     return files, errors
+
+
+def _walk(root: Path, errors: list[IngestError]) -> list[Path]:
+    """Every entry under ``root`` (files and folders, sorted), as ``rglob("*")`` gives them,
+    except that a folder that cannot be listed is reported, where rglob passes over it in
+    silence. Hidden folders are not entered."""
+    found: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename or str(root)
+        reason = f"folder cannot be read: {exc.strerror or exc}; its files were not read"
+        errors.append(IngestError(str(where), reason, "unreadable"))
+        LOGGER.warning("%s: %s", where, reason)
+
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        base = Path(folder)
+        found.extend(base / name for name in (*dirs, *names))
+    return sorted(found)
 
 
 def _not_regular(path: Path) -> str:

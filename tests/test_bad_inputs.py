@@ -3,6 +3,7 @@ once by name with its reason, the rest builds, and the summary counts skips by r
 
 from __future__ import annotations
 
+import ctypes
 import os
 import subprocess
 import sys
@@ -95,3 +96,53 @@ def test_the_build_goes_on_and_counts_skips_by_reason(folder: Path, tmp_path: Pa
     assert "summary:" in result.stderr
     for name in ("empty.txt", "pipe.txt", "huge.txt", "nav.html", "gone.txt"):
         assert sum(name in line for line in result.stderr.splitlines() if "skipped" in line) == 1
+
+
+# Linux capability numbers (linux/capability.h) and prctl's "drop from the bounding set".
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, PR_CAPBSET_DROP = 1, 2, 24
+
+
+def _without_file_capabilities() -> None:
+    """Run in the child before exec: as root, give up the capabilities that let root read
+    any file, so that file permissions apply to the build as to any user (tests run as root
+    here). A process that is not root has nothing to give up."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+def test_files_and_folders_unreadable_by_permission_are_reported(tmp_path: Path) -> None:
+    root = tmp_path / "perm"
+    (root / "locked").mkdir(parents=True)
+    for k in range(3):
+        (root / f"a{k}.txt").write_text(article(k), encoding="utf-8")
+    (root / "secret.txt").write_text(article(7), encoding="utf-8")
+    (root / "secret.html").write_text(f"<html><body><p>{article(8)}</p></body></html>")
+    (root / "locked" / "inside.txt").write_text(article(9), encoding="utf-8")
+    for name in ("secret.txt", "secret.html"):
+        (root / name).chmod(0)
+    (root / "locked").chmod(0)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "dashboard", "build", str(root), "--db", str(tmp_path / "s.db")],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            preexec_fn=_without_file_capabilities,
+        )
+    finally:
+        (root / "locked").chmod(0o755)  # so that pytest can clean up
+    assert result.returncode == 0, result.stderr
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
+    for name in ("secret.txt", "secret.html", "locked"):
+        lines = [line for line in skipped if line.split(":")[0].endswith(os.sep + name)]
+        assert len(lines) == 1, (name, skipped)
+        assert "Permission denied" in lines[0], lines[0]
+    assert "folder cannot be read" in next(line for line in skipped if "locked" in line)
+    assert "summary: 3 input(s) skipped" in result.stderr
+    assert "articles: 3," in result.stdout
