@@ -61,6 +61,8 @@ SYNDICATION_SIMILARITY = 0.80
 # a phrase in more articles is a formula, not a copied passage).
 SHINGLES_SHARED = 3
 SHINGLE_MAX_DOCS = 200
+# Articles per slice of the shared-4-gram product.
+SHINGLE_ROWS = 2048
 # Mentions dated by an interval longer than this (days) skip the date blocking.
 BROAD_DAYS = 31
 # Longest reach (days after its first) of each class of the date blocking: a day, a week,
@@ -71,6 +73,8 @@ MAX_NEIGHBOURS = 40
 # Rows per block of the sparse similarity product: bounds memory on large corpora, and
 # smaller blocks meet fewer columns (each block's date window is narrower).
 BLOCK_ROWS = 256
+# Stored values per side of a slice of row-pair dot products (about 12 bytes each).
+DOT_BUDGET = 2_000_000
 
 
 NON_WORD = re.compile(r"\W+")
@@ -290,9 +294,16 @@ class _Pairs:
 
 def candidate_pairs(f: _Features) -> _Pairs:
     """Scored pairs worth linking, from blocked sparse products of the wording."""
-    found_i: list[np.ndarray] = []
-    found_j: list[np.ndarray] = []
-    found_cos: list[np.ndarray] = []
+    n = f.text.shape[0]
+    entity_i, entity_j = _entity_only_pairs(f)
+    # Each mention is a row of one block and keeps at most MAX_NEIGHBOURS pairs there, so
+    # the pairs fit arrays of this size (pages never written are never held); a list of
+    # per-block arrays concatenated at the end held every pair twice.
+    capacity = MAX_NEIGHBOURS * n + len(entity_i)
+    found_i = np.empty(capacity, dtype=np.int32)
+    found_j = np.empty(capacity, dtype=np.int32)
+    found_cos = np.empty(capacity)
+    filled = 0
     undated = f.earliest < 0
     for rows, cols in _blocks(f):
         for i, j, cos in _block_pairs(f, rows, cols, undated):
@@ -300,14 +311,16 @@ def candidate_pairs(f: _Features) -> _Pairs:
             i, j, cos = i[keep], j[keep], cos[keep]
             keep = _dates_compatible(f, i, j)
             i, j, cos = _top_neighbours(i[keep], j[keep], cos[keep])
-            found_i.append(i)
-            found_j.append(j)
-            found_cos.append(cos)
-    i, j = _entity_only_pairs(f)
-    found_i.append(i)
-    found_j.append(j)
-    found_cos.append(_rowwise_dot(f.text, i, j))
-    return _scored(f, np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_cos))
+            end = filled + len(i)
+            found_i[filled:end], found_j[filled:end], found_cos[filled:end] = i, j, cos
+            filled = end
+    end = filled + len(entity_i)
+    found_i[filled:end], found_j[filled:end] = entity_i, entity_j
+    found_cos[filled:end] = _rowwise_dot(f.text, entity_i, entity_j)
+    low = np.minimum(found_i[:end], found_j[:end])
+    high = np.maximum(found_i[:end], found_j[:end])
+    del found_i, found_j
+    return _scored(f, low, high, found_cos[:end])
 
 
 def _block_pairs(
@@ -328,11 +341,16 @@ def _block_pairs(
         yield i, j, _rowwise_dot(f.text, i, j)
 
 
-def _scored(f: _Features, i: np.ndarray, j: np.ndarray, cos: np.ndarray) -> _Pairs:
-    """Each unordered pair once (its first finding), scored, best first."""
-    i, j = np.minimum(i, j).astype(np.int64), np.maximum(i, j).astype(np.int64)
-    _, first = np.unique(i * len(f.article) + j, return_index=True)
-    i, j, cos = i[first], j[first], cos[first]
+def _scored(f: _Features, low: np.ndarray, high: np.ndarray, cos: np.ndarray) -> _Pairs:
+    """Each unordered pair (low < high) once, with its first finding's cosine, scored,
+    best first."""
+    keys = low.astype(np.int64) * f.text.shape[0] + high
+    order = np.argsort(keys, kind="stable")  # stable: a pair's first finding comes first
+    keys = keys[order]
+    first = order[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else order
+    del keys, order
+    i, j, cos = low[first], high[first], cos[first]
+    del first
     score = _pair_scores(f, i, j, cos, _rowwise_dot(f.entities, i, j))
     order = np.lexsort((j, i, -score))
     return _Pairs(i[order], j[order], score[order])
@@ -350,10 +368,12 @@ def _pair_scores(
 
 
 def _rowwise_dot(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Dot products of the row pairs (i[k], j[k]), a million pairs at a time (two copies of
-    the rows of every pair at once held GBs on 100,000 articles)."""
+    """Dot products of the row pairs (i[k], j[k]), in slices of about DOT_BUDGET stored
+    values per side: the rows of every pair copied at once held GBs on 100,000 articles, and
+    a fixed number of pairs per slice is too many when rows are long (whole articles)."""
     out = np.zeros(len(i))
-    step = 1 << 20
+    per_row = max(1.0, matrix.nnz / max(1, matrix.shape[0]))
+    step = max(1024, int(DOT_BUDGET / per_row))
     for start in range(0, len(i), step):
         part = slice(start, start + step)
         out[part] = np.asarray(matrix[i[part]].multiply(matrix[j[part]]).sum(axis=1)).ravel()
@@ -398,18 +418,24 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
 
     Pairs are visited best first (the order candidate_pairs gives them in); two groups
     merge when the mean score over all their cross pairs (unscored pairs count 0) reaches
-    MERGE_THRESHOLD.  Each group keeps the
-    summed scores to its neighbours, so a merge costs its neighbours, not its size squared.
+    MERGE_THRESHOLD.  A group of two or more keeps the summed scores to its neighbouring
+    groups, so a merge costs its neighbours, not its size squared.  A single mention's
+    scores are read from the pair arrays when needed instead: a Python dict entry for
+    every pair from the start held about 1 GB at 100,000 articles, and most of those
+    entries go as soon as the mentions join a group.
     """
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     root = list(range(n))
     window: dict[int, tuple[int, int]] = {
         i: (int(f.earliest[i]), int(f.latest[i])) for i in range(n) if f.earliest[i] >= 0
     }
-    links: dict[int, dict[int, float]] = {}
-    for a, b, score in _chunked_pairs(pairs, with_score=True):
-        links.setdefault(a, {})[b] = score
-        links.setdefault(b, {})[a] = score
+    both_i = np.concatenate([pairs.i, pairs.j])
+    order = np.argsort(both_i, kind="stable")
+    neighbour = np.concatenate([pairs.j, pairs.i])[order]
+    weight = np.concatenate([pairs.score, pairs.score])[order]
+    starts = np.searchsorted(both_i[order], np.arange(n + 1))
+    del both_i, order
+    links: dict[int, dict[int, float]] = {}  # groups of two or more only
 
     def find(x: int) -> int:
         while root[x] != x:
@@ -417,29 +443,50 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
             x = root[x]
         return x
 
-    for a, b in _chunked_pairs(pairs):  # best first
+    def neighbours(r: int) -> dict[int, float]:
+        """Summed scores from group ``r`` to each neighbouring group."""
+        if r in links:
+            return links[r]
+        out: dict[int, float] = {}
+        span = slice(starts[r], starts[r + 1])
+        for other, value in zip(neighbour[span].tolist(), weight[span].tolist(), strict=True):
+            other = find(other)
+            out[other] = out.get(other, 0.0) + value
+        return out
+
+    for a, b, score in _chunked_pairs(pairs, with_score=True):  # best first
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
         wa, wb = window.get(ra), window.get(rb)
         if wa is not None and wb is not None and (wa[0] > wb[1] or wb[0] > wa[1]):
             continue
-        total = links.get(ra, {}).get(rb, 0.0)
+        if ra in links:
+            total = links[ra].get(rb, 0.0)
+        elif rb in links:
+            total = links[rb].get(ra, 0.0)
+        else:  # two single mentions: this pair is all they share (pairs are unique)
+            total = score
         if total / (len(members[ra]) * len(members[rb])) < MERGE_THRESHOLD:
             continue
         if len(members[ra]) < len(members[rb]):
             ra, rb = rb, ra  # fold the smaller group into the larger
             wa, wb = wb, wa
+        mine = neighbours(ra)
+        folded = neighbours(rb)
+        links.pop(rb, None)
         root[rb] = ra
         members[ra].extend(members.pop(rb))
-        mine = links.setdefault(ra, {})
-        for other, value in links.pop(rb, {}).items():
-            theirs = links[other]
-            theirs.pop(rb, None)
+        links[ra] = mine
+        mine.pop(rb, None)
+        for other, value in folded.items():
             if other == ra:
                 continue
             mine[other] = mine.get(other, 0.0) + value
-            theirs[ra] = theirs.get(ra, 0.0) + value
+            theirs = links.get(other)
+            if theirs is not None:  # a single mention finds its group through ``root``
+                theirs.pop(rb, None)
+                theirs[ra] = theirs.get(ra, 0.0) + value
         if wa is not None and wb is not None:
             window[ra] = (max(wa[0], wb[0]), min(wa[1], wb[1]))
         elif wb is not None:
@@ -495,9 +542,16 @@ def _shared_shingle_pairs(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if not len(rare):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     shared = sparse.csr_matrix(hashed[:, rare])
-    product = sparse.triu(shared @ shared.T, k=1).tocoo()
-    keep = product.data >= SHINGLES_SHARED
-    return product.row[keep].astype(np.int64), product.col[keep].astype(np.int64)
+    del hashed
+    found_i, found_j = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    # A slice of rows at a time: the whole product holds every pair sharing any rare 4-gram.
+    for start in range(0, shared.shape[0], SHINGLE_ROWS):
+        product = (shared[start : start + SHINGLE_ROWS] @ shared.T).tocoo()
+        rows = product.row.astype(np.int64) + start
+        keep = (product.data >= SHINGLES_SHARED) & (product.col > rows)
+        found_i.append(rows[keep])
+        found_j.append(product.col[keep].astype(np.int64))
+    return np.concatenate(found_i), np.concatenate(found_j)
 
 
 def _event_date(ms: list[Mention]) -> tuple[Mention | None, int]:

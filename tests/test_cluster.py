@@ -355,3 +355,73 @@ def test_undated_statements_meet_only_mentions_sharing_an_actor_or_their_article
     events = cluster_mentions(mentions, articles, ACTORS)
     assert event_of(events, "a:0") is not event_of(events, "b:0")
     assert event_of(events, "a:0") is event_of(events, "c:200")
+
+
+def _reference_groups(n: int, pairs: list[tuple[int, int, float]], windows) -> list[list[int]]:
+    """Greedy average linkage from its definition: visit pairs best first; merge two groups
+    when their dates overlap and the mean over all their cross pairs (unscored: 0) is at
+    least the threshold; every total summed afresh from the pair list."""
+    from dashboard.cluster import MERGE_THRESHOLD
+
+    score = {(a, b): s for a, b, s in pairs}
+    group = {k: {k} for k in range(n)}
+    window = {k: windows[k] for k in range(n)}
+    for a, b, _ in pairs:
+        ga, gb = group[a], group[b]
+        if ga is gb:
+            continue
+        wa, wb = window[min(ga)], window[min(gb)]
+        if wa and wb and (wa[0] > wb[1] or wb[0] > wa[1]):
+            continue
+        total = sum(score.get((min(x, y), max(x, y)), 0.0) for x in ga for y in gb)
+        if total / (len(ga) * len(gb)) < MERGE_THRESHOLD:
+            continue
+        merged = ga | gb
+        both = (max(wa[0], wb[0]), min(wa[1], wb[1])) if wa and wb else wa or wb
+        for k in merged:
+            group[k] = merged
+        window[min(merged)] = both
+    return sorted({id(g): sorted(g) for g in group.values()}.values())
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(2, 16).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            # A score in sixteenths (sums are exact) for every pair, 0 for no pair.
+            st.lists(
+                st.sampled_from([0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 8, 10]),
+                min_size=n * (n - 1) // 2,
+                max_size=n * (n - 1) // 2,
+            ),
+            st.lists(
+                st.one_of(st.none(), st.tuples(st.integers(0, 9), st.integers(0, 3))),
+                min_size=n,
+                max_size=n,
+            ),
+        )
+    )
+)
+def test_grouping_equals_average_linkage_from_its_definition(case):
+    """The grouping's bookkeeping (summed scores kept per group, single mentions read from
+    the pair arrays) gives the groups that summing every cross pair afresh gives."""
+    import numpy as np
+
+    from dashboard.cluster import _group, _Pairs
+
+    n, matrix, spans = case
+    upper = [(a, b) for a in range(n) for b in range(a + 1, n)]
+    scored = {pair: s for pair, s in zip(upper, matrix, strict=True) if s}
+    ranked = sorted(
+        ((a, b, s / 16) for (a, b), s in scored.items()), key=lambda p: (-p[2], p[0], p[1])
+    )
+    windows = [None if w is None else (w[0], w[0] + w[1]) for w in spans]
+    f = _features_for([(None, 0, -1) if w is None else (w[0], w[1] - w[0], -1) for w in windows])
+    pairs = _Pairs(
+        np.array([a for a, _, _ in ranked], dtype=np.int32),
+        np.array([b for _, b, _ in ranked], dtype=np.int32),
+        np.array([s for _, _, s in ranked]),
+    )
+    got = sorted(sorted(g) for g in _group(n, pairs, f))
+    assert got == _reference_groups(n, ranked, windows)
