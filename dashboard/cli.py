@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--no-wait", action="store_true", help="fail at once if another build holds the store"
     )
+    build.add_argument(
+        "--recluster",
+        action="store_true",
+        help="group every mention into events again (by default only the events new or "
+        "changed articles touch are)",
+    )
     build.set_defaults(func=cmd_build)
 
     tag = sub.add_parser("tag", help="print the time expressions found in TEXT")
@@ -147,6 +153,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"waiting for another build of {store.path} to finish", file=sys.stderr)
         with store.lock(wait=not args.no_wait):
             previous = store.stored_corpus(name)
+            if previous is not None and args.recluster:
+                previous.events = []  # with no stored events every mention is grouped again
             if args.engine == "dask":
                 from dashboard.engine_dask import DaskMissing, run_dask
 
@@ -197,7 +205,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(
             f"  reused: timexes of {delta.timexes_reused}, mentions of {delta.mentions_reused} "
             f"articles; events: {delta.events_new} new, {delta.events_kept} unchanged, "
-            f"{delta.events_gone} gone"
+            f"{delta.events_gone} gone; {delta.mentions_reclustered} of "
+            f"{len(corpus.mentions)} mentions grouped again"
         )
     for stage in ("ingest", "temporal", "actors", "events", "cluster"):
         print(f"  {stage:<9} {corpus.timings.get(stage, 0.0) * 1000:8.1f} ms")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +73,9 @@ MAX_NEIGHBOURS = 40
 # Rows per block of the sparse similarity product: bounds memory on large corpora, and
 # smaller blocks meet fewer columns (each block's date window is narrower).
 BLOCK_ROWS = 256
+# An incremental build groups every mention again when more than this share of them is
+# touched: that is most of the work of a full pass anyway, and a full pass is exact.
+FULL_RECLUSTER_SHARE = 0.5
 # Stored values per side of a slice of row-pair dot products (about 12 bytes each).
 DOT_BUDGET = 2_000_000
 
@@ -292,10 +295,16 @@ class _Pairs:
     score: np.ndarray
 
 
-def candidate_pairs(f: _Features) -> _Pairs:
-    """Scored pairs worth linking, from blocked sparse products of the wording."""
+def candidate_pairs(f: _Features, only: np.ndarray | None = None) -> _Pairs:
+    """Scored pairs worth linking, from blocked sparse products of the wording.
+
+    With ``only`` (a mask over mentions), just the pairs found from those mentions' rows.
+    """
     n = f.text.shape[0]
     entity_i, entity_j = _entity_only_pairs(f)
+    if only is not None:
+        keep = only[entity_i] | only[entity_j]
+        entity_i, entity_j = entity_i[keep], entity_j[keep]
     # Each mention is a row of one block and keeps at most MAX_NEIGHBOURS pairs there, so
     # the pairs fit arrays of this size (pages never written are never held); a list of
     # per-block arrays concatenated at the end held every pair twice.
@@ -306,6 +315,10 @@ def candidate_pairs(f: _Features) -> _Pairs:
     filled = 0
     undated = f.earliest < 0
     for rows, cols in _blocks(f):
+        if only is not None:
+            rows = rows[only[rows]]
+            if not len(rows):
+                continue
         for i, j, cos in _block_pairs(f, rows, cols, undated):
             keep = (j != i) & (cos >= MIN_TEXT_SIMILARITY)
             i, j, cos = i[keep], j[keep], cos[keep]
@@ -633,21 +646,108 @@ def cluster_mentions(
     """Merge mentions of the same happening across articles into events (each mention once)."""
     if not mentions:
         return []
-    # Greedy merging depends on the order it meets pairs in: fix the order so the same
-    # mentions always give the same events, whatever order the caller passes them in.
-    mentions = sorted(mentions, key=lambda m: (m.article_id, m.sentence_start, m.id))
-    article_ids = sorted({m.article_id for m in mentions})
-    article_index = {aid: i for i, aid in enumerate(article_ids)}
-    features = _features(mentions, article_index)
+    mentions = _in_order(mentions)
+    features = _features(mentions, _article_index(mentions))
+    return _sorted_events(_events_of(features, mentions, articles))
+
+
+def recluster(
+    mentions: Sequence[Mention],
+    articles: Mapping[str, Article],
+    actors: Mapping[str, Actor],
+    previous: Sequence[Event],
+    unchanged: Set[str],
+) -> tuple[list[Event], int]:
+    """The events after an incremental build, and how many mentions were grouped again.
+
+    Only the events that the build touches are computed again; the other stored events
+    (``previous``) are kept as they are.  ``unchanged`` holds the ids of the mentions that
+    are as stored (the same mention of the same, unchanged article); the rest are changed.
+    Touched are: every changed mention; every stored event that lost a mention or holds a
+    changed one; every stored event holding a mention that one of those forms a candidate
+    pair with (what it could join).  The touched mentions are grouped again among
+    themselves, with the wording weights of the whole corpus.  When they are more than
+    FULL_RECLUSTER_SHARE of all mentions, every mention is grouped again, as in
+    cluster_mentions (as much work, and exact).
+    """
+    if not mentions:
+        return [], 0
+    mentions = _in_order(mentions)
+    n = len(mentions)
+    index = {m.id: k for k, m in enumerate(mentions)}
+    changed = np.array([m.id not in unchanged for m in mentions], dtype=bool)
+    owner = np.full(n, -1, dtype=np.int64)  # the stored event of each unchanged mention
+    dirty = np.zeros(len(previous) + 1, dtype=bool)  # the last entry stands for "none"
+    for e, event in enumerate(previous):
+        for mention_id in event.mention_ids:
+            k = index.get(mention_id)
+            if k is None or changed[k]:
+                dirty[e] = True
+            else:
+                owner[k] = e
+    changed |= owner < 0  # an unchanged mention in no stored event is placed again
+    # What is placed again: changed mentions and the rest of the events they left; each of
+    # them could also join another stored event, which is then touched too.
+    moving = changed | dirty[owner]
+    features = _features(mentions, _article_index(mentions))
+    if moving.any():
+        near = candidate_pairs(features, only=moving)
+        dirty[owner[near.i]] = True
+        dirty[owner[near.j]] = True
+        dirty[-1] = False
+    touched = moving | dirty[owner]
+    if touched.sum() > FULL_RECLUSTER_SHARE * n:
+        return _sorted_events(_events_of(features, mentions, articles)), n
+    kept = [event for e, event in enumerate(previous) if not dirty[e]]
+    idx = np.flatnonzero(touched)
+    regrouped = _events_of(_subset(features, idx), [mentions[k] for k in idx], articles)
+    return _sorted_events([*kept, *regrouped]), len(idx)
+
+
+def _in_order(mentions: Sequence[Mention]) -> list[Mention]:
+    """Greedy merging depends on the order it meets pairs in: a fixed order makes the same
+    mentions always give the same events, whatever order the caller passes them in."""
+    return sorted(mentions, key=lambda m: (m.article_id, m.sentence_start, m.id))
+
+
+def _article_index(mentions: Sequence[Mention]) -> dict[str, int]:
+    return {aid: i for i, aid in enumerate(sorted({m.article_id for m in mentions}))}
+
+
+def _events_of(
+    features: _Features, mentions: Sequence[Mention], articles: Mapping[str, Article]
+) -> list[Event]:
+    """Group the mentions (whose features these are) and make each group an event."""
     pairs = candidate_pairs(features)
     groups = [sorted(g) for g in _group(len(mentions), pairs, features) if g]
     central = _centrality(len(mentions), groups, pairs)
     del pairs
-    known = [articles[a] for a in article_ids if a in articles]
-    syndicated = syndication_groups(known)
-    events = [_event(g, mentions, central[g].tolist(), articles, syndicated) for g in groups]
-    events.sort(key=lambda e: (e.earliest is None, e.earliest or 0, e.id))
-    return events
+    article_ids = sorted({m.article_id for m in mentions})
+    syndicated = syndication_groups([articles[a] for a in article_ids if a in articles])
+    return [_event(g, mentions, central[g].tolist(), articles, syndicated) for g in groups]
+
+
+def _sorted_events(events: list[Event]) -> list[Event]:
+    return sorted(events, key=lambda e: (e.earliest is None, e.earliest or 0, e.id))
+
+
+def _subset(f: _Features, idx: np.ndarray) -> _Features:
+    """The features of the mentions at ``idx``, in that order (weights stay the corpus's)."""
+    pick = idx.tolist()
+    return _Features(
+        text=f.text[idx],
+        entities=f.entities[idx],
+        earliest=f.earliest[idx],
+        reported=f.reported[idx],
+        latest=f.latest[idx],
+        value=[f.value[k] for k in pick],
+        article=f.article[idx],
+        actors=[f.actors[k] for k in pick],
+        anchors=f.anchors[idx],
+        subject=[f.subject[k] for k in pick],
+        subject_code=f.subject_code[idx],
+        background=f.background[idx],
+    )
 
 
 def _event(

@@ -7,10 +7,14 @@ Builds are incremental when given what the store holds from the last build of th
 (``previous``): an article whose content, publication date and language are unchanged keeps
 its stored time expressions, and keeps its stored mentions when everything they were
 extracted from (its timexes, its actor references, the kinds of those actors) is unchanged.
-Actors are always found again over the whole corpus and every mention is clustered again,
-because both are corpus-wide: a new article can merge two aliases, rename an actor or shift
-the TF-IDF weights that decide which mentions cluster. The result is the same as a full
-rebuild, only cheaper.
+Actors are always found again over the whole corpus (a new article can merge two aliases or
+rename an actor), so an article keeps its mentions only when its actors are as they were.
+Events are computed again only where the build touches them (cluster.recluster): the
+mentions that are new or changed, the stored events that lost or changed a mention, and the
+stored events a new mention could join; the other stored events are kept as they are. So
+an incremental build's events can differ from a full rebuild's (the TF-IDF weights that
+grouped the kept events were the corpus's at the time); ``storyline build --recluster``
+groups every mention again. Every other table is the same as after a full rebuild.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from functools import cache
 from pathlib import Path
 
 from dashboard.actors import ActorIndex, find_actors
-from dashboard.cluster import cluster_mentions
+from dashboard.cluster import cluster_mentions, recluster
 from dashboard.events import extract_mentions
 from dashboard.ingest import (
     IngestError,
@@ -76,6 +80,8 @@ class BuildDelta:
     events_kept: int = 0
     events_new: int = 0
     events_gone: int = 0
+    # Mentions grouped into events again (all of them in a full build).
+    mentions_reclustered: int = 0
 
     def summary(self) -> str:
         """One line for the build report: "3 new, 1 changed, 40 unchanged, 2 removed (kept)"."""
@@ -103,6 +109,8 @@ class Corpus:
     delta: BuildDelta = field(default_factory=BuildDelta)
     # Mention rows already written as Parquet by a distributed build (the store reads them).
     mentions_parquet: Path | None = None
+    # Digest of the clustering code the events came from (see cluster_key).
+    cluster_key: str = ""
 
     def counts(self) -> dict[str, int]:
         """Rows per stage, for the build report."""
@@ -251,6 +259,8 @@ def run_articles(
         _report(progress, "events", 0.0)
         found_mentions: dict[str, list[Mention]] = {}
         todo_items = []
+        # Mentions as stored, of articles as stored: what incremental clustering keeps.
+        unchanged: set[str] = set()
         for article in corpus.articles:
             refs = corpus.actors.refs.get(article.id, [])
             timexes = corpus.timexes[article.id]
@@ -259,6 +269,8 @@ def run_articles(
             if stored.mention_keys.get(article.id) == key:
                 found_mentions[article.id] = stored.mentions.get(article.id, [])
                 delta.mentions_reused += 1
+                if stored.articles.get(article.id) == article:
+                    unchanged.update(m.id for m in found_mentions[article.id])
             else:
                 used = {r.actor_id: corpus.actors.actors[r.actor_id] for r in refs}
                 todo_items.append((article, timexes, refs, used))
@@ -274,7 +286,14 @@ def run_articles(
     with clock("cluster"):
         _report(progress, "cluster", 0.0)
         by_id = {a.id: a for a in corpus.articles}
-        corpus.events = cluster_mentions(corpus.mentions, by_id, corpus.actors.actors)
+        corpus.cluster_key = cluster_key()
+        if stored.events and stored.cluster_key == corpus.cluster_key:
+            corpus.events, delta.mentions_reclustered = recluster(
+                corpus.mentions, by_id, corpus.actors.actors, stored.events, unchanged
+            )
+        else:
+            corpus.events = cluster_mentions(corpus.mentions, by_id, corpus.actors.actors)
+            delta.mentions_reclustered = len(corpus.mentions)
         if previous is not None:
             ids = {e.id for e in corpus.events}
             delta.events_kept = len(ids & stored.event_ids)
@@ -349,6 +368,12 @@ def timex_key(article: Article) -> str:
         article.published.isoformat() if article.published else None,
         article.language,
     )
+
+
+def cluster_key() -> str:
+    """What stored events depend on besides their mentions: the clustering code and data.
+    Events from another version are all computed again."""
+    return _digest(_code_digest("cluster.py", "data"))
 
 
 def mention_key(

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
-from dashboard.models import ActorRef, Article, Mention, Timex
+from dashboard.models import ActorRef, Article, Event, Mention, Timex
 
 if TYPE_CHECKING:
     from dashboard.pipeline import Corpus
@@ -68,13 +68,15 @@ TABLES: dict[str, str] = {
     # Per article, digests of everything its timexes and its mentions were computed from: an
     # incremental build reuses the stored rows of an article whose digest has not changed.
     "build_keys": "corpus VARCHAR, article_id VARCHAR, timex_key VARCHAR, mention_key VARCHAR",
+    # Per corpus, a digest of the clustering code its events came from (pipeline.cluster_key).
+    "cluster_keys": "corpus VARCHAR, cluster_key VARCHAR",
     # Source fields Storyline has no column for, as one JSON object per article.
     "article_extra": "corpus VARCHAR, article_id VARCHAR, extra JSON",
     "meta": "key VARCHAR, value VARCHAR",
 }
 
 # Tables added after schema 1 without changing it: a store without them reads as empty ones.
-OPTIONAL_TABLES = frozenset({"build_keys", "article_extra"})
+OPTIONAL_TABLES = frozenset({"build_keys", "article_extra", "cluster_keys"})
 
 # Test-only fault injection: a build whose environment names one of the crash points below
 # kills itself with SIGKILL when it gets there (see tests/test_build_faults.py).
@@ -107,6 +109,8 @@ class StoredCorpus:
     timex_keys: dict[str, str] = field(default_factory=dict)
     mention_keys: dict[str, str] = field(default_factory=dict)
     event_ids: set[str] = field(default_factory=set)
+    events: list[Event] = field(default_factory=list)
+    cluster_key: str = ""
 
 
 class StoreError(Exception):
@@ -483,9 +487,41 @@ def _read_stored(con: duckdb.DuckDBPyConnection, name: str) -> StoredCorpus:
                 stored.timex_keys[article_id] = timex_key
             if mention_key:
                 stored.mention_keys[article_id] = mention_key
-    stored.event_ids = {
-        r[0] for r in con.execute("SELECT event_id FROM events WHERE corpus = ?", [name]).fetchall()
-    }
+    members: dict[str, list[str]] = {}
+    for event_id, mention_id in con.execute(
+        "SELECT event_id, mention_id FROM event_mentions WHERE corpus = ? "
+        "ORDER BY event_id, position",
+        [name],
+    ).fetchall():
+        members.setdefault(event_id, []).append(mention_id)
+    for row in con.execute(
+        "SELECT event_id, value, earliest, latest, granularity, status, summary, date_text, "
+        "actor_ids, sources, source_count, independent_count FROM events WHERE corpus = ?",
+        [name],
+    ).fetchall():
+        stored.events.append(
+            Event(
+                id=row[0],
+                value=row[1],
+                earliest=row[2],
+                latest=row[3],
+                granularity=row[4],
+                status=row[5],
+                summary=row[6],
+                date_text=row[7],
+                actors=tuple(row[8] or ()),
+                sources=tuple(row[9] or ()),
+                source_count=row[10],
+                independent_count=row[11],
+                mention_ids=tuple(members.get(row[0], ())),
+            )
+        )
+    stored.event_ids = {e.id for e in stored.events}
+    if _has_table(con, "cluster_keys"):
+        found = con.execute(
+            "SELECT cluster_key FROM cluster_keys WHERE corpus = ?", [name]
+        ).fetchone()
+        stored.cluster_key = found[0] if found and found[0] else ""
     return stored
 
 
@@ -693,6 +729,11 @@ def _build_keys_frame(corpus: Corpus, name: str) -> pd.DataFrame:
     )
 
 
+def _cluster_keys_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+    key = getattr(corpus, "cluster_key", "")
+    return pd.DataFrame([{"corpus": name, "cluster_key": key}] if key else [])
+
+
 def _article_extra_frame(corpus: Corpus, name: str) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -777,6 +818,7 @@ FRAME_BUILDERS: dict[str, Callable[[Corpus, str], pd.DataFrame]] = {
     "event_mentions": _event_mentions_frame,
     "build_keys": _build_keys_frame,
     "article_extra": _article_extra_frame,
+    "cluster_keys": _cluster_keys_frame,
 }
 
 

@@ -1,9 +1,14 @@
-"""Incremental builds: only new or changed articles are processed, and the store ends up the
-same as after a full rebuild of the same inputs."""
+"""Incremental builds: only new or changed articles are processed; every table but the
+events ends up as after a full rebuild of the same inputs, and the events are computed again
+only where the build touches them (with every mention grouped again, the events are the
+full rebuild's too)."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,11 +16,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import pipeline
+from dashboard import cluster, pipeline
 from dashboard.pipeline import run
 from dashboard.store import Store
 
-sys.path.append(str(Path(__file__).resolve().parent.parent / "bench"))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT / "bench"))
 
 from make_corpus import make_corpus  # noqa: E402
 
@@ -27,6 +33,12 @@ def parts(tmp_path_factory) -> dict[str, Path]:
     make_corpus(40, root / "a", seed=11)
     make_corpus(25, root / "b", seed=12)
     return {"a": root / "a", "b": root / "b", "root": root}
+
+
+@pytest.fixture
+def regroup_all(monkeypatch) -> None:
+    """Every touched build groups all mentions again, so its events equal a full rebuild's."""
+    monkeypatch.setattr(cluster, "FULL_RECLUSTER_SHARE", 0.0)
 
 
 def build(store: Store, inputs: list[Path], name: str = "c", **options) -> pipeline.Corpus:
@@ -53,7 +65,7 @@ def assert_same_tables(left: Store, right: Store) -> None:
         pd.testing.assert_frame_equal(a[table], b[table], obj=table)
 
 
-def test_adding_a_batch_equals_a_full_rebuild(parts, tmp_path: Path) -> None:
+def test_adding_a_batch_equals_a_full_rebuild(regroup_all, parts, tmp_path: Path) -> None:
     full = Store(tmp_path / "full.duckdb")
     build(full, [parts["a"], parts["b"]])
     step = Store(tmp_path / "step.duckdb")
@@ -66,7 +78,9 @@ def test_adding_a_batch_equals_a_full_rebuild(parts, tmp_path: Path) -> None:
     assert len(tables(full)["events"]) >= 10
 
 
-def test_stored_articles_not_given_are_kept_unless_pruned(parts, tmp_path: Path) -> None:
+def test_stored_articles_not_given_are_kept_unless_pruned(
+    regroup_all, parts, tmp_path: Path
+) -> None:
     full = Store(tmp_path / "full.duckdb")
     build(full, [parts["a"], parts["b"]])
     kept = Store(tmp_path / "kept.duckdb")
@@ -87,7 +101,7 @@ def _skipped(folder: Path) -> int:
 
 
 def test_a_changed_file_is_reprocessed_and_the_result_matches_a_rebuild(
-    parts, tmp_path: Path
+    regroup_all, parts, tmp_path: Path
 ) -> None:
     work = tmp_path / "a"
     shutil.copytree(parts["a"], work)
@@ -163,6 +177,7 @@ def test_stored_model_objects_read_back_equal(which, seed_corpus, parts, tmp_pat
         by_article.setdefault(m.article_id, []).append(m)
     assert by_article == {k: v for k, v in stored.mentions.items() if v}
     assert stored.event_ids == {e.id for e in corpus.events}
+    assert sorted(stored.events, key=lambda e: e.id) == sorted(corpus.events, key=lambda e: e.id)
     assert store.stored_corpus("absent") is None
 
 
@@ -176,7 +191,9 @@ def test_rebuilding_part_of_a_stored_corpus_changes_nothing(parts, tmp_path: Pat
     assert [e.id for e in again.events] == [e.id for e in full.events]
 
 
-def test_worker_processes_build_the_same_store_and_reuse_it(parts, tmp_path, monkeypatch) -> None:
+def test_worker_processes_build_the_same_store_and_reuse_it(
+    regroup_all, parts, tmp_path, monkeypatch
+) -> None:
     # Chunks of 8 articles: the 40 articles go to the pool as several chunks per stage.
     monkeypatch.setattr(pipeline, "CHUNK_ARTICLES", 8)
     one = Store(tmp_path / "one.duckdb")
@@ -189,3 +206,141 @@ def test_worker_processes_build_the_same_store_and_reuse_it(parts, tmp_path, mon
     assert again.delta.timexes_reused == len(first.articles)
     build(one, [parts["a"], parts["b"]])
     assert_same_tables(one, two)
+
+
+# Three happenings months apart, each reported by several outlets; a late fourth report of
+# the first arrives in a second batch.
+STORIES = {
+    "x1.txt": (
+        "Harbour Times",
+        "2025-03-10",
+        "The port authority will close the northern harbour on 14 March, its director Karl "
+        "Jensen said on Monday. Fishing boats must move to the southern quay.",
+    ),
+    "x2.txt": (
+        "Coast Daily",
+        "2025-03-11",
+        "Port authority director Karl Jensen said the northern harbour would close on 14 "
+        "March. Boat owners were told to use the southern quay.",
+    ),
+    "y1.txt": (
+        "City Post",
+        "2025-06-19",
+        "Mayor Lena Ortiz opened the new central library on 18 June. The building cost 40 "
+        "million euros.",
+    ),
+    "y2.txt": (
+        "Evening Star",
+        "2025-06-20",
+        "The new central library was opened by Mayor Lena Ortiz on 18 June, after four years "
+        "of work.",
+    ),
+    "y3.txt": (
+        "Radio North",
+        "2025-06-21",
+        "Mayor Lena Ortiz opened the central library on 18 June and thanked the builders.",
+    ),
+    "z1.txt": (
+        "City Post",
+        "2025-01-15",
+        "The transport minister Ana Silva announced on 14 January that tram fares will rise.",
+    ),
+    "z2.txt": (
+        "Radio North",
+        "2025-01-16",
+        "Tram fares will rise, transport minister Ana Silva announced on 14 January.",
+    ),
+}
+LATE = {
+    "x3.txt": (
+        "Bay Courier",
+        "2025-03-12",
+        "Karl Jensen, director of the port authority, said the northern harbour will close on "
+        "14 March. Fishing boats are moving to the southern quay.",
+    ),
+}
+
+
+def write_articles(folder: Path, items: dict[str, tuple[str, str, str]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = ["file,outlet,published"]
+    for name, (outlet, day, text) in items.items():
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+        rows.append(f"{name},{outlet},{day}")
+    (folder / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+def event_of(corpus: pipeline.Corpus, file_name: str):
+    """The one event holding the mentions of the article read from ``file_name``."""
+    ids = {a.id for a in corpus.articles if a.source_path.endswith(file_name)}
+    mention_ids = {m.id for m in corpus.mentions if m.article_id in ids}
+    (event,) = [e for e in corpus.events if mention_ids & set(e.mention_ids)]
+    return event
+
+
+def assert_each_mention_in_one_event(corpus: pipeline.Corpus) -> None:
+    placed = [mid for e in corpus.events for mid in e.mention_ids]
+    assert sorted(placed) == sorted(m.id for m in corpus.mentions)
+
+
+def test_a_new_report_joins_its_stored_event_and_other_events_are_kept(tmp_path) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    first = build(store, [write_articles(tmp_path / "one", STORIES)])
+    assert event_of(first, "x1.txt") == event_of(first, "x2.txt")
+    assert event_of(first, "x1.txt").source_count == 2
+    late = build(store, [write_articles(tmp_path / "two", LATE)])
+    harbour = event_of(late, "x3.txt")
+    assert harbour == event_of(late, "x1.txt") and harbour.source_count == 3
+    # Only the harbour event's mentions and the new one were grouped again; the library and
+    # tram fare events are the stored ones, field for field.
+    assert late.delta.mentions_reclustered == len(harbour.mention_ids) < len(late.mentions)
+    for name in ("y1.txt", "z1.txt"):
+        assert event_of(late, name) == event_of(first, name)
+    assert (late.delta.events_kept, late.delta.events_new, late.delta.events_gone) == (2, 1, 1)
+    assert_each_mention_in_one_event(late)
+    assert store.stored_corpus("c").events == late.events
+
+
+def test_removing_an_article_regroups_only_the_events_it_was_in(tmp_path) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    first = build(store, [write_articles(tmp_path / "one", STORIES)])
+    assert event_of(first, "y1.txt").source_count == 3
+    (tmp_path / "one" / "y3.txt").unlink()
+    later = build(store, [tmp_path / "one"], prune=True)
+    library = event_of(later, "y1.txt")
+    assert library.source_count == 2 and "Radio North" not in library.sources
+    assert later.delta.mentions_reclustered == len(library.mention_ids)
+    for name in ("x1.txt", "z1.txt"):
+        assert event_of(later, name) == event_of(first, name)
+    assert_each_mention_in_one_event(later)
+
+
+def test_new_clustering_code_groups_every_mention_again(tmp_path, monkeypatch) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    build(store, [write_articles(tmp_path / "one", STORIES)])
+    monkeypatch.setattr(pipeline, "cluster_key", lambda: "another version")
+    again = build(store, [write_articles(tmp_path / "two", LATE)])
+    assert again.delta.mentions_reclustered == len(again.mentions)
+    assert store.stored_corpus("c").cluster_key == "another version"
+
+
+def test_recluster_flag_gives_the_full_rebuilds_events(tmp_path: Path) -> None:
+    """`storyline build --recluster` groups every mention again, as a fresh build does."""
+    one = write_articles(tmp_path / "one", STORIES)
+    two = write_articles(tmp_path / "two", LATE)
+    db = tmp_path / "s.duckdb"
+    command = [sys.executable, "-m", "dashboard", "build", "--db", str(db), "--corpus", "c"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    outputs = []
+    for extra in ([str(one)], [str(two)], [str(two), "--recluster"]):
+        done = subprocess.run([*command, *extra], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    n = len(Store(db).mentions_frame("c"))
+    regrouped = re.search(r"(\d+) of (\d+) mentions grouped again", outputs[1])
+    assert regrouped is not None and int(regrouped[1]) < int(regrouped[2]) == n, outputs[1]
+    assert f"{n} of {n} mentions grouped again" in outputs[2]
+    fresh = Store(tmp_path / "fresh.duckdb")
+    build(fresh, [one, two])
+    pd.testing.assert_frame_equal(tables(fresh)["events"], tables(Store(db))["events"])
