@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -425,3 +426,79 @@ def test_grouping_equals_average_linkage_from_its_definition(case):
     )
     got = sorted(sorted(g) for g in _group(n, pairs, f))
     assert got == _reference_groups(n, ranked, windows)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("abcd"),
+            st.lists(WORDS, min_size=1, max_size=6),
+            st.sets(st.sampled_from(sorted(ACTORS)), max_size=3),
+            st.one_of(st.none(), st.integers(-10, 10)),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(0, 25),
+)
+def test_regrouping_keeps_untouched_events_and_places_every_mention(rows, split):
+    """After adding mentions to stored events: every mention is in exactly one event, and
+    every mention not grouped again is in a stored event, field for field; with nothing
+    new, the stored events come back as they were."""
+    from dashboard.cluster import recluster
+
+    articles = {x: art(x, None if x == "d" else x.upper()) for x in "abcd"}
+    mentions = [
+        mention(
+            aid, i * 100, " ".join(words) + ".", sorted(actors), None if off is None else day(off)
+        )
+        for i, (aid, words, actors, off) in enumerate(rows)
+    ]
+    old, new = mentions[:split], mentions[split:]
+    stored = cluster_mentions(old, articles, ACTORS)
+    events, regrouped = recluster(mentions, articles, ACTORS, stored, {m.id for m in old})
+    placed = [mid for e in events for mid in e.mention_ids]
+    assert sorted(placed) == sorted(m.id for m in mentions)
+    assert len(new) <= regrouped <= len(mentions)
+    # Mentions not grouped again are in stored events (a regrouped one may come out the
+    # same as it was, too).
+    kept = [e for e in events if e in stored]
+    assert sum(len(e.mention_ids) for e in kept) >= len(mentions) - regrouped
+    full = cluster_mentions(mentions, articles, ACTORS)
+    again, none = recluster(mentions, articles, ACTORS, full, {m.id for m in mentions})
+    assert (again, none) == (full, 0)
+
+
+def test_candidate_pairs_of_some_mentions_are_the_full_runs_pairs_touching_them():
+    import numpy as np
+
+    from dashboard.cluster import _article_index, _features, _in_order, candidate_pairs
+
+    words = ["summit", "talks", "budget", "vote", "strike", "deal", "pact", "visit"]
+    mentions = _in_order(
+        [
+            mention(
+                "abcd"[k % 4],
+                k * 100,
+                f"{words[k % 8]} {words[(k * 3) % 8]} {words[(k * 5) % 8]} agreed.",
+                ["nato"] if k % 3 else ["olaf-scholz"],
+                day(k % 5 - 2) if k % 4 else None,
+            )
+            for k in range(60)
+        ]
+    )
+    f = _features(mentions, _article_index(mentions))
+    full = candidate_pairs(f)
+    only = np.zeros(len(mentions), dtype=bool)
+    only[::7] = True
+    some = candidate_pairs(f, only=only)
+    assert len(some.i) and len(some.i) < len(full.i)
+    assert (only[some.i] | only[some.j]).all()
+    full_pairs = {
+        (a, b): score
+        for a, b, score in zip(full.i.tolist(), full.j.tolist(), full.score.tolist(), strict=True)
+    }
+    for a, b, score in zip(some.i.tolist(), some.j.tolist(), some.score.tolist(), strict=True):
+        # The same pair (a cosine summed in another order may differ in its last bits).
+        assert full_pairs[(a, b)] == pytest.approx(score, abs=1e-12)
