@@ -83,15 +83,20 @@ def test_every_bad_file_is_reported_once_with_its_reason_and_the_rest_loads(fold
     assert "Anna Berg1" in utf16.text
 
 
-def test_the_build_goes_on_and_counts_skips_by_reason(folder: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "build", str(folder), "--db", str(tmp_path / "s.db")],
+def storyline_build(folder: Path, db: Path, **options) -> subprocess.CompletedProcess[str]:
+    """`storyline build FOLDER --db DB` in a subprocess, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", "build", str(folder), "--db", str(db)],
         capture_output=True,
         text=True,
-        env=env,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         timeout=600,
+        **options,
     )
+
+
+def test_the_build_goes_on_and_counts_skips_by_reason(folder: Path, tmp_path: Path) -> None:
+    result = storyline_build(folder, tmp_path / "s.db")
     assert result.returncode == 0, result.stderr
     assert "summary:" in result.stderr
     for name in ("empty.txt", "pipe.txt", "huge.txt", "nav.html", "gone.txt"):
@@ -125,16 +130,8 @@ def test_files_and_folders_unreadable_by_permission_are_reported(tmp_path: Path)
     for name in ("secret.txt", "secret.html"):
         (root / name).chmod(0)
     (root / "locked").chmod(0)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "dashboard", "build", str(root), "--db", str(tmp_path / "s.db")],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-            preexec_fn=_without_file_capabilities,
-        )
+        result = storyline_build(root, tmp_path / "s.db", preexec_fn=_without_file_capabilities)
     finally:
         (root / "locked").chmod(0o755)  # so that pytest can clean up
     assert result.returncode == 0, result.stderr

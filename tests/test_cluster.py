@@ -152,26 +152,33 @@ WORDS = st.sampled_from(
 )
 
 
-@settings(max_examples=30, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from("abcd"),
-            st.lists(WORDS, min_size=1, max_size=6),
-            st.sets(st.sampled_from(sorted(ACTORS)), max_size=3),
-            st.one_of(st.none(), st.integers(-10, 10)),
-        ),
-        max_size=25,
-    )
+# Mentions as (article, words, actors, day offset or None): four articles, one with no outlet.
+MENTION_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from("abcd"),
+        st.lists(WORDS, min_size=1, max_size=6),
+        st.sets(st.sampled_from(sorted(ACTORS)), max_size=3),
+        st.one_of(st.none(), st.integers(-10, 10)),
+    ),
+    max_size=25,
 )
-def test_every_mention_lands_in_exactly_one_event_with_a_stable_id(rows):
-    articles = {x: art(x, None if x == "d" else x.upper()) for x in "abcd"}
-    mentions = [
+ROW_ARTICLES = {x: art(x, None if x == "d" else x.upper()) for x in "abcd"}
+
+
+def mentions_of(rows) -> list[Mention]:
+    return [
         mention(
             aid, i * 100, " ".join(words) + ".", sorted(actors), None if off is None else day(off)
         )
         for i, (aid, words, actors, off) in enumerate(rows)
     ]
+
+
+@settings(max_examples=30, deadline=None)
+@given(MENTION_ROWS)
+def test_every_mention_lands_in_exactly_one_event_with_a_stable_id(rows):
+    articles = ROW_ARTICLES
+    mentions = mentions_of(rows)
     events = cluster_mentions(mentions, articles, ACTORS)
     ids = [mid for e in events for mid in e.mention_ids]
     assert sorted(ids) == sorted(m.id for m in mentions)
@@ -429,32 +436,15 @@ def test_grouping_equals_average_linkage_from_its_definition(case):
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from("abcd"),
-            st.lists(WORDS, min_size=1, max_size=6),
-            st.sets(st.sampled_from(sorted(ACTORS)), max_size=3),
-            st.one_of(st.none(), st.integers(-10, 10)),
-        ),
-        min_size=1,
-        max_size=25,
-    ),
-    st.integers(0, 25),
-)
+@given(MENTION_ROWS, st.integers(0, 25))
 def test_regrouping_keeps_untouched_events_and_places_every_mention(rows, split):
     """After adding mentions to stored events: every mention is in exactly one event, and
     every mention not grouped again is in a stored event, field for field; with nothing
     new, the stored events come back as they were."""
     from dashboard.cluster import recluster
 
-    articles = {x: art(x, None if x == "d" else x.upper()) for x in "abcd"}
-    mentions = [
-        mention(
-            aid, i * 100, " ".join(words) + ".", sorted(actors), None if off is None else day(off)
-        )
-        for i, (aid, words, actors, off) in enumerate(rows)
-    ]
+    articles = ROW_ARTICLES
+    mentions = mentions_of(rows)
     old, new = mentions[:split], mentions[split:]
     stored = cluster_mentions(old, articles, ACTORS)
     events, regrouped = recluster(mentions, articles, ACTORS, stored, {m.id for m in old})
