@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -702,6 +702,39 @@ def recluster(
     idx = np.flatnonzero(touched)
     regrouped = _events_of(_subset(features, idx), [mentions[k] for k in idx], articles)
     return _sorted_events([*kept, *regrouped]), len(idx)
+
+
+def carry_ids(events: Sequence[Event], previous: Sequence[Event]) -> list[Event]:
+    """The events, each taking the id of the stored event it continues, so that a link to
+    an event keeps working when a later build adds a report to it or regroups it.
+
+    An event continues the stored event it shares most mentions with, when those are more
+    than half of the stored event's mentions; a stored id goes to one event only (the one
+    sharing most with it; ties to the earlier event). Other events keep their own ids (a
+    digest of their mentions), made unique should one equal an id carried over.
+    """
+    owner = {mid: e.id for e in previous for mid in e.mention_ids}
+    size = {e.id: len(e.mention_ids) for e in previous}
+    claims: dict[str, tuple[int, int]] = {}  # stored id -> (mentions shared, -event index)
+    for k, event in enumerate(events):
+        shared = Counter(owner[mid] for mid in event.mention_ids if mid in owner)
+        if not shared:
+            continue
+        old, n = max(shared.items(), key=lambda item: (item[1], item[0]))
+        if 2 * n > size[old] and (n, -k) > claims.get(old, (0, 0)):
+            claims[old] = (n, -k)
+    carried = {-k: old for old, (_, k) in claims.items()}
+    taken = set(carried.values())
+    out = []
+    for k, event in enumerate(events):
+        if k in carried:
+            out.append(replace(event, id=carried[k]))
+        elif event.id in taken:
+            digest = hashlib.sha1(("again\n" + "\n".join(event.mention_ids)).encode())
+            out.append(replace(event, id="ev-" + digest.hexdigest()[:12]))
+        else:
+            out.append(event)
+    return out
 
 
 def _in_order(mentions: Sequence[Mention]) -> list[Mention]:

@@ -11,7 +11,8 @@ Actors are always found again over the whole corpus (a new article can merge two
 rename an actor), so an article keeps its mentions only when its actors are as they were.
 Events are computed again only where the build touches them (cluster.recluster): the
 mentions that are new or changed, the stored events that lost or changed a mention, and the
-stored events a new mention could join; the other stored events are kept as they are. So
+stored events a new mention could join; the other stored events are kept as they are. An
+event that continues a stored one keeps its id (cluster.carry_ids), so links to it hold. So
 an incremental build's events can differ from a full rebuild's (the TF-IDF weights that
 grouped the kept events were the corpus's at the time); ``storyline build --recluster``
 groups every mention again. Every other table is the same as after a full rebuild.
@@ -32,7 +33,7 @@ from functools import cache
 from pathlib import Path
 
 from dashboard.actors import ActorIndex, find_actors
-from dashboard.cluster import cluster_mentions, recluster
+from dashboard.cluster import carry_ids, cluster_mentions, recluster
 from dashboard.events import extract_mentions
 from dashboard.ingest import (
     IngestError,
@@ -78,6 +79,8 @@ class BuildDelta:
     timexes_reused: int = 0
     mentions_reused: int = 0
     events_kept: int = 0
+    # Stored events that continue under their id with mentions added or taken away.
+    events_grown: int = 0
     events_new: int = 0
     events_gone: int = 0
     # Mentions grouped into events again (all of them in a full build).
@@ -294,9 +297,13 @@ def run_articles(
         else:
             corpus.events = cluster_mentions(corpus.mentions, by_id, corpus.actors.actors)
             delta.mentions_reclustered = len(corpus.mentions)
+        if stored.events:
+            corpus.events = carry_ids(corpus.events, stored.events)
         if previous is not None:
+            before = {e.id: e.mention_ids for e in stored.events}
             ids = {e.id for e in corpus.events}
-            delta.events_kept = len(ids & stored.event_ids)
+            delta.events_kept = sum(before.get(e.id) == e.mention_ids for e in corpus.events)
+            delta.events_grown = len(ids & stored.event_ids) - delta.events_kept
             delta.events_new = len(ids - stored.event_ids)
             delta.events_gone = len(stored.event_ids - ids)
         crash_point("cluster")

@@ -492,3 +492,73 @@ def test_candidate_pairs_of_some_mentions_are_the_full_runs_pairs_touching_them(
     for a, b, score in zip(some.i.tolist(), some.j.tolist(), some.score.tolist(), strict=True):
         # The same pair (a cosine summed in another order may differ in its last bits).
         assert full_pairs[(a, b)] == pytest.approx(score, abs=1e-12)
+
+
+def _events_from(groups: list[list[str]]) -> list:
+    """Events holding these mention ids, named by their mentions as clustering names them."""
+    import hashlib
+
+    from dashboard.models import Event
+
+    out = []
+    for group in groups:
+        ids = tuple(sorted(group))
+        digest = hashlib.sha1("\n".join(ids).encode()).hexdigest()[:12]
+        out.append(Event(f"ev-{digest}", None, None, None, "vague", "past", "", mention_ids=ids))
+    return out
+
+
+def test_carried_ids_follow_an_event_as_it_grows_splits_and_merges():
+    from dashboard.cluster import carry_ids
+
+    grows, splits, merged_a, merged_b, lost = _events_from(
+        [["a1", "a2"], ["b1", "b2", "b3"], ["c1", "c2", "c3"], ["d1"], ["e1", "e2", "e3", "e4"]]
+    )
+    after = _events_from(
+        [
+            ["a1", "a2", "new1"],  # a new report joined
+            ["b1", "b2"],  # the bigger part of a split keeps the id
+            ["b3"],
+            ["c1", "c2", "c3", "d1"],  # two merged: the id of the one it holds most of
+            ["e1", "e2", "new2"],  # half of a stored event is not enough
+            ["e3", "e4"],
+        ]
+    )
+    got = carry_ids(after, [grows, splits, merged_a, merged_b, lost])
+    assert [e.mention_ids for e in got] == [e.mention_ids for e in after]
+    assert [e.id for e in got] == [
+        grows.id,
+        splits.id,
+        after[2].id,
+        merged_a.id,
+        after[4].id,
+        after[5].id,
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 5), min_size=1, max_size=30),
+    st.lists(st.integers(0, 5), min_size=30, max_size=30),
+)
+def test_carried_ids_are_unique_and_each_continues_most_of_its_stored_event(old, new):
+    """Mentions m0..mN in stored events (``old``: an event number per mention) and in new
+    ones (``new``): no two events share an id, and an event carrying a stored id holds more
+    than half of that stored event's mentions."""
+    from dashboard.cluster import carry_ids
+
+    mentions = [f"m{k}" for k in range(len(old))]
+
+    def grouped(labels):
+        groups: dict[int, list[str]] = {}
+        for mid, label in zip(mentions, labels, strict=False):
+            groups.setdefault(label, []).append(mid)
+        return _events_from(list(groups.values()))
+
+    before, after = grouped(old), grouped(new[: len(old)])
+    got = carry_ids(after, before)
+    assert len({e.id for e in got}) == len(got)
+    stored = {e.id: set(e.mention_ids) for e in before}
+    for event in got:
+        if event.id in stored:
+            assert 2 * len(stored[event.id] & set(event.mention_ids)) > len(stored[event.id])

@@ -50,9 +50,19 @@ def build(store: Store, inputs: list[Path], name: str = "c", **options) -> pipel
 
 
 def tables(store: Store, name: str = "c") -> dict[str, pd.DataFrame]:
+    """The tables a user sees, with each event named by its mentions instead of its id: an
+    event that continues a stored one keeps the stored id, where a fresh build names it
+    after its mentions."""
+    mentions = store.mentions_frame(name)
+    members = mentions.groupby("event_id")["mention_id"].agg(lambda ids: " ".join(sorted(ids)))
+    events = store.events_frame(name)
+    events["event_id"] = events["event_id"].map(members)
+    mentions["event_id"] = mentions["event_id"].map(members)
+    order = ["earliest", "source_count", "event_id"]
+    events = events.sort_values(order, ascending=[True, False, True], na_position="last")
     return {
-        "events": store.events_frame(name),
-        "mentions": store.mentions_frame(name),
+        "events": events.reset_index(drop=True),
+        "mentions": mentions,
         "actors": store.actors_frame(name),
         "articles": store.articles_frame(name),
         "timexes": store.timexes_frame(name),
@@ -292,12 +302,19 @@ def test_a_new_report_joins_its_stored_event_and_other_events_are_kept(tmp_path)
     late = build(store, [write_articles(tmp_path / "two", LATE)])
     harbour = event_of(late, "x3.txt")
     assert harbour == event_of(late, "x1.txt") and harbour.source_count == 3
+    assert harbour.id == event_of(first, "x1.txt").id  # a link to it still opens it
     # Only the harbour event's mentions and the new one were grouped again; the library and
     # tram fare events are the stored ones, field for field.
     assert late.delta.mentions_reclustered == len(harbour.mention_ids) < len(late.mentions)
     for name in ("y1.txt", "z1.txt"):
         assert event_of(late, name) == event_of(first, name)
-    assert (late.delta.events_kept, late.delta.events_new, late.delta.events_gone) == (2, 1, 1)
+    delta = late.delta
+    assert (delta.events_kept, delta.events_grown, delta.events_new, delta.events_gone) == (
+        2,
+        1,
+        0,
+        0,
+    )
     assert_each_mention_in_one_event(late)
     assert store.stored_corpus("c").events == late.events
 
@@ -310,6 +327,7 @@ def test_removing_an_article_regroups_only_the_events_it_was_in(tmp_path) -> Non
     later = build(store, [tmp_path / "one"], prune=True)
     library = event_of(later, "y1.txt")
     assert library.source_count == 2 and "Radio North" not in library.sources
+    assert library.id == event_of(first, "y1.txt").id
     assert later.delta.mentions_reclustered == len(library.mention_ids)
     for name in ("x1.txt", "z1.txt"):
         assert event_of(later, name) == event_of(first, name)
