@@ -154,7 +154,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         with store.lock(wait=not args.no_wait):
             previous = store.stored_corpus(name)
             if previous is not None and args.recluster:
-                previous.events = []  # with no stored events every mention is grouped again
+                # Stored events of no known clustering code: every mention is grouped again
+                # (the stored events still hand their ids on, so links hold).
+                previous.cluster_key = ""
             if args.engine == "dask":
                 from dashboard.engine_dask import DaskMissing, run_dask
 

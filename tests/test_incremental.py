@@ -344,17 +344,20 @@ def test_new_clustering_code_groups_every_mention_again(tmp_path, monkeypatch) -
 
 
 def test_recluster_flag_gives_the_full_rebuilds_events(tmp_path: Path) -> None:
-    """`storyline build --recluster` groups every mention again, as a fresh build does."""
+    """`storyline build --recluster` groups every mention again, as a fresh build does, and
+    the events keep the ids they had."""
     one = write_articles(tmp_path / "one", STORIES)
     two = write_articles(tmp_path / "two", LATE)
     db = tmp_path / "s.duckdb"
     command = [sys.executable, "-m", "dashboard", "build", "--db", str(db), "--corpus", "c"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    outputs = []
+    outputs, ids = [], []
     for extra in ([str(one)], [str(two)], [str(two), "--recluster"]):
         done = subprocess.run([*command, *extra], capture_output=True, text=True, env=env)
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)
+        ids.append(set(Store(db).events_frame("c")["event_id"]))
+    assert ids[2] == ids[1]  # regrouping everything still hands the stored ids on
     n = len(Store(db).mentions_frame("c"))
     regrouped = re.search(r"(\d+) of (\d+) mentions grouped again", outputs[1])
     assert regrouped is not None and int(regrouped[1]) < int(regrouped[2]) == n, outputs[1]
