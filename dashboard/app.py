@@ -40,6 +40,8 @@ class CorpusFrames:
     actor_counts: pd.Series
     outlet_counts: pd.Series
     lists: ListIndex
+    # Ids of events of earlier builds -> the event holding most of their mentions now.
+    aliases: dict[str, str]
 
 
 # cache_resource hands every session the same objects (no unpickling of large frames on each
@@ -57,6 +59,7 @@ def load_corpus(path: str, mtime: float, corpus: str) -> CorpusFrames:
         actor_counts=lists.actors.value_counts(),
         outlet_counts=lists.sources.value_counts(),
         lists=lists,
+        aliases=store.event_aliases(corpus),
     )
 
 
@@ -102,7 +105,25 @@ def _seed_widgets(chosen: Filters, frames: CorpusFrames, lo: date, hi: date) -> 
     end = max(min(chosen.end or hi, hi), lo)
     st.session_state["dates"] = (start, end)
     if chosen.event:
-        st.session_state["event"] = chosen.event
+        st.session_state["event"] = _linked_event(chosen.event, frames)
+
+
+def _linked_event(event_id: str, frames: CorpusFrames) -> str | None:
+    """The event a link names, followed to where a later build put its mentions; a note
+    says so, or says that the corpus has no such event."""
+    known = set(frames.events["event_id"])
+    if event_id in known:
+        return event_id
+    notes = st.session_state.setdefault("notes", [])
+    moved = frames.aliases.get(event_id)
+    if moved is not None and moved in known:
+        notes.append(
+            f"The linked event {event_id} was merged or split by a later build of this "
+            "corpus: showing the event that now holds most of its reports."
+        )
+        return moved
+    notes.append(f"The linked event {event_id[:40]!r} is not in this corpus.")
+    return None
 
 
 def _sidebar(frames: CorpusFrames, corpora: list[str], lo: date, hi: date) -> None:

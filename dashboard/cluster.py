@@ -737,6 +737,30 @@ def carry_ids(events: Sequence[Event], previous: Sequence[Event]) -> list[Event]
     return out
 
 
+def retired_ids(
+    events: Sequence[Event], previous: Sequence[Event], aliases: Mapping[str, str]
+) -> dict[str, str]:
+    """Stored event ids that no event carries on (merged into another, split, or left with
+    too few of their mentions), each pointing to the event now holding most of their
+    mentions, so that an old link opens where its event went. ``aliases`` are such ids from
+    earlier builds: they follow their targets, or go when nothing is left to point to."""
+    where = {mid: e.id for e in events for mid in e.mention_ids}
+    current = set(where.values()) | {e.id for e in events}
+    out: dict[str, str] = {}
+    for old in previous:
+        if old.id in current:
+            continue
+        held = Counter(where[mid] for mid in old.mention_ids if mid in where)
+        if held:
+            out[old.id] = max(held.items(), key=lambda item: (item[1], item[0]))[0]
+    for old_id, target in aliases.items():
+        if old_id not in current and old_id not in out:
+            moved = target if target in current else out.get(target)
+            if moved is not None:
+                out[old_id] = moved
+    return out
+
+
 def _in_order(mentions: Sequence[Mention]) -> list[Mention]:
     """Greedy merging depends on the order it meets pairs in: a fixed order makes the same
     mentions always give the same events, whatever order the caller passes them in."""

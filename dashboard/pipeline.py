@@ -33,7 +33,7 @@ from functools import cache
 from pathlib import Path
 
 from dashboard.actors import ActorIndex, find_actors
-from dashboard.cluster import carry_ids, cluster_mentions, recluster
+from dashboard.cluster import carry_ids, cluster_mentions, recluster, retired_ids
 from dashboard.events import extract_mentions
 from dashboard.ingest import (
     IngestError,
@@ -114,6 +114,8 @@ class Corpus:
     mentions_parquet: Path | None = None
     # Digest of the clustering code the events came from (see cluster_key).
     cluster_key: str = ""
+    # Ids of events of earlier builds that no event carries on -> where their mentions went.
+    event_aliases: dict[str, str] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """Rows per stage, for the build report."""
@@ -299,6 +301,7 @@ def run_articles(
             delta.mentions_reclustered = len(corpus.mentions)
         if stored.events:
             corpus.events = carry_ids(corpus.events, stored.events)
+            corpus.event_aliases = retired_ids(corpus.events, stored.events, stored.aliases)
         if previous is not None:
             before = {e.id: e.mention_ids for e in stored.events}
             ids = {e.id for e in corpus.events}

@@ -70,13 +70,16 @@ TABLES: dict[str, str] = {
     "build_keys": "corpus VARCHAR, article_id VARCHAR, timex_key VARCHAR, mention_key VARCHAR",
     # Per corpus, a digest of the clustering code its events came from (pipeline.cluster_key).
     "cluster_keys": "corpus VARCHAR, cluster_key VARCHAR",
+    # Ids of events of earlier builds that no event carries on, and the event now holding
+    # most of their mentions: an old link to one opens that event.
+    "event_aliases": "corpus VARCHAR, old_id VARCHAR, event_id VARCHAR",
     # Source fields Storyline has no column for, as one JSON object per article.
     "article_extra": "corpus VARCHAR, article_id VARCHAR, extra JSON",
     "meta": "key VARCHAR, value VARCHAR",
 }
 
 # Tables added after schema 1 without changing it: a store without them reads as empty ones.
-OPTIONAL_TABLES = frozenset({"build_keys", "article_extra", "cluster_keys"})
+OPTIONAL_TABLES = frozenset({"build_keys", "article_extra", "cluster_keys", "event_aliases"})
 
 # Test-only fault injection: a build whose environment names one of the crash points below
 # kills itself with SIGKILL when it gets there (see tests/test_build_faults.py).
@@ -111,6 +114,7 @@ class StoredCorpus:
     event_ids: set[str] = field(default_factory=set)
     events: list[Event] = field(default_factory=list)
     cluster_key: str = ""
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 class StoreError(Exception):
@@ -251,6 +255,11 @@ class Store:
                 for table in TABLES
                 if table not in ("meta", *OPTIONAL_TABLES)
             }
+
+    def event_aliases(self, corpus: str) -> dict[str, str]:
+        """Ids of events of earlier builds -> the event now holding most of their mentions."""
+        with self.connect() as con:
+            return _event_aliases(con, corpus)
 
     def articles_frame(self, corpus: str) -> pd.DataFrame:
         """One row per article."""
@@ -522,7 +531,17 @@ def _read_stored(con: duckdb.DuckDBPyConnection, name: str) -> StoredCorpus:
             "SELECT cluster_key FROM cluster_keys WHERE corpus = ?", [name]
         ).fetchone()
         stored.cluster_key = found[0] if found and found[0] else ""
+    stored.aliases = _event_aliases(con, name)
     return stored
+
+
+def _event_aliases(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
+    if not _has_table(con, "event_aliases"):
+        return {}
+    rows = con.execute(
+        "SELECT old_id, event_id FROM event_aliases WHERE corpus = ?", [name]
+    ).fetchall()
+    return dict(rows)
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, table: str, database: str | None = None) -> bool:
@@ -734,6 +753,13 @@ def _cluster_keys_frame(corpus: Corpus, name: str) -> pd.DataFrame:
     return pd.DataFrame([{"corpus": name, "cluster_key": key}] if key else [])
 
 
+def _event_aliases_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+    aliases = getattr(corpus, "event_aliases", {})
+    return pd.DataFrame(
+        [{"corpus": name, "old_id": old, "event_id": new} for old, new in aliases.items()]
+    )
+
+
 def _article_extra_frame(corpus: Corpus, name: str) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -819,6 +845,7 @@ FRAME_BUILDERS: dict[str, Callable[[Corpus, str], pd.DataFrame]] = {
     "build_keys": _build_keys_frame,
     "article_extra": _article_extra_frame,
     "cluster_keys": _cluster_keys_frame,
+    "event_aliases": _event_aliases_frame,
 }
 
 

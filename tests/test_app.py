@@ -271,3 +271,32 @@ def test_uploaded_corpora_are_unlisted_but_open_from_their_link(
     holder.run()
     assert not holder.exception
     assert widget(holder, "selectbox", "Corpus").value == "upload-0123456789abcdef-theirs"
+
+
+def test_a_link_to_an_event_a_later_build_regrouped_opens_where_it_went(
+    two_corpora, tmp_path, monkeypatch
+) -> None:
+    """A build that merges or splits an event records where its old id went: an old link
+    opens that event, with a note; an id the corpus never had gets a note too."""
+    store = Store(tmp_path / "s.duckdb")
+    shutil.copy(two_corpora.path, store.path)
+    corpus = run([STORY])
+    target = max(corpus.events, key=lambda e: (e.source_count, e.id)).id
+    corpus.event_aliases = {"ev-0123456789ab": target}
+    store.write_corpus(corpus, "dairy")
+    monkeypatch.setenv("STORYLINE_DB", str(store.path))
+    for old, shown, note in (
+        ("ev-0123456789ab", target, "merged or split by a later build"),
+        ("ev-ffffffffffff", None, "is not in this corpus"),
+    ):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["corpus"] = "dairy"
+        at.query_params["event"] = old
+        at.run()
+        assert not at.exception
+        assert note in " ".join(i.value for i in at.info)
+        box = next(s for s in at.selectbox if s.label == "Event detail")
+        if shown is not None:
+            assert box.value == shown and params(at)["event"] == [shown]
+        else:
+            assert box.value != old and params(at).get("event") != [old]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -562,3 +563,19 @@ def test_carried_ids_are_unique_and_each_continues_most_of_its_stored_event(old,
     for event in got:
         if event.id in stored:
             assert 2 * len(stored[event.id] & set(event.mention_ids)) > len(stored[event.id])
+
+
+def test_retired_ids_point_to_where_their_mentions_went():
+    from dashboard.cluster import retired_ids
+
+    merged, absorbed, stays = _events_from([["a1", "a2", "a3"], ["b1"], ["c1", "c2"]])
+    now = _events_from([["a1", "a2", "a3", "b1"], ["c1", "c2"]])
+    now[0] = replace(now[0], id=merged.id)  # carried on: the merged event keeps its id
+    earlier = {
+        "ev-older": absorbed.id,  # pointed to an event that is now retired too
+        "ev-kept": stays.id,  # pointed to an event that is still there
+        "ev-gone": "ev-nothing",  # pointed to an event whose mentions are all gone
+        merged.id: stays.id,  # an id that is current again is no alias
+    }
+    got = retired_ids(now, [merged, absorbed, stays], earlier)
+    assert got == {absorbed.id: merged.id, "ev-older": merged.id, "ev-kept": stays.id}

@@ -365,3 +365,18 @@ def test_recluster_flag_gives_the_full_rebuilds_events(tmp_path: Path) -> None:
     fresh = Store(tmp_path / "fresh.duckdb")
     build(fresh, [one, two])
     pd.testing.assert_frame_equal(tables(fresh)["events"], tables(Store(db))["events"])
+
+
+def test_event_aliases_are_stored_and_follow_the_next_build(tmp_path: Path) -> None:
+    """Aliases written with a corpus read back, and a build keeps those whose target is
+    still there (a link two builds old still opens its event)."""
+    store = Store(tmp_path / "s.duckdb")
+    corpus = run([write_articles(tmp_path / "one", STORIES)])
+    target = corpus.events[0].id
+    corpus.event_aliases = {"ev-0123456789ab": target}
+    store.write_corpus(corpus, "c")
+    assert store.stored_corpus("c").aliases == {"ev-0123456789ab": target}
+    assert store.event_aliases("c") == {"ev-0123456789ab": target}
+    later = build(store, [write_articles(tmp_path / "two", LATE)])
+    assert later.event_aliases == {"ev-0123456789ab": target}
+    assert store.event_aliases("c") == {"ev-0123456789ab": target}
