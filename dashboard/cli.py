@@ -207,7 +207,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(
             f"  reused: timexes of {delta.timexes_reused}, mentions of {delta.mentions_reused} "
             f"articles; events: {delta.events_new} new, {delta.events_kept} unchanged, "
-            f"{delta.events_grown} changed, {delta.events_gone} gone; "
+            f"{delta.events_changed} changed, {delta.events_gone} gone; "
             f"{delta.mentions_reclustered} of "
             f"{len(corpus.mentions)} mentions grouped again"
         )

@@ -79,8 +79,8 @@ class BuildDelta:
     timexes_reused: int = 0
     mentions_reused: int = 0
     events_kept: int = 0
-    # Stored events that continue under their id with mentions added or taken away.
-    events_grown: int = 0
+    # Stored events that go on under their id with mentions added or taken away.
+    events_changed: int = 0
     events_new: int = 0
     events_gone: int = 0
     # Mentions grouped into events again (all of them in a full build).
@@ -306,7 +306,7 @@ def run_articles(
             before = {e.id: e.mention_ids for e in stored.events}
             ids = {e.id for e in corpus.events}
             delta.events_kept = sum(before.get(e.id) == e.mention_ids for e in corpus.events)
-            delta.events_grown = len(ids & stored.event_ids) - delta.events_kept
+            delta.events_changed = len(ids & stored.event_ids) - delta.events_kept
             delta.events_new = len(ids - stored.event_ids)
             delta.events_gone = len(stored.event_ids - ids)
         crash_point("cluster")

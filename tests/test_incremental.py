@@ -309,7 +309,7 @@ def test_a_new_report_joins_its_stored_event_and_other_events_are_kept(tmp_path)
     for name in ("y1.txt", "z1.txt"):
         assert event_of(late, name) == event_of(first, name)
     delta = late.delta
-    assert (delta.events_kept, delta.events_grown, delta.events_new, delta.events_gone) == (
+    assert (delta.events_kept, delta.events_changed, delta.events_new, delta.events_gone) == (
         2,
         1,
         0,
