@@ -135,3 +135,32 @@ def test_cli_dask_engine_starts_its_own_cluster(seeds_dir: Path, tmp_path: Path)
     local.write_corpus(run([seeds_dir]), "c")
     pd.testing.assert_frame_equal(Store(db).events_frame("c"), local.events_frame("c"))
     assert any((db.parent / "s.duckdb.parts" / "c" / "mentions").iterdir())
+
+
+def test_an_incremental_dask_build_regroups_like_the_local_engine(cluster, tmp_path) -> None:
+    """On a stored corpus the Dask engine reuses stored results and regroups only the
+    events new articles touch, with the local engine's outcome, ids carried over."""
+    from incremental_stories import LATE, STORIES, write_articles
+
+    one = write_articles(tmp_path / "one", STORIES)
+    two = write_articles(tmp_path / "two", LATE)
+    results = {}
+    for engine in ("local", "dask"):
+        store = Store(tmp_path / f"{engine}.duckdb")
+        store.write_corpus(run([one]), "c")
+        previous = store.stored_corpus("c")
+        if engine == "local":
+            later = run([two], previous=previous)
+        else:
+            later = run_dask(
+                [two],
+                previous=previous,
+                scheduler=cluster.scheduler_address,
+                workdir=tmp_path / "parts",
+                corpus_name="c",
+            )
+        store.write_corpus(later, "c")
+        assert later.delta.mentions_reused == len(STORIES)
+        assert 0 < later.delta.mentions_reclustered < len(later.mentions)
+        results[engine] = store.events_frame("c")
+    pd.testing.assert_frame_equal(results["local"], results["dask"])
