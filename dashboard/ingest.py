@@ -37,7 +37,12 @@ SKIPPED_NAMES = re.compile(r"(readme|license|licence|changelog|contributing)(\..
 
 
 class IngestFailure(Exception):
-    """An article file could not be turned into an article."""
+    """An article file could not be turned into an article (``reason``: a summary category,
+    as IngestError.reason; empty to count it by its message)."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(slots=True, frozen=True)
@@ -349,7 +354,7 @@ def read_text_file(path: Path, meta: dict[str, str]) -> Article:
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise IngestFailure(f"cannot read: {exc.strerror or exc}") from exc
+        raise IngestFailure(f"cannot read: {exc.strerror or exc}", "unreadable") from exc
     raw, note = decode(data)
     return build_article(raw, str(path), meta, [note] if note else [])
 
@@ -435,7 +440,7 @@ def load_articles(paths: Sequence[Path | str]) -> IngestResult:
         try:
             article = read_text_file(path, meta)
         except IngestFailure as exc:
-            result.errors.append(IngestError(str(path), str(exc)))
+            result.errors.append(IngestError(str(path), str(exc), exc.reason))
             LOGGER.warning("%s: %s", path, exc)
             continue
         for warning in article.warnings:
