@@ -14,7 +14,7 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -44,6 +44,9 @@ PAST_MODIFIERS = frozenset({"former", "previous", "late", "then", "outgoing"})
 # Lines where at least this share of words is capitalised are headlines or shouting: names in
 # them are found only by matching names found elsewhere.
 HEADLINE_CAPS_SHARE = 0.6
+# Slices of the corpus for the per-article candidate step in worker processes: few, since
+# each carries the corpus's set of lower-case words with it.
+PARALLEL_CHUNKS = 16
 
 TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]\w*(?:[’'\-]\w+)*")
 POSSESSIVE_RE = re.compile(r"[’']s$|(?<=s)[’']$")
@@ -605,20 +608,31 @@ def _pinned_candidates(
     return out
 
 
-def find_actors(articles: Sequence[Article], *, overrides: Path | None = None) -> ActorIndex:
-    """Find and merge the actors named in a corpus; refs are in text order per article."""
+def find_actors(
+    articles: Sequence[Article],
+    *,
+    overrides: Path | None = None,
+    mapper: Callable[[Callable, list], Iterable] | None = None,
+) -> ActorIndex:
+    """Find and merge the actors named in a corpus; refs are in text order per article.
+
+    ``mapper`` (the pipeline's: a pool of processes, Dask tasks) runs the per-article
+    candidate step on PARALLEL_CHUNKS slices of the corpus; merging is corpus-wide and runs
+    here. Without it everything runs in this process.
+    """
     lex = load_lexicon()
     pins, ignored = _pins(load_overrides(overrides))
-    lowered_words = {
-        w.casefold() for a in articles for w in TOKEN_RE.findall(a.text) if w[0].islower()
-    }
+    apply = mapper or map
+    chunks = _slices(list(articles), PARALLEL_CHUNKS if mapper is not None else 1)
+    lowered_words: set[str] = set().union(*apply(lowered_words_of, chunks))
     per_article: dict[str, list[Candidate]] = {}
     role_hits: dict[str, list[RoleHit]] = {}
-    headlines = {a.id: _headline_spans(a.text) for a in articles}
-    for article in articles:
-        cands, hits = _candidates(article, lex, lowered_words, headlines[article.id])
-        per_article[article.id] = cands
-        role_hits[article.id] = hits
+    headlines: dict[str, tuple[tuple[int, int], ...]] = {}
+    for found in apply(candidates_of, [(chunk, lowered_words) for chunk in chunks]):
+        for article_id, cands, hits, headline in found:
+            per_article[article_id] = cands
+            role_hits[article_id] = hits
+            headlines[article_id] = headline
     _split_compounds(per_article, lex)
     _drop_lone_openers(per_article)
     for article in articles:
@@ -634,6 +648,33 @@ def find_actors(articles: Sequence[Article], *, overrides: Path | None = None) -
     index = _build_index(groups, owner, per_article)
     _resolve_role_refs(articles, per_article, role_hits, index)
     return index
+
+
+def _slices(items: list, n: int) -> list[list]:
+    """``items`` in at most ``n`` contiguous slices of near-equal length."""
+    size = max(1, -(-len(items) // max(1, n)))
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def lowered_words_of(articles: Sequence[Article]) -> set[str]:
+    """The words these articles write in lower case somewhere, casefolded: a capitalised
+    word that is among them is a common word at a sentence start, not a name."""
+    return {w.casefold() for a in articles for w in TOKEN_RE.findall(a.text) if w[0].islower()}
+
+
+def candidates_of(
+    item: tuple[Sequence[Article], set[str]],
+) -> list[tuple[str, list[Candidate], list[RoleHit], tuple[tuple[int, int], ...]]]:
+    """Name candidates, role phrases and headline spans of each article of a slice, given
+    the corpus's lower-case words (a unit of work for a worker process)."""
+    articles, lowered_words = item
+    lex = load_lexicon()
+    out = []
+    for article in articles:
+        headline = _headline_spans(article.text)
+        cands, hits = _candidates(article, lex, lowered_words, headline)
+        out.append((article.id, cands, hits, headline))
+    return out
 
 
 def _split_compounds(per_article: dict[str, list[Candidate]], lex: Lexicon) -> None:

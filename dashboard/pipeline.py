@@ -255,7 +255,7 @@ def run_articles(
 
     with clock("actors"):
         _report(progress, "actors", 0.0)
-        corpus.actors = find_actors(corpus.articles, overrides=aliases)
+        corpus.actors = find_actors(corpus.articles, overrides=aliases, mapper=mapper)
         crash_point("actors")
     if until == "actors":
         return corpus

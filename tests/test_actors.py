@@ -299,3 +299,26 @@ def test_a_dateline_city_unknown_to_the_lexicon_is_a_place_merged_with_its_plain
     actors = by_name(find_actors([article(text)]))
     assert actors["Lima"].kind == "place"
     assert dict(actors["Lima"].aliases) == {"LIMA": 1, "Lima": 1}
+
+
+def test_the_candidate_step_in_slices_finds_the_same_actors(seed_corpus, tmp_path) -> None:
+    """Run by a mapper (as worker processes run it), over slices of the corpus, the actor
+    stage gives what one pass gives: the lower-case words are the whole corpus's."""
+    import sys
+
+    sys.path.append(str(Path(__file__).resolve().parent.parent / "bench"))
+    from make_corpus import make_corpus
+
+    from dashboard.ingest import load_articles
+
+    make_corpus(120, tmp_path / "corpus", seed=3)
+    synthetic = load_articles([tmp_path / "corpus"]).articles
+    calls = []
+
+    def mapper(func, chunks):
+        calls.append(len(chunks))
+        return map(func, chunks)
+
+    for articles in (seed_corpus.articles, synthetic):
+        assert find_actors(articles, mapper=mapper) == find_actors(articles)
+    assert calls and all(n > 1 for n in calls)
