@@ -304,11 +304,11 @@ def run_articles(
             corpus.event_aliases = retired_ids(corpus.events, stored.events, stored.aliases)
         if previous is not None:
             before = {e.id: e.mention_ids for e in stored.events}
-            ids = {e.id for e in corpus.events}
+            ids, stored_ids = {e.id for e in corpus.events}, set(before)
             delta.events_kept = sum(before.get(e.id) == e.mention_ids for e in corpus.events)
-            delta.events_changed = len(ids & stored.event_ids) - delta.events_kept
-            delta.events_new = len(ids - stored.event_ids)
-            delta.events_gone = len(stored.event_ids - ids)
+            delta.events_changed = len(ids & stored_ids) - delta.events_kept
+            delta.events_new = len(ids - stored_ids)
+            delta.events_gone = len(stored_ids - ids)
         crash_point("cluster")
     _report(progress, "done", 1.0)
     return corpus

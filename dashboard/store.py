@@ -111,10 +111,14 @@ class StoredCorpus:
     mentions: dict[str, list[Mention]] = field(default_factory=dict)
     timex_keys: dict[str, str] = field(default_factory=dict)
     mention_keys: dict[str, str] = field(default_factory=dict)
-    event_ids: set[str] = field(default_factory=set)
     events: list[Event] = field(default_factory=list)
     cluster_key: str = ""
     aliases: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def event_ids(self) -> set[str]:
+        """The ids of the stored events."""
+        return {e.id for e in self.events}
 
 
 class StoreError(Exception):
@@ -525,7 +529,6 @@ def _read_stored(con: duckdb.DuckDBPyConnection, name: str) -> StoredCorpus:
                 mention_ids=tuple(members.get(row[0], ())),
             )
         )
-    stored.event_ids = {e.id for e in stored.events}
     if _has_table(con, "cluster_keys"):
         found = con.execute(
             "SELECT cluster_key FROM cluster_keys WHERE corpus = ?", [name]
