@@ -35,8 +35,11 @@ FIRSTNAME_SIMILARITY = 75
 # A bare surname shared by several people goes to the most mentioned one only when it has
 # at least this share of their mentions; otherwise it stays apart (the shared-surname guard).
 DOMINANT_SHARE = 0.75
-# Words joining the capitalised words of one name ("Bank of England", "Ludwig van Beethoven").
-CONNECTORS = frozenset({"of", "for", "de", "da", "del", "der", "von", "van", "bin", "al", "du"})
+# Characters between a dateline's place and the agency in brackets ("KYIV, Feb 26 (Reuters)").
+DATELINE_AGENCY_REACH = 40
+# A one-word name joins the one person whose first name it is only when at most this share
+# of its uses follow "in", "at", "near"...: "Buffalo" (a third of them) is a city.
+FIRST_NAME_PLACE_SHARE = 0.2
 # A ministry the roles file does not list: "Fisheries Minister", "culture secretary".
 PORTFOLIO_ROLE = r"\b(?:[A-Z][a-z]+|[a-z]{4,})\s+(?:[Mm]inister|[Ss]ecretary)"
 # Modifiers that make a role a past one ("former president Joe Biden").
@@ -49,6 +52,8 @@ HEADLINE_CAPS_SHARE = 0.6
 PARALLEL_CHUNKS = 16
 
 TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]\w*(?:[’'\-]\w+)*")
+MIDDLE_INITIAL_RE = re.compile(r"[A-Z]\. (?=[A-Z])")
+ROMAN_RE = re.compile(r"[IVX]+")
 POSSESSIVE_RE = re.compile(r"[’']s$|(?<=s)[’']$")
 SPEECH_AFTER_RE = re.compile(r"\s+(?:said|says|told|added|stated|noted|announced|wrote)\b")
 
@@ -77,11 +82,19 @@ class Lexicon:
     demonyms: dict[str, str]  # adjective -> canonical country
     country_kinds: dict[str, str]
     cities: dict[str, str]  # city -> canonical country
+    regions: dict[str, str]  # state or province, or its short form -> its name
+    # Lower-cased country, city and region names -> the name as the lexicon writes it.
+    place_case: dict[str, str]
     org_heads: frozenset[str]
     place_heads: frozenset[str]
     prepositions: frozenset[str]
     acronym_max: int
     stopnames: frozenset[str]
+    age_after_re: re.Pattern[str]  # ", 52," after a person's name
+    never_last: frozenset[str]  # words that do not end a name ("Thursday")
+    also_first_names: frozenset[str]  # stop names that open people's names ("Jan Kavan")
+    not_actor_heads: frozenset[str]  # last words of names that are not actors ("War")
+    dateline_re: re.Pattern[str]  # the place in capitals opening a wire story
     role_re: re.Pattern[str]
     role_core_re: re.Pattern[str]  # the role words alone: finds where role_re can match
     institutions_re: re.Pattern[str]
@@ -89,6 +102,13 @@ class Lexicon:
 
 def _data_text(name: str) -> str:
     return resources.files("dashboard").joinpath("data", name).read_text(encoding="utf-8")
+
+
+_NAMES = tomllib.loads(_data_text("kinds.toml"))["names"]
+# Words joining the capitalised words of one name ("Bank of England", "Dar es Salaam").
+CONNECTORS = frozenset(_NAMES["connectors"])
+# Words no person's name has: "Freedom for Elian" or "Bank of England" has no first name.
+NOT_IN_PERSONAL_NAMES = frozenset(_NAMES["not_personal"])
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -116,6 +136,10 @@ def load_lexicon() -> Lexicon:
             demonyms[adjective] = name
         for city in entry.get("cities", []):
             cities[city] = name
+    regions: dict[str, str] = {}
+    for entry in tomllib.loads(_data_text("demonyms.toml")).get("region", []):
+        for alias in [entry["name"], *entry.get("aliases", [])]:
+            regions[alias] = entry["name"]
     kinds = tomllib.loads(_data_text("kinds.toml"))
     stopnames = frozenset(
         line.strip().casefold()
@@ -139,11 +163,22 @@ def load_lexicon() -> Lexicon:
         demonyms=demonyms,
         country_kinds=country_kinds,
         cities=cities,
+        regions=regions,
+        place_case={
+            **{alias.casefold(): name for alias, name in countries.items()},
+            **{city.casefold(): city for city in cities},
+            **{alias.casefold(): name for alias, name in regions.items()},
+        },
         org_heads=frozenset(kinds["organisation"]["heads"]),
         place_heads=frozenset(kinds["place"]["heads"]),
         prepositions=frozenset(kinds["place"]["prepositions"]),
         acronym_max=int(kinds["organisation"]["acronym_max"]),
         stopnames=stopnames | frozenset(ENGLISH_STOP_WORDS),
+        age_after_re=re.compile(kinds["names"]["age_after"]),
+        never_last=frozenset(w.casefold() for w in kinds["names"]["never_last"]),
+        also_first_names=frozenset(w.casefold() for w in kinds["names"]["also_first_names"]),
+        not_actor_heads=frozenset(w.casefold() for w in kinds["not_actors"]["heads"]),
+        dateline_re=re.compile(kinds["names"]["dateline"]),
         role_re=role_re,
         role_core_re=re.compile(
             rf"\b(?i:{_alternation(roles)})\b(?![’'\-]\w)|{PORTFOLIO_ROLE}\b(?![’'\-]\w)"
@@ -184,6 +219,7 @@ class Candidate:
     locative: bool = False
     agentive: bool = False
     possessor: bool = False  # "X's <Name>": X employs or owns the next name
+    personal: bool = False  # a courtesy title before it or an age after it: a person
     initial: bool = False  # starts a sentence
     canonical: str | None = None  # set for countries, cities and pinned forms
 
@@ -290,6 +326,9 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
         if pm and len(word) > 2:
             end = start + pm.start()
             possessive = True
+        stop = m.end()
+        if MIDDLE_INITIAL_RE.match(text, start) and current:
+            end = stop = end + 1  # "James C. Kopp": the initial and its stop are in the name
         gap = text[last_end:start] if last_end >= 0 else "\n"
         joined = current and gap == " "
         if word[0].isupper():
@@ -311,7 +350,7 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
             if current:
                 runs.append(current)
             current, pending = [], []
-        last_end = m.end()
+        last_end = stop
     if current:
         runs.append(current)
     return runs
@@ -319,13 +358,15 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
 
 def _classify(name: str, lex: Lexicon) -> tuple[str | None, str | None]:
     """(kind, canonical name) decided from the name alone, or (None, None)."""
-    if name.isupper() and len(name) > 3 and name.title() in lex.countries | lex.cities:
-        name = name.title()  # "OSLO" in a dateline
+    if name.isupper() and len(name) > 3 and name.casefold() in lex.place_case:
+        name = lex.place_case[name.casefold()]  # "OSLO" or "DAR ES SALAAM" in a dateline
     if name in lex.countries:
         canonical = lex.countries[name]
         return lex.country_kinds.get(canonical, "place"), canonical
     if name in lex.cities:
         return "place", name
+    if name in lex.regions:
+        return "place", lex.regions[name]  # "Ohio", "N.Y."
     words = name.split()
     # The head word: the last one, or the one before "of"/"for" ("Bank of England").
     cut = next((i for i, w in enumerate(words) if w in CONNECTORS and i > 0), len(words))
@@ -354,14 +395,15 @@ def _candidates(
         for pos in range(hit.start, hit.end):
             role_at[pos] = hit
     out: list[Candidate] = []
-    place = dateline_place(text, lang=article.language or "en")
+    place = dateline_place(text, lang=article.language or "en") or _opening_place(text, lex)
     employers: set[int] = set()  # starts of runs that name a title's employer
     runs = []
-    for run in _sequences(text, lex):
-        for part, employer in _split_at_title(run, role_at):
-            runs.append(part)
-            if employer:
-                employers.add(part[0][0])
+    for whole in _sequences(text, lex):
+        for run in _split_at_places(text, whole, lex):
+            for part, employer in _split_at_title(run, role_at):
+                runs.append(part)
+                if employer:
+                    employers.add(part[0][0])
     for run in runs:
         if _in_spans(run[0][0], headline):
             continue
@@ -375,21 +417,33 @@ def _candidates(
             tokens = []
         if title is not None and tokens and text[tokens[0][0] : tokens[0][1]] in CONNECTORS:
             tokens = []  # "High Representative for Foreign Affairs": all title
+        courtesy = False
         while tokens and not _is_known_place(text, tokens, lex):
             word = text[tokens[0][0] : tokens[0][1]]
             folded = word.casefold().rstrip(".")
             if word.rstrip(".") in lex.honorifics or word in CONNECTORS:
+                courtesy = courtesy or word not in CONNECTORS
                 tokens.pop(0)
+            elif folded in lex.also_first_names and _name_follows(text, tokens, lex):
+                break  # "Jan Kavan", "April Ryan": a first name, not the month
             elif folded in lex.stopnames or _is_contraction(word):
                 tokens.pop(0)
+            elif "-" in word and word.rsplit("-", 1)[1].islower():
+                tokens.pop(0)  # "Atlanta-based BellSouth", "Kremlin-backed Ivan Petrov"
             elif _is_sentence_start(text, tokens[0][0]) and folded in lowered_words:
                 tokens.pop(0)
             else:
                 break
-        while tokens and text[tokens[-1][0] : tokens[-1][1]] in CONNECTORS:
+        while tokens and (
+            text[tokens[-1][0] : tokens[-1][1]] in CONNECTORS
+            or text[tokens[-1][0] : tokens[-1][1]].casefold() in lex.never_last
+            or tokens[-1][1] - tokens[-1][0] == 1
+        ):
+            # "Bill Clinton Thursday condemned": the weekday is not the name; nor is the
+            # letter of "Class C shares"
             tokens.pop()
-        if not tokens:
-            continue
+        if not tokens or sum(ch.isalpha() for ch in text[tokens[0][0] : tokens[-1][1]]) < 2:
+            continue  # nothing, or one letter: a grade, a share class, an initial
         start, end = tokens[0][0], tokens[-1][1]
         name = " ".join(text[a:b] for a, b, _ in tokens)
         if name in lex.demonyms and lex.institutions_re.match(text, end):
@@ -400,6 +454,10 @@ def _candidates(
             continue
         if _is_adjective(name, lex):
             continue  # "Russian claims", "ethnic Russians", "Ukrainian-controlled"
+        if len(tokens) > 1 and _head_word(name) in lex.not_actor_heads:
+            continue  # "Cold War", "Thanksgiving Day", "Clean Air Act": not someone who acts
+        if place is not None and _credited_agency(text, start, end, place):
+            continue  # "NAIROBI, Kenya (AP) _": the agency filing the story is not in it
         kind, canonical = _classify(name, lex)
         if place is not None and place[0] <= start and end <= place[1] and name.isupper():
             # The dateline opens with where the story was filed: a place, not an acronym.
@@ -416,15 +474,91 @@ def _candidates(
         if title is not None:
             cand.role, cand.country = title.role, title.country
         before = text[max(0, start - 12) : start].split()
+        possessive = tokens[-1][2]
+        # "in Kenya" is a place; "in Reyland's street" says nothing of what Reyland is.
         cand.locative = bool(before) and before[-1].casefold() in lex.prepositions
+        cand.locative = cand.locative and not possessive
         cand.agentive = bool(SPEECH_AFTER_RE.match(text, end))
-        cand.possessor = tokens[-1][2] and text[end : end + 4].strip("’'s ")[:1].isupper()
+        cand.possessor = possessive
+        cand.personal = courtesy or bool(lex.age_after_re.match(text, end))
         cand.initial = _is_sentence_start(text, start)
         out.append(cand)
+    _find_employers(text, out)
     out = _join_and_names(text, out)
     _attach_appositions(text, out, hits)
     _add_outlet_kind(article, out)
     return out, hits
+
+
+def _opening_place(text: str, lex: Lexicon) -> tuple[int, int] | None:
+    """The span of the place in capitals opening a wire story with no date in its dateline
+    ("NAIROBI, Kenya (AP) _"), or None."""
+    m = lex.dateline_re.match(text)
+    return m.span("place") if m else None
+
+
+def _credited_agency(text: str, start: int, end: int, place: tuple[int, int]) -> bool:
+    """The name is the agency in brackets of the dateline: "KYIV, Feb 26 (Reuters) -"."""
+    return (
+        0 <= start - place[1] <= DATELINE_AGENCY_REACH
+        and text[start - 1 : start] == "("
+        and text[end : end + 1] == ")"
+    )
+
+
+def _find_employers(text: str, cands: list[Candidate]) -> None:
+    """Keep ``possessor`` only on "X's <Full Name>": X employs or owns the person named next
+    (Al Jazeera's Charles Stratford); "X's Cuban relatives" or "X's Miami lawyers" say nothing
+    of what X is."""
+    for k, c in enumerate(cands):
+        if not c.possessor:
+            continue
+        nxt = cands[k + 1] if k + 1 < len(cands) else None
+        gap = text[c.end : nxt.start] if nxt is not None else ""
+        c.possessor = (
+            nxt is not None
+            and POSSESSIVE_RE.fullmatch(gap.rstrip()) is not None
+            and nxt.kind is None
+            and " " in nxt.text
+        )
+
+
+def _split_after_state(
+    text: str, run: list[tuple[int, int, bool]], lex: Lexicon
+) -> list[list[tuple[int, int, bool]]]:
+    """Cut "Buffalo, N.Y. Slepian provided..." after the state: its stop ended the sentence."""
+    first = text[run[0][0] : run[0][1]]
+    if len(run) > 1 and first.endswith(".") and first in lex.regions:
+        return [run[:1], run[1:]]
+    return [run]
+
+
+def _split_at_places(
+    text: str, run: list[tuple[int, int, bool]], lex: Lexicon
+) -> list[list[tuple[int, int, bool]]]:
+    """The run cut after a state that ended a sentence and before "of <place>"."""
+    parts = _split_after_state(text, run, lex)
+    return [piece for part in parts for piece in _split_at_of_place(text, part, lex)]
+
+
+def _split_at_of_place(
+    text: str, run: list[tuple[int, int, bool]], lex: Lexicon
+) -> list[list[tuple[int, int, bool]]]:
+    """Cut "Bronislaw Geremek of Poland" or "Prime Minister of Israel" into the name and the
+    place; "Bank of England", "Gulf of Mexico" or a known place ("Democratic Republic of the
+    Congo") stay whole, their word before "of" being an organisation or place word."""
+    words = [text[a:b] for a, b, _ in run]
+    if "of" not in words[1:-1] or _is_known_place(text, run, lex):
+        return [run]
+    k = words.index("of", 1)
+    rest = run[k + 1 :]
+    if rest and text[rest[0][0] : rest[0][1]] == "the":
+        rest = rest[1:]
+    place = " ".join(text[a:b] for a, b, _ in rest)
+    head = words[k - 1].casefold().rstrip(".")
+    if not _is_known_place(text, rest, lex) or head in lex.org_heads or head in lex.place_heads:
+        return [run]
+    return [run[:k], rest] if place else [run]
 
 
 def _split_at_title(
@@ -458,14 +592,59 @@ def _join_and_names(text: str, cands: list[Candidate]) -> list[Candidate]:
             out[-1] = Candidate(c.article_id, prev.start, c.end, name, kind="organisation")
             out[-1].initial = prev.initial
             continue
+        opener = _and_opener(text, c, prev)
+        if opener is not None:
+            joined = Candidate(c.article_id, opener, c.end, text[opener : c.end], "organisation")
+            out.append(joined)
+            continue
         out.append(c)
     return out
+
+
+def _and_opener(text: str, c: Candidate, prev: Candidate | None) -> int | None:
+    """Where "Immigration and Naturalization Service" starts when its first part was not
+    kept as a name (a word also written in lower case): the capitalised words just before
+    " and ", unless they open the sentence ("Analysts and Goldman Sachs Group")."""
+    if c.kind != "organisation" or c.role is not None or len(c.text.split()) < 2:
+        return None
+    end = c.start - len(" and ")
+    if end < 0 or text[end : c.start] != " and ":
+        return None
+    floor = max(0, end - 60, prev.end if prev is not None else 0)
+    words = text[floor:end].split(" ")
+    taken = 0  # capitalised words right before " and "
+    for word in reversed(words[1:] if floor > 0 else words):
+        if not (word.isalpha() and word[:1].isupper() and word[1:].islower()):
+            break
+        taken += 1
+    start = end - len(" ".join(words[len(words) - taken :])) if taken else end
+    while taken and _is_sentence_start(text, start):
+        # "The Immigration and": the sentence's first word is not part of the name
+        start += len(words[len(words) - taken]) + 1
+        taken -= 1
+    return start if taken else None
 
 
 def _is_known_place(text: str, tokens: list[tuple[int, int, bool]], lex: Lexicon) -> bool:
     """The run is a country or city name as written ("US", "The Hague")."""
     name = " ".join(text[a:b] for a, b, _ in tokens)
-    return name in lex.countries or name in lex.cities
+    return name in lex.countries or name in lex.cities or name in lex.regions
+
+
+def _head_word(name: str) -> str:
+    """The last word, or the one before a numeral ("World War II" -> "war"), casefolded."""
+    words = name.split()
+    if len(words) > 1 and ROMAN_RE.fullmatch(words[-1]):
+        words.pop()
+    return words[-1].casefold()
+
+
+def _name_follows(text: str, tokens: list[tuple[int, int, bool]], lex: Lexicon) -> bool:
+    """The run's second word is a capitalised word that is not itself a stop name."""
+    if len(tokens) < 2:
+        return False
+    word = text[tokens[1][0] : tokens[1][1]]
+    return word[:1].isupper() and word.casefold().rstrip(".") not in lex.stopnames
 
 
 def _is_contraction(word: str) -> bool:
@@ -478,6 +657,9 @@ def _is_adjective(name: str, lex: Lexicon) -> bool:
         return False
     if name in lex.demonyms or (name.endswith("s") and name[:-1] in lex.demonyms):
         return True
+    parts = re.split(r"[\s\-]+", name)
+    if len(parts) > 1 and all(p in lex.demonyms or p[:-1] in lex.demonyms for p in parts):
+        return True  # "Cuban-American", "Cuban Americans"
     head, _, tail = name.partition("-")
     return bool(tail) and tail[:1].islower() and " " not in name
 
@@ -525,7 +707,10 @@ class _Group:
     """Forms merged into one actor while building."""
 
     forms: Counter[str] = field(default_factory=Counter)
+    # What the names say (an organisation or place word, a country, a title, an age):
+    # decisive when there is any; else what the contexts suggest ("in X", "X said").
     kind_votes: Counter[str] = field(default_factory=Counter)
+    context_votes: Counter[str] = field(default_factory=Counter)
     roles: Counter[tuple[str, str | None]] = field(default_factory=Counter)
     pinned: dict | None = None
 
@@ -680,12 +865,14 @@ def candidates_of(
 def _split_compounds(per_article: dict[str, list[Candidate]], lex: Lexicon) -> None:
     """Split "US-Ukraine" or "Smith-Jones talks" into two names when both are known names."""
     known = {c.text for cands in per_article.values() for c in cands if "-" not in c.text}
-    known |= set(lex.countries) | set(lex.cities)
+    known |= set(lex.countries) | set(lex.cities) | set(lex.regions)
     for article_id, cands in per_article.items():
         out = []
         for c in cands:
             parts = c.text.split("-")
-            if len(parts) > 1 and " " not in c.text and all(p in known for p in parts):
+            if any(p in lex.demonyms for p in parts):
+                out.append(c)  # "Cuban-American" is not two actors
+            elif len(parts) > 1 and " " not in c.text and all(p in known for p in parts):
                 pos = c.start
                 for part in parts:
                     kind, canonical = _classify(part, lex)
@@ -764,13 +951,15 @@ def _merge(
     uf = _UnionFind()
     form_kinds: dict[str, Counter[str]] = defaultdict(Counter)
     form_counts: Counter[str] = Counter()
+    form_places: Counter[str] = Counter()  # uses after "in", "at", "near"...
     for cands in per_article.values():
         for c in cands:
             key = _form_key(c)
             form_counts[key] += 1
+            form_places[key] += c.locative
             if c.kind:
                 form_kinds[key][c.kind] += 1
-            elif c.role:
+            elif c.role or c.personal:
                 form_kinds[key]["person"] += 1
             uf.find(key)
     # Organisations and places: one key per casefolded name; acronyms join their expansion.
@@ -795,6 +984,8 @@ def _merge(
         for k in form_counts
         if k.startswith("n:")
         and 2 <= len(k[2:].split()) <= 4
+        and not _bare_surname(k[2:])
+        and not NOT_IN_PERSONAL_NAMES.intersection(k[2:].split())
         and _group_kind(form_kinds[k]) in (None, "person")
     ]
     blocks: dict[str, list[str]] = defaultdict(list)
@@ -810,6 +1001,8 @@ def _merge(
     for k in full:
         surname_groups[_name_parts(k[2:])[1]].add(uf.find(k))
     _merge_short_org_names(form_counts, form_kinds, surname_groups, uf)
+    _merge_first_names(form_counts, form_kinds, form_places, full, surname_groups, uf)
+    surnamed: set[tuple[str, int]] = set()  # uses of a bare surname: people are named so
     owner: dict[tuple[str, int], str] = {}
     # No merges happen below: each group's weight and each surname's options are fixed.
     weights: Counter[str] = Counter()
@@ -820,13 +1013,14 @@ def _merge(
         seen_here: list[str] = []
         for c in cands:
             key = _form_key(c)
-            if key.startswith("n:") and len(key[2:].split()) == 1:
-                folded = fold(key[2:])
+            if key.startswith("n:") and _bare_surname(key[2:]):
+                folded = fold(key[2:].split()[-1])
                 if folded not in options:
                     options[folded] = _surname_options(folded, surname_groups, uf)
                 target = _surname_owner(options[folded], seen_here, uf, weights)
                 if target is not None and _group_kind(form_kinds[key]) in (None, "person"):
                     owner[(article_id, c.start)] = target
+                    surnamed.add((article_id, c.start))
                     continue
             root = uf.find(key)
             owner[(article_id, c.start)] = root
@@ -839,17 +1033,60 @@ def _merge(
             group = groups[root]
             group.forms[c.text] += 1
             if c.kind:
-                group.kind_votes[c.kind] += 2
+                group.kind_votes[c.kind] += 1
             if c.role:
-                group.kind_votes["person"] += 2
+                group.kind_votes["person"] += 1
                 group.roles[(c.role, c.country)] += 1
             if c.locative:
-                group.kind_votes["place"] += 1
+                group.context_votes["place"] += 1
             if c.agentive:
+                group.context_votes["person"] += 1
+            if c.personal:
                 group.kind_votes["person"] += 1
+            if (article_id, c.start) in surnamed:
+                group.context_votes["person"] += 1  # "Kopp" for "James Kopp"
             if c.canonical and c.canonical in {e["name"] for e in pins.values()}:
                 group.pinned = next(e for e in pins.values() if e["name"] == c.canonical)
     return dict(groups), owner
+
+
+def _bare_surname(name: str) -> bool:
+    """One word ("Reyland"), or a surname opening with a particle ("Bin Rashad", "Van Dyke")."""
+    words = name.split()
+    return len(words) == 1 or (len(words) == 2 and words[0].casefold() in CONNECTORS)
+
+
+def _merge_first_names(
+    form_counts: Counter[str],
+    form_kinds: dict[str, Counter[str]],
+    form_places: Counter[str],
+    full: list[str],
+    surname_groups: dict[str, set[str]],
+    uf: _UnionFind,
+) -> None:
+    """A name that is nobody else's surname joins the one person whose first names it is
+    ("Kiri" for "Kiri Matanga", "Juan Miguel" for "Juan Miguel Gonzalez"): news writes
+    children and some public figures that way. Shared by two people (unless one has nearly
+    all the mentions), another person's surname, or often used as a place ("in Buffalo"),
+    it stays apart."""
+    by_opening: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for key in full:
+        words = tuple(fold(key[2:]).split())
+        for j in range(1, len(words)):
+            by_opening[words[:j]][uf.find(key)] += form_counts[key]
+    for key in form_counts:
+        if not key.startswith("n:") or _group_kind(form_kinds[key]) not in (None, "person"):
+            continue
+        words = tuple(fold(key[2:]).split())
+        surname_owners = surname_groups.get(_name_parts(key[2:])[1], set())
+        if surname_owners - {uf.find(key)} or words not in by_opening:
+            continue
+        if form_places[key] > FIRST_NAME_PLACE_SHARE * form_counts[key]:
+            continue
+        roots = by_opening[words]
+        (top, n), total = roots.most_common(1)[0], sum(roots.values())
+        if n >= DOMINANT_SHARE * total:
+            uf.union(top, key)
 
 
 def _merge_short_org_names(
@@ -913,10 +1150,18 @@ def _surname_owner(
 
 
 def _canonical_name(group: _Group) -> str:
-    """The most used full form (longest on ties); pinned names win."""
+    """The most used full form (longest on ties); pinned names win. A surname alone or the
+    opening of a longer form ("Juan Pablo" of "Juan Pablo Ortega") is not a full form."""
     if group.pinned:
         return str(group.pinned["name"])
-    multi = [(n, len(f), f) for f, n in group.forms.items() if len(f.split()) >= 2]
+    openings = {
+        tuple(words[:j]) for f in group.forms if (words := f.split()) for j in range(1, len(words))
+    }
+    multi = [
+        (n, len(f), f)
+        for f, n in group.forms.items()
+        if not _bare_surname(f) and tuple(f.split()) not in openings
+    ]
     pool = multi or [(n, len(f), f) for f, n in group.forms.items()]
     return max(pool)[2]
 
@@ -934,8 +1179,10 @@ def _build_index(
         n = 2
         while actor_id in index.actors:
             actor_id, n = f"{base}-{n}", n + 1
-        kind = _group_kind(group.kind_votes) or (
-            "person" if len(name.split()) >= 2 else "organisation"
+        kind = (
+            _group_kind(group.kind_votes)
+            or _group_kind(group.context_votes)
+            or ("person" if len(name.split()) >= 2 else "organisation")
         )
         if group.pinned and group.pinned.get("kind"):
             kind = str(group.pinned["kind"])
