@@ -76,6 +76,7 @@ class Lexicon:
 
     roles: dict[str, str]
     equivalents: dict[str, tuple[str, ...]]
+    regnal: frozenset[str]  # roles that go with a first or regnal name ("King")
     modifiers: frozenset[str]
     honorifics: frozenset[str]
     countries: dict[str, str]  # name or alias as written -> canonical name
@@ -157,6 +158,7 @@ def load_lexicon() -> Lexicon:
     return Lexicon(
         roles=roles,
         equivalents=equivalents,
+        regnal=frozenset(roles_doc["regnal"]["roles"]),
         modifiers=modifiers,
         honorifics=honorifics,
         countries=countries,
@@ -473,6 +475,8 @@ def _candidates(
         cand = Candidate(article.id, start, end, name, kind=kind, canonical=canonical)
         if title is not None:
             cand.role, cand.country = title.role, title.country
+            if title.role in lex.regnal and " " not in name:
+                cand.canonical = f"{title.role} {name}"  # "King Hussein", not a Mr Hussein
         before = text[max(0, start - 12) : start].split()
         possessive = tokens[-1][2]
         # "in Kenya" is a place; "in Reyland's street" says nothing of what Reyland is.
@@ -1011,8 +1015,12 @@ def _merge(
     options: dict[str, set[str]] = {}
     for article_id, cands in per_article.items():
         seen_here: list[str] = []
+        titled_here: dict[str, str] = {}  # "hussein" -> King Hussein, once the article says so
         for c in cands:
             key = _form_key(c)
+            if key.startswith("n:") and fold(key[2:]) in titled_here:
+                owner[(article_id, c.start)] = titled_here[fold(key[2:])]
+                continue
             if key.startswith("n:") and _bare_surname(key[2:]):
                 folded = fold(key[2:].split()[-1])
                 if folded not in options:
@@ -1025,6 +1033,8 @@ def _merge(
             root = uf.find(key)
             owner[(article_id, c.start)] = root
             seen_here.append(root)
+            if c.canonical and c.role and " " not in c.text:
+                titled_here[fold(c.text)] = root
     groups: dict[str, _Group] = defaultdict(_Group)
     for article_id, cands in per_article.items():
         for c in cands:

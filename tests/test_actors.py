@@ -539,3 +539,15 @@ def test_single_letters_and_place_based_adjectives_are_not_names():
     actors = by_name(find_actors([article(text)]))
     assert "C" not in actors and "A" not in actors and "Class C" not in actors
     assert "Ridgeway Corp" in actors
+
+
+def test_a_king_is_not_the_person_sharing_his_name_as_a_surname():
+    texts = [
+        "Talks with Karim Haddad stalled. Haddad said nothing.",
+        "King Haddad of Jordan met envoys on Monday. Haddad said peace was near.",
+    ]
+    index = find_actors([article(t, f"a{k}") for k, t in enumerate(texts)])
+    actors = by_name(index)
+    assert actors["King Haddad"].role == "King"
+    assert actors["King Haddad"].aliases["Haddad"] == 2
+    assert actors["Karim Haddad"].aliases["Haddad"] == 1
