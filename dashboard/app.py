@@ -239,9 +239,11 @@ def main() -> None:
         st.info(note)
     current = _current(lo, hi)
     shown = apply_filters(frames.events, current, frames.lists)
-    published = pd.to_datetime(frames.articles["published"]).max()
-    now = published.date() if not pd.isna(published) else None
-    ctx = ViewContext(store, current.corpus, frames.events, shown, frames.articles, now, current)
+    published = pd.to_datetime(frames.articles["published"])
+    now, since = (None if pd.isna(d) else d.date() for d in (published.max(), published.min()))
+    ctx = ViewContext(
+        store, current.corpus, frames.events, shown, frames.articles, now, current, since
+    )
     st.write(f"**{len(shown)}** of {len(frames.events)} events · corpus {current.corpus!r}")
     view = current.view
     if view == "Timeline":

@@ -22,6 +22,23 @@ MAX_POINTS = 1500
 TOP_EVENTS = 150
 # Lanes drawn when the timeline is laid out by actor.
 MAX_ACTOR_LANES = 15
+# Up to this many events each get a labelled lane of their own; more are packed into
+# unlabelled rows where they do not overlap (as TimelineJS stacks its cards), at most
+# PACKED_ROWS of them, so that 300 events are not a 300-lane, 8,000-pixel chart.
+MAX_EVENT_LANES = 60
+PACKED_ROWS = 24
+# Room a point needs in a packed row, as a share of the initially visible time span.
+PACKED_GAP = 1 / 60
+# A long timeline's initial view starts this many days before the first article (the
+# run-up its articles look back on).
+LEAD_DAYS = 30
+# Without the first article's date, a long timeline's initial view starts near this
+# quantile of its events' dates, so that background dates ("1949") do not squash the story
+# (see _story_start).
+OPENING_SKIP = 0.1
+# The initial view of a long timeline ends at most this long after the latest article,
+# however far a vague scheduled interval ("this year") reaches.
+AHEAD_DAYS = 365
 LANE_LABEL = 60
 # Zoom buttons above a long timeline: the last month, three, six, a year, everything.
 RANGE_BUTTONS = [
@@ -65,8 +82,11 @@ def dated_events(events: pd.DataFrame) -> pd.DataFrame:
     return dated
 
 
-def _lanes(dated: pd.DataFrame, lanes: str) -> pd.DataFrame:
-    """One row per (event, lane): the event's own lane, or one per leading actor."""
+def _lanes(dated: pd.DataFrame, lanes: str, gap: pd.Timedelta) -> pd.DataFrame:
+    """One row per (event, lane): the event's own lane (packed rows when there are many),
+    or one per leading actor."""
+    if lanes != "actor" and len(dated) > MAX_EVENT_LANES:
+        return dated.assign(lane=packed_rows(dated, gap))
     if lanes != "actor":
         return dated.assign(lane=[_label(s) for s in dated["summary"]])
     rows = dated.assign(lane=dated["actors"].apply(lambda names: list(names)[:3] or ["(none)"]))
@@ -75,21 +95,49 @@ def _lanes(dated: pd.DataFrame, lanes: str) -> pd.DataFrame:
     return rows[rows["lane"].isin(top)]
 
 
+def packed_rows(dated: pd.DataFrame, gap: pd.Timedelta) -> list[int]:
+    """A row for each event (in ``dated``'s order) such that the events of one row are at
+    least ``gap`` apart: greedy interval packing in date order, the first free row of at
+    most PACKED_ROWS; when every row is taken, the one free soonest."""
+    # Written here: this is a dozen lines of interval scheduling, and the libraries that
+    # lay out timelines (TimelineJS, vis-timeline) do it in the browser, not for plotly.
+    order = sorted(range(len(dated)), key=lambda k: dated["earliest"].iloc[k])
+    free_at: list[pd.Timestamp] = []  # per row: when its last event (plus the gap) ends
+    rows = [0] * len(dated)
+    for k in order:
+        start, end = dated["earliest"].iloc[k], dated["latest"].iloc[k]
+        row = next((r for r, t in enumerate(free_at) if t <= start), None)
+        if row is None and len(free_at) < PACKED_ROWS:
+            row = len(free_at)
+            free_at.append(start)
+        elif row is None:
+            row = min(range(len(free_at)), key=free_at.__getitem__)
+        free_at[row] = max(end, start) + gap
+        rows[k] = row
+    return rows
+
+
 def timeline_figure(
-    events: pd.DataFrame, now: date | None = None, *, lanes: str = "event"
+    events: pd.DataFrame,
+    now: date | None = None,
+    *,
+    lanes: str = "event",
+    since: date | None = None,
 ) -> go.Figure:
     """Events on a date axis: day events as points, vaguer ones as bars over their interval,
-    marker size by source count, colour by status, a line at the latest article.
+    marker size by source count, colour by status, a line at the latest article (``now``).
+    ``since``, the first article's date, tells where a long story's opening view begins.
 
     With more than MAX_POINTS dated events it draws weekly counts plus the TOP_EVENTS
     best-sourced events instead (see ``aggregated``)."""
     dated = dated_events(events) if not events.empty else events
     if len(dated) > MAX_POINTS:
-        return _aggregated_figure(dated, now)
+        return _aggregated_figure(dated, now, since)
     fig = go.Figure()
     colours = palette()
+    xaxis = _xaxis(dated, now, since)
     if not dated.empty:
-        laid = _lanes(dated, lanes)
+        laid = _lanes(dated, lanes, _visible_span(dated, xaxis) * PACKED_GAP)
         for status, group in laid.groupby("status", sort=False):
             colour = colours.get(str(status), colours["undated"])
             spans = group[group["latest"] > group["earliest"]]
@@ -103,6 +151,9 @@ def timeline_figure(
                         .mul(1000),
                         y=spans["lane"],
                         orientation="h",
+                        # one lane high: with numbered rows plotly would size a bar by the
+                        # gaps between its own trace's rows
+                        width=0.8,
                         marker={"color": colour, "opacity": 0.45},
                         name=f"{status} (interval)",
                         hovertext=_hover(spans),
@@ -132,9 +183,17 @@ def timeline_figure(
     else:
         n_lanes = 0
     _now_line(fig, now)
+    packed = lanes != "actor" and len(dated) > MAX_EVENT_LANES
     fig.update_layout(
-        xaxis=_xaxis(dated, now),
-        yaxis={"title": None, "automargin": True, "autorange": "reversed"},
+        xaxis=xaxis,
+        yaxis={
+            "title": None,
+            "automargin": True,
+            "autorange": "reversed",
+            # packed rows are numbers, not names: the hover says what each point is
+            "showticklabels": not packed,
+            "showgrid": not packed,
+        },
         height=max(320, 26 * n_lanes + 140),
         margin={"l": 10, "r": 10, "t": 30, "b": 30},
         legend={"orientation": "h", "y": -0.12},
@@ -156,7 +215,7 @@ def weekly_counts(dated: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _aggregated_figure(dated: pd.DataFrame, now: date | None) -> go.Figure:
+def _aggregated_figure(dated: pd.DataFrame, now: date | None, since: date | None) -> go.Figure:
     """Weekly counts by status, with the best-sourced events as points above them."""
     colours = palette()
     fig = go.Figure()
@@ -191,7 +250,7 @@ def _aggregated_figure(dated: pd.DataFrame, now: date | None) -> go.Figure:
     )
     _now_line(fig, now)
     fig.update_layout(
-        xaxis=_xaxis(dated, now),
+        xaxis=_xaxis(dated, now, since),
         yaxis={"title": "events"},
         barmode="stack",
         height=420,
@@ -211,17 +270,50 @@ def _now_line(fig: go.Figure, now: date | None) -> None:
     )
 
 
-def _xaxis(dated: pd.DataFrame, now: date | None) -> dict[str, object]:
+def _xaxis(dated: pd.DataFrame, now: date | None, since: date | None) -> dict[str, object]:
     xaxis: dict[str, object] = {"type": "date", "title": None}
     if now is not None and not dated.empty:
         first, last = dated["earliest"].min(), dated["latest"].max()
         if (last - first).days > 120:
-            # A long story opens on its last weeks; buttons widen the view (and dragging
-            # or a double click zooms). Buttons, not a range slider: a slider draws every
-            # trace a second time, which doubled the browser's work on each filter change.
-            xaxis["range"] = [pd.Timestamp(now) - pd.Timedelta(days=21), last + pd.Timedelta(5)]
+            # A long story opens on the time its articles cover, from a month before the
+            # first (without it: on most of its events, see _story_start); background years
+            # ("1949") are left to the "all" button, and the view ends after
+            # the last event that starts by AHEAD_DAYS from the latest article (a vague "this
+            # year" does not stretch it by months). Buttons zoom to the last weeks; buttons,
+            # not a range slider: a slider draws every trace a second time, which doubled
+            # the browser's work on each filter change.
+            today = pd.Timestamp(now)
+            horizon = today + pd.Timedelta(days=AHEAD_DAYS)
+            starts = dated["earliest"][dated["earliest"] <= horizon]
+            end = max(today, starts.max()) if not starts.empty else today
+            story = (
+                pd.Timestamp(since) - pd.Timedelta(days=LEAD_DAYS)
+                if since is not None
+                else _story_start(dated["earliest"], today)
+            )
+            begin = min(today - pd.Timedelta(days=21), story)
+            xaxis["range"] = [begin, end + pd.Timedelta(days=5)]
             xaxis["rangeselector"] = {"buttons": RANGE_BUTTONS}
     return xaxis
+
+
+def _story_start(starts: pd.Series, today: pd.Timestamp) -> pd.Timestamp:
+    """Where the story of these event starts begins, leaving out background dates: from
+    the OPENING_SKIP quantile, back by a quarter of the time from there to ``today``, to the
+    first event at or after that."""
+    q = starts.quantile(OPENING_SKIP, interpolation="higher")
+    reach = q - (today - q) * 0.25 if today > q else q
+    return starts[starts >= reach].min()
+
+
+def _visible_span(dated: pd.DataFrame, xaxis: dict[str, object]) -> pd.Timedelta:
+    """The time the initial view spans: its range, else the events' own span (one day at
+    least)."""
+    if "range" in xaxis:
+        low, high = (pd.Timestamp(x) for x in xaxis["range"])  # type: ignore[union-attr]
+    else:
+        low, high = dated["earliest"].min(), dated["latest"].max()
+    return max(high - low, pd.Timedelta(days=1))
 
 
 def sources_figure(events: pd.DataFrame) -> go.Figure:

@@ -240,15 +240,72 @@ def test_upload_limits_hold(seed_store: Store, tmp_path: Path, monkeypatch) -> N
     assert "over the 2,000-byte limit" in big["problem"]
 
 
-def test_a_long_timeline_opens_on_its_last_weeks_with_zoom_buttons_and_no_slider() -> None:
-    """Two years of events: the view starts three weeks before the latest article, buttons
-    widen it, and no range slider draws every trace twice."""
+def test_a_long_timeline_opens_on_most_of_its_events_with_zoom_buttons_and_no_slider() -> None:
+    """Two years of events and two background dates decades back: the view starts at the
+    story's first weeks, not at the background (the "all" button shows it) nor at the last
+    three weeks (the "1m" button); no range slider draws every trace twice."""
     events = synthetic_events(40)
     events["earliest"] = [pd.Timestamp(2022, 1, 1) + pd.Timedelta(days=18 * k) for k in range(40)]
+    events.loc[0, "earliest"] = pd.Timestamp(1949, 4, 4)
+    events.loc[1, "earliest"] = pd.Timestamp(1968, 8, 20)
     events["latest"] = events["earliest"]
     now = date(2023, 12, 1)
     fig = charts.timeline_figure(events, now)
     start, _ = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
-    assert start == pd.Timestamp(now) - pd.Timedelta(days=21)
+    assert start == events["earliest"][2]  # the story's first event
     assert [b.label for b in fig.layout.xaxis.rangeselector.buttons][-1] == "all"
     assert not fig.layout.xaxis.rangeslider.visible
+
+
+def test_many_events_are_packed_into_rows_that_do_not_overlap() -> None:
+    """200 events (more than MAX_EVENT_LANES): a few unlabelled rows instead of 200 lanes,
+    every event drawn once, and the events of a row apart by the packing gap."""
+    events = synthetic_events(200)
+    fig = charts.timeline_figure(events, date(2024, 3, 1))
+    drawn = [e for trace in fig.data for e in trace.customdata]
+    assert sorted(drawn) == sorted(events["event_id"])
+    rows = {y for trace in fig.data for y in trace.y}
+    assert len(rows) <= charts.PACKED_ROWS and fig.layout.height < 26 * 60
+    assert fig.layout.yaxis.showticklabels is False
+    dated = charts.dated_events(events)
+    placed = dated.assign(row=charts.packed_rows(dated, pd.Timedelta(days=3)))
+    for _, row in placed.sort_values("earliest").groupby("row"):
+        ends = (row["latest"] + pd.Timedelta(days=3)).iloc[:-1].to_numpy()
+        assert (row["earliest"].iloc[1:].to_numpy() >= ends).all()
+
+
+def test_a_few_events_keep_a_labelled_lane_each() -> None:
+    events = synthetic_events(charts.MAX_EVENT_LANES)
+    fig = charts.timeline_figure(events, date(2024, 3, 1))
+    lanes = {y for trace in fig.data for y in trace.y}
+    assert len(lanes) == charts.MAX_EVENT_LANES and fig.layout.yaxis.showticklabels is not False
+
+
+def test_a_vague_interval_does_not_stretch_the_opening_view() -> None:
+    """A year-long "this year" event ends in December; the view opens on the weeks around
+    the latest article and the last event that starts."""
+    events = synthetic_events(40)
+    events["earliest"] = [pd.Timestamp(2022, 1, 1) + pd.Timedelta(days=10 * k) for k in range(40)]
+    events["latest"] = events["earliest"]
+    events.loc[39, ["earliest", "latest"]] = [pd.Timestamp(2023, 1, 1), pd.Timestamp(2023, 12, 31)]
+    now = date(2023, 1, 20)
+    fig = charts.timeline_figure(events, now)
+    _, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert end <= pd.Timestamp(now) + pd.Timedelta(days=10)
+
+
+def test_a_long_timeline_opens_a_month_before_the_first_article() -> None:
+    """Background years make up a third of the dated events here; the first article's date
+    says where the story starts."""
+    events = synthetic_events(30)
+    events["earliest"] = [
+        pd.Timestamp(1990 + k, 1, 1)
+        if k < 10
+        else pd.Timestamp(2023, 1, 1) + pd.Timedelta(days=9 * k)
+        for k in range(30)
+    ]
+    events["latest"] = events["earliest"]
+    fig = charts.timeline_figure(events, date(2023, 12, 1), since=date(2023, 3, 1))
+    start, _ = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert start == pd.Timestamp(2023, 1, 30)
+    assert [b.label for b in fig.layout.xaxis.rangeselector.buttons][-1] == "all"

@@ -21,8 +21,9 @@ class ViewContext:
     events: pd.DataFrame
     shown: pd.DataFrame
     articles: pd.DataFrame
-    now: date | None
+    now: date | None  # the latest article's publication day
     filters: Filters
+    since: date | None = None  # the first article's publication day
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

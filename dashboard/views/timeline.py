@@ -29,7 +29,7 @@ def render(ctx: ViewContext) -> str | None:
         )
     if undated:
         st.caption(f"{undated} undated events are in the Table view, not on the axis.")
-    fig = charts.timeline_figure(shown, ctx.now, lanes=ctx.filters.lanes)
+    fig = charts.timeline_figure(shown, ctx.now, lanes=ctx.filters.lanes, since=ctx.since)
     state = st.plotly_chart(
         fig, width="stretch", key="timeline", on_select="rerun", selection_mode="points"
     )
