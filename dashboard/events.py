@@ -222,6 +222,16 @@ def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+def _outside_quotes(text: str) -> str:
+    """The text with its direct quotes taken out."""
+    kept, pos = [], 0
+    for a, b in quote_spans(text):
+        kept.append(text[pos:a])
+        pos = b
+    kept.append(text[pos:])
+    return " ".join(part.strip() for part in kept if part.strip())
+
+
 def _clause_around(sentence: str, start: int, end: int) -> str:
     """The text of the clause holding [start, end)."""
     left, right = clause_bounds(sentence, start, end)
@@ -278,10 +288,13 @@ def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
     if cues.any["past"].search(timex.text):
         return "past"
     clause = sentence
-    if timex.start >= 0 and sentence:
-        local = sentence.find(timex.text)
-        if local >= 0:
-            clause = _clause_around(sentence, local, local + len(timex.text))
+    local = sentence.find(timex.text) if timex.start >= 0 and sentence else -1
+    if local >= 0:
+        clause = _clause_around(sentence, local, local + len(timex.text))
+    else:
+        # The date came from a neighbouring sentence: what this one reports is its own
+        # clause ("...," Clinton said), not what a quote in it says will happen.
+        clause = _outside_quotes(sentence) or sentence
     if cues.any["pluperfect"].search(clause):
         return "past"  # "had agreed this week": done before the report
     if cues.any["scheduled"].search(clause):

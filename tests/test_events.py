@@ -16,6 +16,7 @@ from dashboard.events import (
     governing_timex,
     is_attributive,
     load_cues,
+    mention_status,
     quote_spans,
 )
 from dashboard.ingest import split_sentences
@@ -373,3 +374,15 @@ def test_a_speech_participle_attributes_the_quote_to_the_clause_subject():
     mentions, index = mentions_of(text)
     quoted = [m for m in mentions if m.quote]
     assert quoted and index.actors[quoted[0].speaker].name == "Olaf Scholz"
+
+
+def test_a_quote_does_not_make_its_reporting_scheduled():
+    """The date comes from the sentence before ("in his radio address on Wednesday"): the
+    sentence reports a saying, past, whatever the quote says will happen; a date inside
+    the quote is the quote's own."""
+    (day,) = tag("The president spoke on Wednesday.", PUBLISHED)
+    reported = '"We will pursue them until justice is done," the president said.'
+    assert mention_status(reported, day, article(reported)) == "past"
+    (inside,) = tag('"We will meet again on Wednesday," the president said.', PUBLISHED)
+    quoted = '"We will meet again on Wednesday," the president said.'
+    assert mention_status(quoted, inside, article(quoted)) == "scheduled"
