@@ -423,8 +423,10 @@ def _candidates(
         while tokens and not _is_known_place(text, tokens, lex):
             word = text[tokens[0][0] : tokens[0][1]]
             folded = word.casefold().rstrip(".")
-            if word.rstrip(".") in lex.honorifics or word in CONNECTORS:
-                courtesy = courtesy or word not in CONNECTORS
+            if word.rstrip(".") in lex.honorifics:
+                courtesy = True  # "Dr. Ilse Brandvik": a person
+                tokens.pop(0)
+            elif word in CONNECTORS:
                 tokens.pop(0)
             elif folded in lex.also_first_names and _name_follows(text, tokens, lex):
                 break  # "Jan Kavan", "April Ryan": a first name, not the month
