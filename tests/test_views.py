@@ -11,7 +11,7 @@ import pytest
 
 from dashboard import charts
 from dashboard.store import Store
-from dashboard.views import plain
+from dashboard.views import date_label, plain
 from dashboard.views.detail import highlighted, safe_link
 from dashboard.views.upload import build_upload, corpus_name
 
@@ -309,3 +309,19 @@ def test_a_long_timeline_opens_a_month_before_the_first_article() -> None:
     start, _ = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
     assert start == pd.Timestamp(2023, 1, 30)
     assert [b.label for b in fig.layout.xaxis.rangeselector.buttons][-1] == "all"
+
+
+@pytest.mark.parametrize(
+    "value,shown",
+    [
+        (None, "undated"),
+        ("", "undated"),
+        ("19", "1900s"),
+        ("199", "1990s"),
+        ("2024", "2024"),
+        ("2024-05-08", "2024-05-08"),
+        ("2024-W19", "2024-W19"),
+    ],
+)
+def test_dates_read_as_a_reader_takes_them(value, shown) -> None:
+    assert date_label(value) == shown

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.store import Store
-from dashboard.views import ViewContext
+from dashboard.views import ViewContext, date_label
 
 # Events offered by the detail picker at most.
 MAX_CHOICES = 300
@@ -58,9 +58,7 @@ def _spans(row: pd.Series) -> list[tuple[int, int, str]]:
 
 def label(row: object) -> str:
     """Option label of an event: its date (or "undated") and summary."""
-    value = getattr(row, "value", None)
-    when = value if isinstance(value, str) and value else "undated"
-    return f"{when} · {str(getattr(row, 'summary', ''))[:90]}"
+    return f"{date_label(getattr(row, 'value', None))} · {str(getattr(row, 'summary', ''))[:90]}"
 
 
 # Keyed by store file, its modification time, corpus and event: a rebuilt store or another

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts
-from dashboard.views import ViewContext
+from dashboard.views import ViewContext, date_label
 
 
 def render(ctx: ViewContext) -> None:
@@ -24,7 +24,7 @@ def render(ctx: ViewContext) -> None:
     else:
         outlets = [c for c in matrix.columns if c not in ("value", "summary", "source_count")]
         st.dataframe(
-            matrix,
+            matrix.assign(value=matrix["value"].map(date_label)),
             hide_index=True,
             width="stretch",
             column_config={

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
-from dashboard.views import ViewContext
+from dashboard.views import ViewContext, date_label
 
 COLUMNS = ["value", "status", "summary", "actors", "source_count", "independent_count", "sources"]
 
@@ -29,7 +29,7 @@ def _table(frame: pd.DataFrame, key: str) -> None:
 
 def render(ctx: ViewContext) -> None:
     """Every filtered event; click a column header to sort."""
-    _table(ctx.shown.fillna({"value": "undated"}), "table")
+    _table(ctx.shown.assign(value=ctx.shown["value"].map(date_label)), "table")
 
 
 def render_upcoming(ctx: ViewContext) -> None:
