@@ -45,6 +45,9 @@ GENERIC_ROLE_NOUNS = frozenset({"official", "leader", "head", "boss", "chief", "
 PRONOUNS = frozenset({"he", "she", "they", "it"})
 
 OPEN_QUOTES = '“"‘'
+# Typewriter quotes of wire archives (``like this''), read as curly ones of the same width:
+# a space and the mark, so that every offset stays where it is.
+ARCHIVE_QUOTES = (("``", " “"), ("''", "” "))
 QUOTE_MARK_RE = re.compile(f"[{OPEN_QUOTES}]")
 CLOSE_FOR = {"“": "”", '"': '"', "‘": "’"}
 
@@ -127,7 +130,10 @@ def load_cues() -> Cues:
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of direct quotes (inside the marks); an unclosed quote ends at its paragraph."""
+    """Spans of direct quotes (inside the marks); an unclosed quote ends at its paragraph.
+    ``Archive quotes'' count as “curly” ones."""
+    for mark, same_width in ARCHIVE_QUOTES:
+        text = text.replace(mark, same_width)
     spans: list[tuple[int, int]] = []
     n = len(text)
     i = 0

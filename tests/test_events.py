@@ -386,3 +386,10 @@ def test_a_quote_does_not_make_its_reporting_scheduled():
     (inside,) = tag('"We will meet again on Wednesday," the president said.', PUBLISHED)
     quoted = '"We will meet again on Wednesday," the president said.'
     assert mention_status(quoted, inside, article(quoted)) == "scheduled"
+
+
+def test_typewriter_quotes_of_wire_archives_are_quotes():
+    text = "``NATO is strong and will stay strong,'' Olaf Scholz said."
+    (m,), index = mentions_of(text)
+    assert m.quote == "NATO is strong and will stay strong"
+    assert index.actors[m.speaker].name == "Olaf Scholz"
