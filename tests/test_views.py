@@ -12,7 +12,7 @@ import pytest
 from dashboard import charts
 from dashboard.store import Store
 from dashboard.views import date_label, plain
-from dashboard.views.detail import highlighted, safe_link
+from dashboard.views.detail import headline_event, highlighted, safe_link
 from dashboard.views.upload import build_upload, corpus_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -325,3 +325,13 @@ def test_a_long_timeline_opens_a_month_before_the_first_article() -> None:
 )
 def test_dates_read_as_a_reader_takes_them(value, shown) -> None:
     assert date_label(value) == shown
+
+
+def test_the_detail_opens_on_the_best_sourced_latest_event_not_the_oldest() -> None:
+    events = synthetic_events(12)
+    events.loc[0, ["earliest", "source_count"]] = [pd.Timestamp(2008, 1, 1), 1]
+    events["source_count"] = [1, 3, 8, 8, 2, 1, 8, 1, 1, 1, 1, 1]
+    # three events share the most sources: the latest of them opens
+    assert headline_event(events) == "ev-6"
+    events.loc[6, "earliest"] = pd.NaT  # undated: the latest dated one of the rest
+    assert headline_event(events) == "ev-3"

@@ -56,6 +56,14 @@ def _spans(row: pd.Series) -> list[tuple[int, int, str]]:
     return spans
 
 
+def headline_event(events: pd.DataFrame) -> str:
+    """The event a detail opens on before any is picked: the best-sourced, the latest of
+    those (not the first by date, often a background line such as "In 2008, ...")."""
+    order = events.assign(_day=pd.to_datetime(events["earliest"]))
+    top = order.sort_values(["source_count", "_day"], ascending=False, na_position="last")
+    return str(top["event_id"].iloc[0])
+
+
 def label(row: object) -> str:
     """Option label of an event: its date (or "undated") and summary."""
     return f"{date_label(getattr(row, 'value', None))} · {str(getattr(row, 'summary', ''))[:90]}"
@@ -87,7 +95,7 @@ def render(ctx: ViewContext) -> None:
         )
     labels = {r.event_id: label(r) for r in choices.itertuples()}
     if picked not in labels:
-        st.session_state["event"] = next(iter(labels))
+        st.session_state["event"] = headline_event(choices)
     event_id = st.selectbox("Event detail", list(labels), format_func=labels.get, key="event")
     event = shown[shown["event_id"] == event_id].iloc[0]
     st.html(
