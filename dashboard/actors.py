@@ -97,6 +97,7 @@ class Lexicon:
     not_actor_heads: frozenset[str]  # last words of names that are not actors ("War")
     dateline_re: re.Pattern[str]  # the place in capitals opening a wire story
     role_re: re.Pattern[str]
+    of_country_re: re.Pattern[str]  # "of France" after a role: "the President of France"
     role_core_re: re.Pattern[str]  # the role words alone: finds where role_re can match
     institutions_re: re.Pattern[str]
 
@@ -155,6 +156,7 @@ def load_lexicon() -> Lexicon:
         rf"(?:(?P<mod>(?i:{_alternation(modifiers)}))\s+)?"
         rf"(?P<role>\b(?i:{_alternation(roles)})|{PORTFOLIO_ROLE})\b(?![’'\-]\w)"
     )
+    of_country_re = re.compile(rf"\s+of\s+(?:the\s+)?(?P<country>{country_alt})\b(?![’'\-]\w)")
     return Lexicon(
         roles=roles,
         equivalents=equivalents,
@@ -182,6 +184,7 @@ def load_lexicon() -> Lexicon:
         not_actor_heads=frozenset(w.casefold() for w in kinds["not_actors"]["heads"]),
         dateline_re=re.compile(kinds["names"]["dateline"]),
         role_re=role_re,
+        of_country_re=of_country_re,
         role_core_re=re.compile(
             rf"\b(?i:{_alternation(roles)})\b(?![’'\-]\w)|{PORTFOLIO_ROLE}\b(?![’'\-]\w)"
         ),
@@ -308,9 +311,14 @@ def _role_hits(text: str, lex: Lexicon) -> list[RoleHit]:
         )
         if m.group("mod") and m.group("mod").casefold() in PAST_MODIFIERS:
             role = f"Former {role}"
+        end = m.end()
+        after = lex.of_country_re.match(text, end) if country is None else None
+        if after is not None:  # "the President of France", "Prime Minister of Israel"
+            raw = after.group("country")
+            country, end = lex.countries.get(raw) or lex.demonyms.get(raw), after.end()
         determined = bool(m.group("det")) or bool(m.group("poss")) or country is not None
         start = m.start("det") if m.group("det") else m.start()
-        hits.append(RoleHit(start, m.end(), role, country, determined))
+        hits.append(RoleHit(start, end, role, country, determined))
     return hits
 
 

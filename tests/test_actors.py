@@ -551,3 +551,19 @@ def test_a_king_is_not_the_person_sharing_his_name_as_a_surname():
     assert actors["King Haddad"].role == "King"
     assert actors["King Haddad"].aliases["Haddad"] == 2
     assert actors["Karim Haddad"].aliases["Haddad"] == 1
+
+
+def test_a_role_of_a_country_names_the_country():
+    text = "President of France Amelie Dorval met farmers. Talks went on, aides said."
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Amelie Dorval"].role == "President (France)"
+
+
+def test_a_role_of_a_country_refers_to_the_person_holding_it():
+    text = (
+        "Israeli Prime Minister Dan Avital arrived on Monday. "
+        "The Prime Minister of Israel said talks would go on."
+    )
+    index = find_actors([article(text)])
+    assert ("The Prime Minister of Israel", "Dan Avital") in names_at(index, "a1", text)
+    assert by_name(index)["Dan Avital"].role == "Prime Minister (Israel)"
