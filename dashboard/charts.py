@@ -82,11 +82,11 @@ def dated_events(events: pd.DataFrame) -> pd.DataFrame:
     return dated
 
 
-def _lanes(dated: pd.DataFrame, lanes: str, gap: pd.Timedelta) -> pd.DataFrame:
-    """One row per (event, lane): the event's own lane (packed rows when there are many),
-    or one per leading actor."""
-    if lanes != "actor" and len(dated) > MAX_EVENT_LANES:
-        return dated.assign(lane=packed_rows(dated, gap))
+def _lanes(dated: pd.DataFrame, lanes: str, packing: pd.Timedelta | None) -> pd.DataFrame:
+    """One row per (event, lane): the event's own lane, or packed rows ``packing`` apart,
+    or one lane per leading actor."""
+    if packing is not None:
+        return dated.assign(lane=packed_rows(dated, packing))
     if lanes != "actor":
         return dated.assign(lane=[_label(s) for s in dated["summary"]])
     rows = dated.assign(lane=dated["actors"].apply(lambda names: list(names)[:3] or ["(none)"]))
@@ -136,8 +136,10 @@ def timeline_figure(
     fig = go.Figure()
     colours = palette()
     xaxis = _xaxis(dated, now, since)
+    packed = lanes != "actor" and len(dated) > MAX_EVENT_LANES
     if not dated.empty:
-        laid = _lanes(dated, lanes, _visible_span(dated, xaxis) * PACKED_GAP)
+        packing = _visible_span(dated, xaxis) * PACKED_GAP if packed else None
+        laid = _lanes(dated, lanes, packing)
         for status, group in laid.groupby("status", sort=False):
             colour = colours.get(str(status), colours["undated"])
             spans = group[group["latest"] > group["earliest"]]
@@ -183,7 +185,6 @@ def timeline_figure(
     else:
         n_lanes = 0
     _now_line(fig, now)
-    packed = lanes != "actor" and len(dated) > MAX_EVENT_LANES
     fig.update_layout(
         xaxis=xaxis,
         yaxis={
