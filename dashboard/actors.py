@@ -37,6 +37,9 @@ FIRSTNAME_SIMILARITY = 75
 DOMINANT_SHARE = 0.75
 # Characters between a dateline's place and the agency in brackets ("KYIV, Feb 26 (Reuters)").
 DATELINE_AGENCY_REACH = 40
+# Words of the longest form whose openings are compared with the other forms (a run of
+# thousands of capitalised words is no name, and its openings would fill memory).
+NAME_WORDS = 8
 # A one-word name joins the one person whose first name it is only when at most this share
 # of its uses follow "in", "at", "near"...: "Buffalo" (a third of them) is a city.
 FIRST_NAME_PLACE_SHARE = 0.2
@@ -1175,7 +1178,10 @@ def _canonical_name(group: _Group) -> str:
     if group.pinned:
         return str(group.pinned["name"])
     openings = {
-        tuple(words[:j]) for f in group.forms if (words := f.split()) for j in range(1, len(words))
+        tuple(words[:j])
+        for f in group.forms
+        if len(words := f.split()) <= NAME_WORDS
+        for j in range(1, len(words))
     }
     multi = [
         (n, len(f), f)

@@ -567,3 +567,10 @@ def test_a_role_of_a_country_refers_to_the_person_holding_it():
     index = find_actors([article(text)])
     assert ("The Prime Minister of Israel", "Dan Avital") in names_at(index, "a1", text)
     assert by_name(index)["Dan Avital"].role == "Prime Minister (Israel)"
+
+
+def test_a_line_of_sixty_thousand_capitalised_words_stays_small():
+    """One run of capitalised tokens 200,000 characters long: no name, and no quadratic
+    work over its openings (it used to fill 23 GB)."""
+    index = find_actors([article("AB " * 66_000 + "\nOlaf Scholz said the talks went on.")])
+    assert "Olaf Scholz" in by_name(index)
