@@ -40,6 +40,8 @@ DATELINE_AGENCY_REACH = 40
 # Words of the longest form whose openings are compared with the other forms (a run of
 # thousands of capitalised words is no name, and its openings would fill memory).
 NAME_WORDS = 8
+# Characters before a name searched for a context cue ("shares of", "stake in").
+CONTEXT_REACH = 24
 # A one-word name joins the one person whose first name it is only when at most this share
 # of its uses follow "in", "at", "near"...: "Buffalo" (a third of them) is a city.
 FIRST_NAME_PLACE_SHARE = 0.2
@@ -99,6 +101,8 @@ class Lexicon:
     also_first_names: frozenset[str]  # stop names that open people's names ("Jan Kavan")
     not_actor_heads: frozenset[str]  # last words of names that are not actors ("War")
     dateline_re: re.Pattern[str]  # the place in capitals opening a wire story
+    # kind -> (cue right after a name, cue right before it): "X said it" is a company
+    context_cues: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]
     role_re: re.Pattern[str]
     of_country_re: re.Pattern[str]  # "of France" after a role: "the President of France"
     role_core_re: re.Pattern[str]  # the role words alone: finds where role_re can match
@@ -114,6 +118,13 @@ _NAMES = tomllib.loads(_data_text("kinds.toml"))["names"]
 CONNECTORS = frozenset(_NAMES["connectors"])
 # Words no person's name has: "Freedom for Elian" or "Bank of England" has no first name.
 NOT_IN_PERSONAL_NAMES = frozenset(_NAMES["not_personal"])
+
+
+def _cue_alternation(cues: Iterable[str]) -> str:
+    """Cue phrases as one alternation: a space matches any run of spaces, "'s" either
+    apostrophe; with no cue, a pattern that never matches."""
+    parts = [re.escape(c).replace(r"\ ", r"\s+").replace("'", "[’']") for c in cues]
+    return "|".join(sorted(parts, key=len, reverse=True)) or "(?!)"
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -186,6 +197,13 @@ def load_lexicon() -> Lexicon:
         also_first_names=frozenset(w.casefold() for w in kinds["names"]["also_first_names"]),
         not_actor_heads=frozenset(w.casefold() for w in kinds["not_actors"]["heads"]),
         dateline_re=re.compile(kinds["names"]["dateline"]),
+        context_cues={
+            kind: (
+                re.compile(rf"\s*(?i:{_cue_alternation(cues['after'])})\b"),
+                re.compile(rf"\b(?i:{_cue_alternation(cues['before'])})\s+\Z"),
+            )
+            for kind, cues in kinds["context"].items()
+        },
         role_re=role_re,
         of_country_re=of_country_re,
         role_core_re=re.compile(
@@ -226,6 +244,7 @@ class Candidate:
     country: str | None = None
     locative: bool = False
     agentive: bool = False
+    context_kind: str | None = None  # what the words around it say ("X said it": a company)
     possessor: bool = False  # "X's <Name>": X employs or owns the next name
     personal: bool = False  # a courtesy title before it or an age after it: a person
     initial: bool = False  # starts a sentence
@@ -496,6 +515,7 @@ def _candidates(
         cand.locative = bool(before) and before[-1].casefold() in lex.prepositions
         cand.locative = cand.locative and not possessive
         cand.agentive = bool(SPEECH_AFTER_RE.match(text, end))
+        cand.context_kind = _context_kind(text, start, end, lex)
         cand.possessor = possessive
         cand.personal = courtesy or bool(lex.age_after_re.match(text, end))
         cand.initial = _is_sentence_start(text, start)
@@ -505,6 +525,14 @@ def _candidates(
     _attach_appositions(text, out, hits)
     _add_outlet_kind(article, out)
     return out, hits
+
+
+def _context_kind(text: str, start: int, end: int, lex: Lexicon) -> str | None:
+    """The kind the words right around a name suggest (kinds.toml [context]), or None."""
+    for kind, (after, before) in lex.context_cues.items():
+        if after.match(text, end) or before.search(text, max(0, start - CONTEXT_REACH), start):
+            return kind
+    return None
 
 
 def _opening_place(text: str, lex: Lexicon) -> tuple[int, int] | None:
@@ -1064,6 +1092,8 @@ def _merge(
                 group.context_votes["place"] += 1
             if c.agentive:
                 group.context_votes["person"] += 1
+            if c.context_kind:
+                group.context_votes[c.context_kind] += 2
             if c.personal:
                 group.kind_votes["person"] += 1
             if (article_id, c.start) in surnamed:

@@ -574,3 +574,22 @@ def test_a_line_of_sixty_thousand_capitalised_words_stays_small():
     work over its openings (it used to fill 23 GB)."""
     index = find_actors([article("AB " * 66_000 + "\nOlaf Scholz said the talks went on.")])
     assert "Olaf Scholz" in by_name(index)
+
+
+def test_the_words_around_a_one_word_company_make_it_a_company():
+    texts = [
+        "Norvance said on Monday that profits fell. Norvance's chairman resigned.",
+        "Norvance said sales would recover. Investors who hold shares of Norvance waited.",
+        "A rival bought a stake in Norvance. Norvance shares fell 4%.",
+    ]
+    actors = by_name(find_actors([article(t, f"a{k}") for k, t in enumerate(texts)]))
+    assert actors["Norvance"].kind == "organisation"
+
+
+def test_the_words_around_a_name_make_a_person():
+    texts = [
+        "Protesters gathered near Tamsin Reyl on Monday.",
+        "Reyl, who chairs the panel, would stay.",
+    ]
+    actors = by_name(find_actors([article(t, f"a{k}") for k, t in enumerate(texts)]))
+    assert actors["Tamsin Reyl"].kind == "person"
