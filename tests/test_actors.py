@@ -29,6 +29,11 @@ def article(text: str, aid: str = "a1", outlet: str | None = None) -> Article:
     )
 
 
+def corpus(texts):
+    """The actors of one article per text (ids a0, a1, ...)."""
+    return find_actors([article(t, f"a{k}") for k, t in enumerate(texts)])
+
+
 def by_name(index):
     return {a.name: a for a in index.actors.values()}
 
@@ -408,7 +413,7 @@ def test_a_first_name_alone_joins_the_one_person_of_that_first_name():
         "Rescuers pulled Kiri Matanga, 6, from the sea in November.",
         "Kiri has lived with relatives since. Relatives said Kiri was happy at school.",
     ]
-    index = find_actors([article(t, f"a{k}") for k, t in enumerate(texts)])
+    index = corpus(texts)
     actors = by_name(index)
     assert "Kiri" not in actors
     assert actors["Kiri Matanga"].aliases["Kiri"] == 2
@@ -420,14 +425,14 @@ def test_first_names_of_several_words_join_the_full_name():
         "Juan Pablo Ortega, the boy's father, flew to Miami on Monday.",
         "Relatives dismissed Juan Pablo's comments. Juan Pablo said he would wait.",
     ]
-    actors = by_name(find_actors([article(t, f"a{k}") for k, t in enumerate(texts)]))
+    actors = by_name(corpus(texts))
     assert actors["Juan Pablo Ortega"].aliases["Juan Pablo"] == 2
     assert "Juan Pablo" not in actors
 
 
 def test_a_first_name_shared_by_two_people_stays_apart():
     texts = ["Anna Lindqvist and Anna Berggren met in Oslo.", "Anna said the talks went well."]
-    index = find_actors([article(t, f"a{k}") for k, t in enumerate(texts)])
+    index = corpus(texts)
     actors = by_name(index)
     assert "Anna" not in actors["Anna Lindqvist"].aliases
     assert "Anna" not in actors["Anna Berggren"].aliases
@@ -461,13 +466,13 @@ def test_a_city_is_not_the_first_name_of_an_organisation_named_after_it():
         "Protesters gathered in Buffalo on Monday outside Buffalo Womens Care.",
         "Buffalo police said the crowd left. Roads near Buffalo were shut.",
     ]
-    index = find_actors([article(t, f"a{k}") for k, t in enumerate(texts)])
+    index = corpus(texts)
     assert by_name(index)["Buffalo"].kind == "place"
 
 
 def test_a_middle_initial_stays_in_the_name():
     texts = ["Police named James C. Morrow as a suspect.", "Morrow was seen in Vermont."]
-    actors = by_name(find_actors([article(t, f"a{k}") for k, t in enumerate(texts)]))
+    actors = by_name(corpus(texts))
     assert actors["James C. Morrow"].kind == "person"
     assert actors["James C. Morrow"].aliases["Morrow"] == 1
     assert "James C" not in actors
@@ -529,7 +534,7 @@ def test_a_company_that_says_things_stays_a_company():
         "Unotec said on Monday it would cut jobs. Unotec added that sales rose.",
         "Shares in Unotec fell. Analysts at Unotec said little.",
     ]
-    actors = by_name(find_actors([article(t, f"a{k}") for k, t in enumerate(texts)]))
+    actors = by_name(corpus(texts))
     assert actors["Unotec Corp"].kind == "organisation"
     assert actors["Unotec Corp"].aliases["Unotec"] >= 4
 
@@ -546,7 +551,7 @@ def test_a_king_is_not_the_person_sharing_his_name_as_a_surname():
         "Talks with Karim Haddad stalled. Haddad said nothing.",
         "King Haddad of Jordan met envoys on Monday. Haddad said peace was near.",
     ]
-    index = find_actors([article(t, f"a{k}") for k, t in enumerate(texts)])
+    index = corpus(texts)
     actors = by_name(index)
     assert actors["King Haddad"].role == "King"
     assert actors["King Haddad"].aliases["Haddad"] == 2
@@ -582,7 +587,7 @@ def test_the_words_around_a_one_word_company_make_it_a_company():
         "Norvance said sales would recover. Investors who hold shares of Norvance waited.",
         "A rival bought a stake in Norvance. Norvance shares fell 4%.",
     ]
-    actors = by_name(find_actors([article(t, f"a{k}") for k, t in enumerate(texts)]))
+    actors = by_name(corpus(texts))
     assert actors["Norvance"].kind == "organisation"
 
 
@@ -591,5 +596,5 @@ def test_the_words_around_a_name_make_a_person():
         "Protesters gathered near Tamsin Reyl on Monday.",
         "Reyl, who chairs the panel, would stay.",
     ]
-    actors = by_name(find_actors([article(t, f"a{k}") for k, t in enumerate(texts)]))
+    actors = by_name(corpus(texts))
     assert actors["Tamsin Reyl"].kind == "person"
