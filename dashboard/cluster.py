@@ -43,6 +43,12 @@ ENTITY_WEIGHT = 0.5
 # of its article's publication (a background line never joins a 2008 event), and only
 # undated statements reported within this many days of each other.
 UNDATED_REACH = 14
+# An undated statement has only its words and its actors to place it, and a story's main
+# actor is in most of its sentences: between an undated mention and another article's
+# mention the actor term counts only when they share at least this many actors. One shared
+# name made "Elian has developed great affection for the Miami relatives" and "Elian's Miami
+# relatives have filed affidavits..." one event of two outlets (bench/sources_unseen.py).
+UNDATED_SHARED_ACTORS = 2
 # Bonus when both mentions have the same subject.
 SUBJECT_BONUS = 0.05
 # Pairs whose wording cosine is below this are never linked, whatever their actors.
@@ -374,10 +380,29 @@ def _pair_scores(
 ) -> np.ndarray:
     """Wording, plus shared actors and date (IDF-weighted), plus a same-subject bonus, minus
     a same-article penalty."""
+    entities = _undated_entities(f, i, j, entities)
     score = cosine + ENTITY_WEIGHT * entities
     score += SUBJECT_BONUS * ((f.subject_code[i] >= 0) & (f.subject_code[i] == f.subject_code[j]))
     score -= SAME_ARTICLE_PENALTY * (f.article[i] == f.article[j])
     return score
+
+
+def _undated_entities(
+    f: _Features, i: np.ndarray, j: np.ndarray, entities: np.ndarray
+) -> np.ndarray:
+    """The actor-and-date cosines, with 0 for pairs of an undated mention and another
+    article's mention sharing fewer than UNDATED_SHARED_ACTORS actors."""
+    weak = np.flatnonzero(
+        ((f.earliest[i] < 0) | (f.earliest[j] < 0)) & (f.article[i] != f.article[j])
+    )
+    if not len(weak):
+        return entities
+    # A row of ``anchors`` marks the mention's article and actors: across articles, the
+    # dot product of two rows counts the actors they share.
+    shared = _rowwise_dot(f.anchors, i[weak], j[weak])
+    out = entities.copy()
+    out[weak[shared < UNDATED_SHARED_ACTORS]] = 0.0
+    return out
 
 
 def _rowwise_dot(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:

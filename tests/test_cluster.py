@@ -366,6 +366,41 @@ def test_undated_statements_meet_only_mentions_sharing_an_actor_or_their_article
     assert event_of(events, "a:0") is event_of(events, "c:200")
 
 
+def test_one_shared_actor_does_not_make_an_undated_line_another_outlets_event():
+    """The story's main actor is in most of its sentences: an undated line from another
+    outlet that shares only that name and few words stays apart (the count of outlets
+    would otherwise say two reported what one did); sharing two actors and the wording,
+    it joins."""
+    articles = {x: art(x, x.upper()) for x in "abc"}
+    mentions = [
+        mention(
+            "a",
+            0,
+            "Olaf Scholz signed the port agreement with the harbour authority on Friday.",
+            ["olaf-scholz"],
+            day(0),
+        ),
+        mention("b", 0, "Scholz has long enjoyed sailing with his family.", ["olaf-scholz"]),
+        mention(
+            "c",
+            0,
+            "Scholz signed the harbour agreement in Paris, officials said.",
+            ["olaf-scholz", "paris"],
+        ),
+        mention(
+            "a",
+            300,
+            "The agreement was signed by Olaf Scholz in Paris at the harbour authority.",
+            ["olaf-scholz", "paris"],
+        ),
+    ]
+    events = cluster_mentions(mentions, articles, ACTORS)
+    signed = event_of(events, "a:0")
+    assert event_of(events, "b:0") is not signed
+    assert event_of(events, "c:0") is signed
+    assert signed.source_count == 2
+
+
 def _reference_groups(n: int, pairs: list[tuple[int, int, float]], windows) -> list[list[int]]:
     """Greedy average linkage from its definition: visit pairs best first; merge two groups
     when their dates overlap and the mean over all their cross pairs (unscored: 0) is at
