@@ -40,6 +40,12 @@ OPENING_SKIP = 0.1
 # however far a vague scheduled interval ("this year") reaches.
 AHEAD_DAYS = 365
 LANE_LABEL = 60
+# The event timeline's dates sit above it, where a reader starts, so that a timeline taller
+# than the window keeps its dates in view; the zoom buttons go this many pixels higher,
+# clear of the date labels, within a top margin of TIMELINE_TOP pixels.
+BUTTONS_LIFT = 30
+TIMELINE_TOP = 64
+TIMELINE_BOTTOM = 30
 # Zoom buttons above a long timeline: the last month, three, six, a year, everything.
 RANGE_BUTTONS = [
     *({"count": n, "label": f"{n}m", "step": "month", "stepmode": "backward"} for n in (1, 3, 6)),
@@ -185,6 +191,15 @@ def timeline_figure(
     else:
         n_lanes = 0
     _now_line(fig, now)
+    height = max(320, 26 * n_lanes + 140)
+    xaxis["side"] = "top"
+    if "rangeselector" in xaxis:
+        plot_height = height - TIMELINE_TOP - TIMELINE_BOTTOM
+        xaxis["rangeselector"] = {
+            **xaxis["rangeselector"],  # type: ignore[dict-item]
+            "y": 1 + BUTTONS_LIFT / plot_height,
+            "yanchor": "bottom",
+        }
     fig.update_layout(
         xaxis=xaxis,
         yaxis={
@@ -195,8 +210,8 @@ def timeline_figure(
             "showticklabels": not packed,
             "showgrid": not packed,
         },
-        height=max(320, 26 * n_lanes + 140),
-        margin={"l": 10, "r": 10, "t": 30, "b": 30},
+        height=height,
+        margin={"l": 10, "r": 10, "t": TIMELINE_TOP, "b": TIMELINE_BOTTOM},
         legend={"orientation": "h", "y": -0.12},
         barmode="overlay",
         clickmode="event+select",
@@ -267,7 +282,13 @@ def _now_line(fig: go.Figure, now: date | None) -> None:
         return
     fig.add_vline(x=pd.Timestamp(now).timestamp() * 1000, line_dash="dash", line_color="#777")
     fig.add_annotation(
-        x=pd.Timestamp(now), y=1, yref="paper", text="latest article", showarrow=False
+        x=pd.Timestamp(now),
+        y=1,
+        yref="paper",
+        yanchor="top",
+        xanchor="right",  # left of the line: at the right edge it was cut off
+        text="latest article",
+        showarrow=False,
     )
 
 

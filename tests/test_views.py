@@ -257,6 +257,25 @@ def test_a_long_timeline_opens_on_most_of_its_events_with_zoom_buttons_and_no_sl
     assert not fig.layout.xaxis.rangeslider.visible
 
 
+def test_the_timeline_dates_sit_on_top_with_the_zoom_buttons_above_them() -> None:
+    """A timeline taller than the window keeps its dates in view: the axis is drawn above
+    the events, and the zoom buttons above the date labels (the same pixels above the plot
+    whatever its height), not over them."""
+    lifts = set()
+    for n in (40, 300):
+        events = synthetic_events(n)
+        step = pd.Timedelta(days=720 // n)  # two years of events: zoom buttons
+        events["earliest"] = [pd.Timestamp(2022, 1, 1) + step * k for k in range(n)]
+        events["latest"] = events["earliest"]
+        fig = charts.timeline_figure(events, date(2023, 12, 1))
+        assert fig.layout.xaxis.side == "top"
+        selector = fig.layout.xaxis.rangeselector
+        assert selector.yanchor == "bottom" and selector.y > 1
+        plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+        lifts.add(round((selector.y - 1) * plot_height))
+    assert lifts == {charts.BUTTONS_LIFT}
+
+
 def test_many_events_are_packed_into_rows_that_do_not_overlap() -> None:
     """200 events (more than MAX_EVENT_LANES): a few unlabelled rows instead of 200 lanes,
     every event drawn once, and the events of a row apart by the packing gap."""
