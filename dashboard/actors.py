@@ -1054,9 +1054,11 @@ def _merge(
     for key, n in form_counts.items():
         weights[uf.find(key)] += n
     options: dict[str, set[str]] = {}
+    full_roots = {uf.find(k) for k in full}
     for article_id, cands in per_article.items():
         seen_here: list[str] = []
         titled_here: dict[str, str] = {}  # "hussein" -> King Hussein, once the article says so
+        first_named = _first_named(cands, surname_groups, full_roots, uf)
         for c in cands:
             key = _form_key(c)
             if key.startswith("n:") and fold(key[2:]) in titled_here:
@@ -1066,7 +1068,7 @@ def _merge(
                 folded = fold(key[2:].split()[-1])
                 if folded not in options:
                     options[folded] = _surname_options(folded, surname_groups, uf)
-                target = _surname_owner(options[folded], seen_here, uf, weights)
+                target = _surname_owner(options[folded], seen_here, uf, weights, first_named)
                 if target is not None and _group_kind(form_kinds[key]) in (None, "person"):
                     owner[(article_id, c.start)] = target
                     surnamed.add((article_id, c.start))
@@ -1186,17 +1188,46 @@ def _surname_options(folded: str, surname_groups: dict[str, set[str]], uf: _Unio
     return {uf.find(r) for r in options}
 
 
+def _first_named(
+    cands: list[Candidate],
+    surname_groups: dict[str, set[str]],
+    full_roots: set[str],
+    uf: _UnionFind,
+) -> set[str]:
+    """The people an article calls by a first name alone ("Elian" for Elian Gonzalez): a
+    one-word name that is nobody's surname, merged into a person with a full name."""
+    out = set()
+    for c in cands:
+        key = _form_key(c)
+        if key.startswith("n:") and " " not in key[2:] and fold(key[2:]) not in surname_groups:
+            root = uf.find(key)
+            if root in full_roots:
+                out.add(root)
+    return out
+
+
 def _surname_owner(
-    options: set[str], seen_here: list[str], uf: _UnionFind, weights: Counter[str]
+    options: set[str],
+    seen_here: list[str],
+    uf: _UnionFind,
+    weights: Counter[str],
+    first_named: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> str | None:
-    """The person a bare surname names, or None when it is not clear."""
+    """The person a bare surname names, or None when it is not clear.
+
+    The person the article named last, but not one it calls by a first name when it names
+    another person of that surname: a story that calls a boy "Elian" calls his father
+    "Gonzalez"."""
     if not options:
         return None
     if len(options) == 1:
         return next(iter(options))
-    for root in reversed(seen_here):  # the one this article named last
-        if uf.find(root) in options:
-            return uf.find(root)
+    named = [uf.find(r) for r in seen_here if uf.find(r) in options]
+    for root in reversed(named):  # the one this article named last
+        if root not in first_named:
+            return root
+    if named:
+        return named[-1]
     shares = Counter({r: weights[r] for r in options})
     top, n = shares.most_common(1)[0]
     return top if n >= DOMINANT_SHARE * sum(shares.values()) else None

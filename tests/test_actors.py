@@ -598,3 +598,18 @@ def test_the_words_around_a_name_make_a_person():
     ]
     actors = by_name(corpus(texts))
     assert actors["Tamsin Reyl"].kind == "person"
+
+
+def test_a_surname_names_the_relative_not_the_one_called_by_a_first_name():
+    """A story calls a child by a first name and the parent by the surname: after both are
+    named, "Varga said" is the father, even though the boy was named last and is the most
+    mentioned Varga in the corpus."""
+    texts = [
+        "Tomas Varga, 6, was found at sea. Tomas was taken to hospital. Tomas is well.",
+        "Tomas Varga met doctors. Tomas smiled and Tomas played.",
+        "His father, Andras Varga, flew in on Monday to see Tomas. "
+        "\u201cI want my son back,\u201d Varga said.",
+    ]
+    index = corpus(texts)
+    assert names_at(index, "a2", texts[2])[-1] == ("Varga", "Andras Varga")
+    assert "Varga" not in by_name(index)["Tomas Varga"].aliases
