@@ -32,6 +32,9 @@ MAX_SENTENCE_CHARS = 1200
 REPORTING_WINDOW = 45
 # Shortest quote (characters inside the marks) that makes a sentence a quoted statement.
 MIN_QUOTE_CHARS = 12
+# A quoted stretch of fewer words than this inside a sentence is a scare quote or a label,
+# not a statement, unless it runs over a sentence break.
+SCARE_QUOTE_WORDS = 3
 # A quote filling this share of its sentence, with no speech verb, is a bare quote: its
 # speaker is the person the previous sentence was about.
 BARE_QUOTE_SHARE = 0.8
@@ -384,7 +387,7 @@ def extract_mentions(
         body = start + dateline_length(sentence)
         dating = _within(dating_all, dating_starts, body, end)
         sentence_refs = _within(refs, ref_starts, body, end)
-        quote = _quote_in(quotes, start, end)
+        quote = _quote_in(text, quotes, start, end)
         previous = mentions[-1] if mentions else None
         if (
             quote
@@ -548,9 +551,18 @@ def _cut(text: str, start: int, end: int) -> int:
     return cut if cut > start else min(end, limit)
 
 
-def _quote_in(quotes: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
-    """The quotes overlapping the sentence, clipped to it; none when all are scare quotes."""
-    parts = [(max(a, start), min(b, end)) for a, b in quotes if a < end and start < b]
+def _quote_in(
+    text: str, quotes: list[tuple[int, int]], start: int, end: int
+) -> list[tuple[int, int]]:
+    """The quotes overlapping the sentence, clipped to it, without scare quotes (a word or
+    two: "dubbed the ``boy hero'' and ``symbolic child''"); none when nothing else is left."""
+    parts = [
+        (max(a, start), min(b, end))
+        for a, b in quotes
+        if a < end
+        and start < b
+        and (a < start or b > end or len(text[a:b].split()) >= SCARE_QUOTE_WORDS)
+    ]
     if sum(b - a for a, b in parts) < MIN_QUOTE_CHARS:
         return []  # a scare-quoted word or two is not a statement
     return parts

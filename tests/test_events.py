@@ -106,6 +106,18 @@ def test_quote_split_around_its_attribution():
     assert "We want a deal" in m.quote
 
 
+@pytest.mark.parametrize(
+    "text,quote",
+    [
+        ("Children sang for Olaf Scholz, dubbed the “iron chancellor” and “old fox” here.", None),
+        ("Olaf Scholz called the plan “a grave mistake” on Monday.", "a grave mistake"),
+    ],
+)
+def test_a_scare_quote_of_a_word_or_two_is_not_a_statement(text, quote):
+    (m,), _ = mentions_of(text)
+    assert m.quote == quote
+
+
 def test_pronoun_speaker_is_the_previous_subject():
     text = "Olaf Scholz met farmers on Monday. “They deserve better,” he said."
     first, second = mentions_of(text)[0]
