@@ -23,6 +23,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from dashboard.genders import assign_genders
 from dashboard.models import Actor, ActorRef, Article
 from dashboard.temporal import dateline_place
 
@@ -877,6 +878,7 @@ def find_actors(
     groups, owner = _merge(per_article, pins)
     index = _build_index(groups, owner, per_article)
     _resolve_role_refs(articles, per_article, role_hits, index)
+    assign_genders(articles, index.refs, index.actors)
     return index
 
 

@@ -46,6 +46,9 @@ OCCASION_REACH = 5
 GENERIC_ROLE_NOUNS = frozenset({"official", "leader", "head", "boss", "chief", "executive"})
 # Pronouns that open a sentence and stand for the previous subject.
 PRONOUNS = frozenset({"he", "she", "they", "it"})
+PRONOUN_GENDER = {"he": "male", "she": "female"}
+# Recent sentence subjects a pronoun may refer back to.
+RECENT_PEOPLE = 4
 
 OPEN_QUOTES = '“"‘'
 # Typewriter quotes of wire archives (``like this''), read as curly ones of the same width:
@@ -369,7 +372,8 @@ def extract_mentions(
     text = article.text
     quotes = quote_spans(text)
     mentions: list[Mention] = []
-    last_subject: str | None = None
+    # The people the last sentences were about, the latest last: who "he" or "she" is.
+    recent: list[str] = []
     # actor id -> (the dated occasion of its last statement, sentence number)
     occasions: dict[str, tuple[Timex, int]] = {}
     dating_all = [t for t in timexes if t.type in DATING_TYPES and t.granularity != "vague"]
@@ -402,7 +406,7 @@ def extract_mentions(
         quote_text = None
         if quote:
             quote_text = _quote_text(text, quote)
-            speaker = _speaker(text, start, end, quote, sentence_refs, actors, last_subject)
+            speaker = _speaker(text, start, end, quote, sentence_refs, actors, recent)
             if speaker is None and previous is not None and previous.actors:
                 # "Olaf Scholz was blunt:" / a bare quote after a sentence about its speaker.
                 after_colon = text[:start].rstrip()[-1:] == ":"
@@ -413,7 +417,7 @@ def extract_mentions(
         timex = governing_timex(sentence, start, dating)
         if timex is not None:
             timex = forward_reading(article, start, sentence, timex)
-        subject = _subject(text, start, end, sentence_refs, actors, speaker, last_subject)
+        subject = _subject(text, start, end, sentence_refs, actors, speaker, recent)
         ordered = _ordered_actors(subject, sentence_refs, actors)
         own = " ".join(text[a:b] for a, b in _outside(text, body, end, quote))
         if timex is None and subject in occasions:
@@ -449,7 +453,10 @@ def extract_mentions(
             if occasion is not None:
                 occasions[subject] = (occasion, number)
         if subject is not None and actors.get(subject, Actor(subject, subject)).kind == "person":
-            last_subject = subject
+            if subject in recent:
+                recent.remove(subject)
+            recent.append(subject)
+            del recent[:-RECENT_PEOPLE]
     return mentions
 
 
@@ -595,18 +602,26 @@ def _speaker(
     quote: list[tuple[int, int]],
     refs: list[ActorRef],
     actors: Mapping[str, Actor],
-    last_subject: str | None,
+    recent: Sequence[str],
 ) -> str | None:
     """Who said the quote: the actor next to the speech verb outside the quote marks."""
     cues = load_cues()
+    last_subject = recent[-1] if recent else None
     outside_refs = [r for r in refs if not any(a <= r.start < b for a, b in quote)]
     for a, b in _outside(text, start, end, quote):
         for verb in cues.speech_re.finditer(text, a, b):
             # "..., Trump said" / "Trump said: ..." / "..., said Trump"
             before = [r for r in outside_refs if r.end <= verb.start() and r.start >= a]
             after = [r for r in outside_refs if r.start >= verb.end() and r.end <= b]
-            gap_before = text[before[-1].end : verb.start()] if before else ""
-            if before and len(gap_before.split()) <= 3 and _is_agent(before[-1], actors):
+            gap_before = text[before[-1].end : verb.start()].split() if before else []
+            pronoun_says = bool(gap_before) and gap_before[-1].casefold() in PRONOUNS
+            # "Trump said", but not "The NATO summit, she said": the pronoun is the speaker
+            if (
+                before
+                and len(gap_before) <= 3
+                and not pronoun_says
+                and _is_agent(before[-1], actors)
+            ):
                 return before[-1].actor_id
             if verb.group().casefold().endswith("ing"):
                 # "Trump, speaking ..., expressed doubt, asserting: ..." - the participle's
@@ -616,7 +631,7 @@ def _speaker(
                     return agents[0].actor_id
             window = text[max(a, verb.start() - 12) : verb.start()].split()
             if window and window[-1].casefold() in PRONOUNS:
-                return last_subject
+                return _antecedent(window[-1], recent, actors)
             lead = text[a : verb.start()].lstrip(" ,")
             if last_subject is not None and any(p.fullmatch(lead.strip()) for p in cues.anaphor):
                 return last_subject  # "..., the Russian official said"
@@ -624,6 +639,20 @@ def _speaker(
                 return after[0].actor_id
             if before and _is_agent(before[-1], actors):
                 return before[-1].actor_id
+    return None
+
+
+def _antecedent(pronoun: str, recent: Sequence[str], actors: Mapping[str, Actor]) -> str | None:
+    """Whom "he", "she" or "they" refers to: the latest of the recent subjects whose gender,
+    when the articles tell it, fits the pronoun ("she said" after a sentence about a man
+    goes back to the woman before him); None when none fits. A subject of unknown gender
+    fits either: preferring those of known gender gave the pronouns to the people most
+    written about, whoever was just quoted."""
+    wanted = PRONOUN_GENDER.get(pronoun.casefold())
+    for actor_id in reversed(recent):
+        actor = actors.get(actor_id)
+        if wanted is None or actor is None or actor.gender in (None, wanted):
+            return actor_id
     return None
 
 
@@ -653,15 +682,16 @@ def _subject(
     refs: list[ActorRef],
     actors: Mapping[str, Actor],
     speaker: str | None,
-    last_subject: str | None,
+    recent: Sequence[str],
 ) -> str | None:
     """The actor the sentence is about: the speaker, a leading pronoun's referent, or the
     first agent that is neither a possessor ("Al Jazeera's") nor after a preposition."""
     if speaker is not None:
         return speaker
+    last_subject = recent[-1] if recent else None
     first_word = text[start:end].split(maxsplit=1)[:1]
     if first_word and first_word[0].casefold() in PRONOUNS - {"it"}:
-        return last_subject
+        return _antecedent(first_word[0], recent, actors)
     if last_subject is not None and _opens_with_anaphor(
         text, start, end, refs, actors, last_subject
     ):

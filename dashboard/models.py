@@ -119,6 +119,8 @@ class Actor:
     role: str | None = None
     # alias (as written in the text) -> number of occurrences in the corpus
     aliases: dict[str, int] = field(default_factory=dict)
+    # "female", "male" or None: from what the articles write, only to resolve "he"/"she"
+    gender: str | None = None
 
 
 @dataclass(slots=True)

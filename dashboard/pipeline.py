@@ -390,8 +390,11 @@ def mention_key(
     article: Article, timexes: list[Timex], refs: list[ActorRef], actors: Mapping[str, Actor]
 ) -> str:
     """What an article's mentions depend on: the article, its timexes and actor references,
-    the name, kind and role of each actor referred to, and the extraction code and cues."""
-    used = sorted({(a.id, a.name, a.kind, a.role) for r in refs if (a := actors.get(r.actor_id))})
+    the name, kind, role and gender of each actor referred to, and the extraction code and
+    cues."""
+    used = sorted(
+        {(a.id, a.name, a.kind, a.role, a.gender) for r in refs if (a := actors.get(r.actor_id))}
+    )
     return _digest(
         _code_digest("events.py", "ingest.py", "data"),
         article.id,

@@ -124,6 +124,27 @@ def test_pronoun_speaker_is_the_previous_subject():
     assert second.speaker == first.actors[0]
 
 
+def test_she_said_goes_back_past_a_man_to_the_woman_quoted_before():
+    """The articles say who is a woman and who a man ("Ms.", "Mr."), so "she said" after a
+    sentence about a man goes back to the woman named before him."""
+    text = (
+        "Ms. Anna Berg said on Monday that the talks would resume. "
+        "Mr. Olaf Scholz met farmers in the afternoon. "
+        "“The talks were useful,” she said."
+    )
+    mentions, index = mentions_of(text)
+    assert index.actors[mentions[-1].speaker].name == "Anna Berg"
+
+
+def test_a_pronoun_before_the_speech_verb_is_the_speaker_not_the_name_before_it():
+    text = (
+        "Anna Berg opened the meeting on Monday. "
+        "The NATO summit, she said, would bring “a plan for the whole alliance.”"
+    )
+    mentions, index = mentions_of(text)
+    assert index.actors[mentions[-1].speaker].name == "Anna Berg"
+
+
 def test_quote_continuing_into_the_next_sentence_is_one_mention():
     text = "“We will not pay,” Olaf Scholz said on Tuesday. “Europe must do that.”"
     mentions, _ = mentions_of(text)
