@@ -99,10 +99,11 @@ def abbreviations() -> frozenset[str]:
 # --------------------------------------------------------------------------- sentences
 
 # A sentence ends at . ! or ? (optionally followed by closing quotes or brackets) when
-# white space and an opening capital, digit or quote follow. Hand-written because we need
+# white space and an opening capital, digit or quote (also the ``typewriter'' quote of wire
+# archives) follow. Hand-written because we need
 # character offsets and speed on long articles; pysbd is slow and unmaintained, and NLTK's
 # punkt needs a model download.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+(?:``|[\"'“‘(\[])?[A-Z0-9])")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 

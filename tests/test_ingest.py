@@ -108,6 +108,10 @@ def test_captions_and_labels_are_dropped() -> None:
         ),
         ("First line without stop\nSecond line.", ["First line without stop", "Second line."]),
         ("J. R. Smith arrived at 3 p.m. on Friday.", ["J. R. Smith arrived at 3 p.m. on Friday."]),
+        (  # the typewriter quotes of wire archives open a sentence too
+            "Ana Ruiz, 33, was born in 1984. ``He should stay,'' she said.",
+            ["Ana Ruiz, 33, was born in 1984.", "``He should stay,'' she said."],
+        ),
     ],
 )
 def test_split_sentences(text: str, expected: list[str]) -> None:

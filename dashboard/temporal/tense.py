@@ -22,7 +22,7 @@ FUTURE = "future"
 WINDOW = 400
 # Sentence ends: a stop, question or exclamation mark before a space and a capital or
 # quote, or a line break.
-SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n")
+SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=(?:``|[\"“‘'(\[])?[A-Z0-9])|\n")
 # Clause breaks inside a sentence: punctuation, quotes, and words that open a new clause
 # (the break falls before the word, so "since Monday" keeps its "since").
 CLAUSE_BREAK = re.compile(
