@@ -49,6 +49,9 @@ PRONOUNS = frozenset({"he", "she", "they", "it"})
 PRONOUN_GENDER = {"he": "male", "she": "female"}
 # Recent sentence subjects a pronoun may refer back to.
 RECENT_PEOPLE = 4
+# Characters from a sentence's start within which a name between commas is an apposition
+# to its opening description ("The head of the inquiry in Nairobi, Ken Lowe, said").
+APPOSITION_REACH = 100
 
 OPEN_QUOTES = '“"‘'
 # Typewriter quotes of wire archives (``like this''), read as curly ones of the same width:
@@ -702,8 +705,10 @@ def _subject(
             continue
         if nxt is not None and _is_title_between(text[ref.end : nxt.start], nxt, actors):
             continue  # "Marlow chairman Richard Oduya": the employer, then the person
-        before = text[max(start, ref.start - 8) : ref.start].split()
-        if before and before[-1].casefold() in {"in", "from", "to", "at", "of", "with", "on"}:
+        before = [w.casefold() for w in text[max(start, ref.start - 14) : ref.start].split()]
+        if before and before[-1] in {"the", "a", "an"}:
+            before = before[:-1]  # "the head of the FBI inquiry": still after "of"
+        if before and before[-1] in {"in", "from", "to", "at", "of", "with", "on"}:
             continue
         if _is_agent(ref, actors):
             return ref.actor_id
@@ -740,10 +745,20 @@ def _opens_with_anaphor(
         if role and noun not in GENERIC_ROLE_NOUNS and noun not in role.casefold():
             return False  # "The chairman" does not refer back to a chief executive
         reach = start + m.end() + 3
-        return not any(
-            r.start < reach and actors.get(r.actor_id, Actor("", "")).kind == "person" for r in refs
-        )
+        people = [r for r in refs if actors.get(r.actor_id, Actor("", "")).kind == "person"]
+        if any(_is_apposition(text, r, start + APPOSITION_REACH) for r in people):
+            return False  # "The head of the inquiry in Nairobi, Ken Lowe, said": he is named
+        return not any(r.start < reach for r in people)
     return False
+
+
+def _is_apposition(text: str, ref: ActorRef, before: int) -> bool:
+    """The name stands between commas ("..., Ken Lowe, said") and starts before ``before``."""
+    return (
+        ref.start < before
+        and text[ref.start - 2 : ref.start] == ", "
+        and text[ref.end : ref.end + 1] == ","
+    )
 
 
 def _ordered_actors(

@@ -145,6 +145,19 @@ def test_a_pronoun_before_the_speech_verb_is_the_speaker_not_the_name_before_it(
     assert index.actors[mentions[-1].speaker].name == "Anna Berg"
 
 
+def test_a_description_then_the_name_between_commas_is_that_person():
+    """ "The head of the inquiry in Paris, Anna Berg, said ..." is about Anna Berg, not the
+    person of the sentence before ("The head" alone would refer back to him)."""
+    text = (
+        "Olaf Scholz met farmers on Monday. "
+        "The head of the farm agency in Paris, Anna Berg, said the talks were useful. "
+        "“We will meet again,” she said."
+    )
+    mentions, index = mentions_of(text)
+    assert index.actors[mentions[1].actors[0]].name == "Anna Berg"
+    assert index.actors[mentions[-1].speaker].name == "Anna Berg"
+
+
 def test_quote_continuing_into_the_next_sentence_is_one_mention():
     text = "“We will not pay,” Olaf Scholz said on Tuesday. “Europe must do that.”"
     mentions, _ = mentions_of(text)
