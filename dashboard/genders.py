@@ -2,7 +2,9 @@
 
 Only what the articles write counts: a courtesy title or a gendered noun just before a name
 ("Ms. Conlin", "spokeswoman Maria Cardona") and the pronouns that follow a name in its
-sentence with no other person between ("Reno said she would decide"). There is no list of
+sentence with no other person between ("Reno said she would decide") or in the next sentence
+when the name's sentence names no one else ("Reno met the envoys. She said ..."). There is
+no list of
 first names: names cross languages and cultures, and for deciding whose quote a line is, a
 guess from a name is worse than no answer. The cue words are in ``data/genders.toml``.
 """
@@ -31,6 +33,8 @@ TITLE_WEIGHT = 3
 PRONOUN_REACH = 80
 # Characters before a name searched for a title ("Ms.", "spokeswoman").
 TITLE_REACH = 16
+# Characters searched back for the start of a name's sentence.
+SENTENCE_REACH = 400
 SENTENCE_BREAK = re.compile(r"[.!?][\"”’')]*\s")
 
 
@@ -113,6 +117,19 @@ def _vote(text: str, people: list[ActorRef], votes: dict[str, Counter[str]], cue
             continue
         ref = people[k]
         gap = text[ref.end : pronoun.start()]
-        if len(gap) > PRONOUN_REACH or SENTENCE_BREAK.search(gap):
-            continue
-        votes[ref.actor_id][cues.gender_of[pronoun.group(1).casefold()]] += 1
+        gender = cues.gender_of[pronoun.group(1).casefold()]
+        breaks = list(SENTENCE_BREAK.finditer(gap))
+        if not breaks:
+            if len(gap) <= PRONOUN_REACH:
+                votes[ref.actor_id][gender] += 1
+        elif len(breaks) == 1 and _sole_person(text, people, k):
+            # "Reno met the envoys. She said ...": the one person the sentence before names
+            votes[ref.actor_id][gender] += 1
+
+
+def _sole_person(text: str, people: list[ActorRef], k: int) -> bool:
+    """people[k] is the only person named in its sentence (up to it)."""
+    window = text[max(0, people[k].start - SENTENCE_REACH) : people[k].start]
+    breaks = list(SENTENCE_BREAK.finditer(window))
+    start = people[k].start - len(window) + (breaks[-1].end() if breaks else 0)
+    return all(r.actor_id == people[k].actor_id for r in people[:k] if r.start >= start)

@@ -43,3 +43,13 @@ def test_a_gender_needs_votes_that_agree():
     assert decide(Counter(female=1)) is None  # one "she" could be someone else's
     assert decide(Counter(female=3, male=2)) is None  # "Idris said he would go": noise
     assert decide(Counter(male=4, female=2)) == "male"
+
+
+def test_a_pronoun_opening_the_next_sentence_counts_for_the_one_person_before_it():
+    genders = actors_of(
+        "Rana Idris met the envoys on Monday. She said talks would go on.",
+        "Rana Idris left Geneva early. She was tired.",
+        "Karl Wenders met Rana Idris. He said little. He left.",
+    )
+    assert genders["Rana Idris"] == "female"  # two votes, the third text names two people
+    assert genders["Karl Wenders"] is None  # "He" follows a sentence naming two people
