@@ -171,7 +171,11 @@ def load_lexicon() -> Lexicon:
         rf"(?:(?P<mod>(?i:{_alternation(modifiers)}))\s+)?"
         rf"(?P<role>\b(?i:{_alternation(roles)})|{PORTFOLIO_ROLE})\b(?![’'\-]\w)"
     )
-    of_country_re = re.compile(rf"\s+of\s+(?:the\s+)?(?P<country>{country_alt})\b(?![’'\-]\w)")
+    # a country's name after "of", not its adjective: "chairman of the Cuban American
+    # National Foundation" is the foundation's chairman, not Cuba's
+    of_country_re = re.compile(
+        rf"\s+of\s+(?:the\s+)?(?P<country>{_alternation(countries)})\b(?![’'\-]\w)"
+    )
     return Lexicon(
         roles=roles,
         equivalents=equivalents,
@@ -1025,6 +1029,7 @@ def _merge(
                 uf.union(casefolded[f], key)
             else:
                 casefolded[f] = key
+    _merge_country_qualified(form_counts, casefolded, uf)
     # People: full names with alike surnames and compatible first names.
     full = [
         k
@@ -1105,6 +1110,35 @@ def _merge(
             if c.canonical and c.canonical in {e["name"] for e in pins.values()}:
                 group.pinned = next(e for e in pins.values() if e["name"] == c.canonical)
     return dict(groups), owner
+
+
+def _merge_country_qualified(
+    form_counts: Counter[str], casefolded: dict[str, str], uf: _UnionFind
+) -> None:
+    """A name opened by a country ("U.S. Immigration and Naturalization Service") is the
+    name without it (of two words or more) when the corpus writes that too and qualifies it
+    by no other country: with "Russian Foreign Ministry" and "Ukrainian Foreign Ministry"
+    both written, a bare "Foreign Ministry" stays apart. Forms qualified by one country in
+    two ways are one ("U.S. Embassy", "American Embassy")."""
+    lex = load_lexicon()
+    qualified: dict[str, set[str]] = defaultdict(set)
+    for key in form_counts:
+        if not key.startswith("n:"):
+            continue
+        words = key[2:].split(maxsplit=1)
+        if len(words) == 2:
+            country = lex.countries.get(words[0]) or lex.demonyms.get(words[0])
+            if country is not None:
+                qualified[fold(words[1])].add(country)
+                qualified[fold(words[1]) + "\n" + country].add(key)
+    for rest, countries in qualified.items():
+        if "\n" in rest or len(countries) != 1:
+            continue
+        keys = sorted(qualified[rest + "\n" + next(iter(countries))])
+        for key in keys[1:]:  # "U.S. Embassy" and "American Embassy"
+            uf.union(keys[0], key)
+        if rest in casefolded and len(rest.split()) >= 2:
+            uf.union(casefolded[rest], keys[0])
 
 
 def _bare_surname(name: str) -> bool:

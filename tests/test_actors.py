@@ -613,3 +613,27 @@ def test_a_surname_names_the_relative_not_the_one_called_by_a_first_name():
     index = corpus(texts)
     assert names_at(index, "a2", texts[2])[-1] == ("Varga", "Andras Varga")
     assert "Varga" not in by_name(index)["Tomas Varga"].aliases
+
+
+def test_a_name_qualified_by_its_country_is_the_same_name():
+    texts = [
+        "The U.S. Fisheries and Wildlife Service said on Monday it would appeal.",
+        "The Fisheries and Wildlife Service declined to comment. The U.S. Embassy was shut.",
+        "The American Embassy reopened. The Russian Foreign Ministry protested.",
+        "The Ukrainian Foreign Ministry replied. The Foreign Ministry would not say more.",
+    ]
+    groups = [set(a.aliases) for a in corpus(texts).actors.values()]
+    assert {"U.S. Fisheries and Wildlife Service", "Fisheries and Wildlife Service"} in groups
+    assert {"U.S. Embassy", "American Embassy"} in groups
+    # two countries' ministries: the bare name could be either, so it stays apart
+    assert {"Foreign Ministry"} in groups and {"Russian Foreign Ministry"} in groups
+
+
+def test_a_title_of_an_organisation_named_with_an_adjective_is_not_a_country():
+    text = (
+        "“We will fight on,” said Jorge Castillo, chairman of the Cuban American National "
+        "Foundation, on Monday."
+    )
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Cuban American National Foundation"].kind == "organisation"
+    assert actors["Cuban American National Foundation"].role is None
