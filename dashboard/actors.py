@@ -1186,20 +1186,24 @@ def _merge_short_org_names(
     surname_groups: dict[str, set[str]],
     uf: _UnionFind,
 ) -> None:
-    """A one-word name is the short form of the one organisation whose name it opens
-    ("Kestrel" for "Kestrel Foods"), unless it is also a person's surname."""
-    orgs_by_first: dict[str, set[str]] = defaultdict(set)
+    """A name is the short form of the one organisation whose longer name it opens
+    ("Kestrel" for "Kestrel Foods", "Vantor Marine" for "Vantor Marine Industries Oy"),
+    unless it is also a person's surname or the corpus reads it as a person or a place."""
+    orgs_by_opening: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for key in form_counts:
-        words = key[2:].split()
+        words = tuple(fold(key[2:]).split())
         if key.startswith("n:") and len(words) >= 2 and form_kinds[key]["organisation"]:
-            orgs_by_first[fold(words[0])].add(uf.find(key))
+            for j in range(1, min(len(words), NAME_WORDS)):
+                orgs_by_opening[words[:j]].add(uf.find(key))
     for key in form_counts:
-        if not key.startswith("n:") or " " in key[2:]:
+        if not key.startswith("n:"):
             continue
-        folded = fold(key[2:])
-        roots = {uf.find(r) for r in orgs_by_first.get(folded, set())}
+        words = tuple(fold(key[2:]).split())
+        roots = {uf.find(r) for r in orgs_by_opening.get(words, set())}
         kind = _group_kind(form_kinds[key])
-        if len(roots) == 1 and kind in (None, "organisation") and folded not in surname_groups:
+        if len(words) == 1 and words[0] in surname_groups:
+            continue
+        if len(roots) == 1 and kind in (None, "organisation"):
             uf.union(next(iter(roots)), key)
 
 

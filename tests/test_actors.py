@@ -637,3 +637,19 @@ def test_a_title_of_an_organisation_named_with_an_adjective_is_not_a_country():
     actors = by_name(find_actors([article(text)]))
     assert actors["Cuban American National Foundation"].kind == "organisation"
     assert actors["Cuban American National Foundation"].role is None
+
+
+def test_the_opening_words_of_a_company_name_are_that_company():
+    texts = [
+        "Creditors of the shipyard Vantor Marine Industries Oy met in Helsinki on Monday.",
+        "Ships on order from Vantor Marine were delayed. Vantor Marine's yards are idle.",
+    ]
+    actors = by_name(corpus(texts))
+    company = actors["Vantor Marine Industries Oy"]
+    assert company.kind == "organisation"
+    assert company.aliases["Vantor Marine"] == 2
+
+
+def test_a_road_is_a_place():
+    text = "Marchers were stopped on the Harlow Road by police on Sunday."
+    assert by_name(find_actors([article(text)]))["Harlow Road"].kind == "place"
