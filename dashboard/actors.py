@@ -61,6 +61,8 @@ TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]\w*(?:[’'\-]\w+)*")
 MIDDLE_INITIAL_RE = re.compile(r"[A-Z]\. (?=[A-Z])")
 ROMAN_RE = re.compile(r"[IVX]+")
 POSSESSIVE_RE = re.compile(r"[’']s$|(?<=s)[’']$")
+# A town and a comma just before a name: "Independence, " of "Independence, Mo.".
+AFTER_TOWN_RE = re.compile(r"\b[A-Z][\w.'-]*,\s+\Z")
 SPEECH_AFTER_RE = re.compile(r"\s+(?:said|says|told|added|stated|noted|announced|wrote)\b")
 
 
@@ -90,6 +92,8 @@ class Lexicon:
     country_kinds: dict[str, str]
     cities: dict[str, str]  # city -> canonical country
     regions: dict[str, str]  # state or province, or its short form -> its name
+    # a state's short form that is also a word ("Mo", "Ill") -> its name: after a town only
+    town_regions: dict[str, str]
     # Lower-cased country, city and region names -> the name as the lexicon writes it.
     place_case: dict[str, str]
     org_heads: frozenset[str]
@@ -154,9 +158,12 @@ def load_lexicon() -> Lexicon:
         for city in entry.get("cities", []):
             cities[city] = name
     regions: dict[str, str] = {}
+    town_regions: dict[str, str] = {}
     for entry in tomllib.loads(_data_text("demonyms.toml")).get("region", []):
         for alias in [entry["name"], *entry.get("aliases", [])]:
             regions[alias] = entry["name"]
+        for short in entry.get("after_town", []):
+            town_regions[short] = entry["name"]
     kinds = tomllib.loads(_data_text("kinds.toml"))
     stopnames = frozenset(
         line.strip().casefold()
@@ -187,6 +194,7 @@ def load_lexicon() -> Lexicon:
         country_kinds=country_kinds,
         cities=cities,
         regions=regions,
+        town_regions=town_regions,
         place_case={
             **{alias.casefold(): name for alias, name in countries.items()},
             **{city.casefold(): city for city in cities},
@@ -498,6 +506,9 @@ def _candidates(
         if place is not None and _credited_agency(text, start, end, place):
             continue  # "NAIROBI, Kenya (AP) _": the agency filing the story is not in it
         kind, canonical = _classify(name, lex)
+        town = AFTER_TOWN_RE.search(text, max(0, start - 40), start)
+        if kind is None and name in lex.town_regions and town:
+            kind, canonical = "place", lex.town_regions[name]  # "Independence, Mo."
         if place is not None and place[0] <= start and end <= place[1] and name.isupper():
             # The dateline opens with where the story was filed: a place, not an acronym.
             kind, canonical = "place", canonical or name.title()

@@ -653,3 +653,17 @@ def test_the_opening_words_of_a_company_name_are_that_company():
 def test_a_road_is_a_place():
     text = "Marchers were stopped on the Harlow Road by police on Sunday."
     assert by_name(find_actors([article(text)]))["Harlow Road"].kind == "place"
+
+
+def test_a_state_abbreviation_that_is_a_word_is_a_place_only_after_a_town():
+    text = (
+        "INDEPENDENCE, Mo. _ Mo Farah ran on Friday. "
+        "Mass protests followed in Springfield, Ill., on Monday."
+    )
+    index = find_actors([article(text)])
+    assert ("Mo", "Missouri") in names_at(index, "a1", text)
+    assert ("Ill", "Illinois") in names_at(index, "a1", text)
+    actors = by_name(index)
+    assert actors["Missouri"].kind == actors["Illinois"].kind == "place"
+    assert actors["Mo Farah"].kind == "person"
+    assert "Mass" not in actors
