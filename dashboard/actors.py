@@ -105,6 +105,7 @@ class Lexicon:
     never_last: frozenset[str]  # words that do not end a name ("Thursday")
     also_first_names: frozenset[str]  # stop names that open people's names ("Jan Kavan")
     not_actor_heads: frozenset[str]  # last words of names that are not actors ("War")
+    not_actor_names: frozenset[str]  # whole names that are not actors ("Internet", "DNA")
     dateline_re: re.Pattern[str]  # the place in capitals opening a wire story
     # kind -> (cue right after a name, cue right before it): "X said it" is a company
     context_cues: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]
@@ -209,6 +210,7 @@ def load_lexicon() -> Lexicon:
         never_last=frozenset(w.casefold() for w in kinds["names"]["never_last"]),
         also_first_names=frozenset(w.casefold() for w in kinds["names"]["also_first_names"]),
         not_actor_heads=frozenset(w.casefold() for w in kinds["not_actors"]["heads"]),
+        not_actor_names=frozenset(w.casefold() for w in kinds["not_actors"]["names"]),
         dateline_re=re.compile(kinds["names"]["dateline"]),
         context_cues={
             kind: (
@@ -501,6 +503,8 @@ def _candidates(
             continue
         if _is_adjective(name, lex):
             continue  # "Russian claims", "ethnic Russians", "Ukrainian-controlled"
+        if name.casefold() in lex.not_actor_names:
+            continue  # "the Internet", "DNA tests": things, not someone who acts
         if len(tokens) > 1 and _head_word(name) in lex.not_actor_heads:
             continue  # "Cold War", "Thanksgiving Day", "Clean Air Act": not someone who acts
         if place is not None and _credited_agency(text, start, end, place):
@@ -1027,7 +1031,12 @@ def _merge(
     # Organisations and places: one key per casefolded name; acronyms join their expansion.
     acronyms = {k[2:]: k for k in form_counts if k.startswith("n:") and k[2:].isupper()}
     for key in form_counts:
-        if key.startswith("n:") and len(key[2:].split()) >= 2:
+        # a person's initials are not an acronym: "AP" is not "Alex Penelas"
+        if (
+            key.startswith("n:")
+            and len(key[2:].split()) >= 2
+            and _group_kind(form_kinds[key]) != "person"
+        ):
             acro = _acronym(key[2:])
             if acro in acronyms:
                 uf.union(acronyms[acro], key)

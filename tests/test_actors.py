@@ -667,3 +667,20 @@ def test_a_state_abbreviation_that_is_a_word_is_a_place_only_after_a_town():
     assert actors["Missouri"].kind == actors["Illinois"].kind == "place"
     assert actors["Mo Farah"].kind == "person"
     assert "Mass" not in actors
+
+
+def test_a_persons_initials_are_not_an_acronym():
+    texts = [
+        "HAVANA (AP) _ Talks went on. Mayor Alex Penelas said the city would help.",
+        "Alex Penelas, mayor of the county, met envoys. The AP reported it first.",
+    ]
+    actors = by_name(corpus(texts))
+    assert "AP" not in actors["Alex Penelas"].aliases
+    assert actors["Alex Penelas"].role == "Mayor"
+
+
+def test_things_with_capitalised_names_are_not_actors():
+    text = "DNA tests and the Internet helped, police said. The Web site of Kestrel Foods closed."
+    actors = by_name(find_actors([article(text)]))
+    assert not {"DNA", "Internet", "Web"} & set(actors)
+    assert "Kestrel Foods" in actors
