@@ -33,6 +33,13 @@ CLAUSE_BREAK = re.compile(
 )
 
 
+# A date opening its sentence ("On Friday,", "Late on Monday,") followed by a subordinate
+# clause: the tense is the main clause's, after that clause's comma.
+FRONTED_BEFORE = re.compile(r"\s*(?:(?:[Oo]n|[Ll]ate|[Ee]arly|[Bb]y|[Ii]n)\s+)*")
+FRONTED_AFTER = re.compile(r"\s*,\s*")
+SUBORDINATE = re.compile(
+    r"(?:when|while|as|after|before|because|although|though|since|until|once)\b", re.IGNORECASE
+)
 # English puts a verb before its time adjuncts: a cue after the expression governs it only
 # when it is at least this many times closer than the cue before ("has decided to admit
 # them in early March, an official said": the admitting's, not the saying's; measured on
@@ -117,9 +124,26 @@ class TenseReader:
         cues, breaks = self._cues_and_breaks(s, e)
         cs, ce = clause_bounds(breaks, s, e, start, end)
         found = _nearest_cue(cues, cs, ce, start, end)
+        if found is None:
+            found = self._main_clause_cue(cues, s, e, start, end, ce)
         if found is None and (cs, ce) != (s, e):
             found = _nearest_cue(cues, s, e, start, end)
         return found
+
+    def _main_clause_cue(
+        self, cues: list[Cue], s: int, e: int, start: int, end: int, ce: int
+    ) -> str | None:
+        """For a date opening its sentence before a subordinate clause ("On Friday, when
+        she set aside the planned trip, the ministry lifted ..."), the first cue of the main
+        clause after it: the date belongs to the main clause, not to the subordinate one."""
+        if not FRONTED_BEFORE.fullmatch(self.text[s:start]):
+            return None
+        if not FRONTED_AFTER.match(self.text, end, ce) or not SUBORDINATE.match(self.text, ce):
+            return None
+        comma = self.text.find(", ", ce, e)
+        if comma < 0:
+            return None
+        return next((tense for a, _, tense in cues if a > comma), None)
 
 
 def clause_bounds(
