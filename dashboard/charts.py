@@ -42,9 +42,10 @@ AHEAD_DAYS = 365
 LANE_LABEL = 60
 # The event timeline's dates sit above it, where a reader starts, so that a timeline taller
 # than the window keeps its dates in view; the zoom buttons go this many pixels higher,
-# clear of the date labels, within a top margin of TIMELINE_TOP pixels.
-BUTTONS_LIFT = 30
-TIMELINE_TOP = 64
+# clear of the date labels (two lines where a year begins), within a top margin of
+# TIMELINE_TOP pixels.
+BUTTONS_LIFT = 42
+TIMELINE_TOP = 86
 TIMELINE_BOTTOM = 30
 # Zoom buttons above a long timeline: the last month, three, six, a year, everything.
 RANGE_BUTTONS = [
