@@ -102,6 +102,16 @@ def _lanes(dated: pd.DataFrame, lanes: str, packing: pd.Timedelta | None) -> pd.
     return rows[rows["lane"].isin(top)]
 
 
+def _lane_order(laid: pd.DataFrame, xaxis: dict[str, object]) -> list[str]:
+    """Event lanes from the top: by date, but the events that end before the opening view
+    last, so that a long story does not open on empty lanes of background years ("In 2008,
+    NATO had expressed support...": the "all" button shows them)."""
+    start = pd.Timestamp(xaxis["range"][0]) if "range" in xaxis else None  # type: ignore[index]
+    before = laid["latest"] < start if start is not None else False
+    ordered = laid.assign(_before=before).sort_values(["_before", "earliest"], kind="stable")
+    return list(dict.fromkeys(ordered["lane"]))
+
+
 def packed_rows(dated: pd.DataFrame, gap: pd.Timedelta) -> list[int]:
     """A row for each event (in ``dated``'s order) such that the events of one row are at
     least ``gap`` apart: greedy interval packing in date order, the first free row of at
@@ -189,9 +199,11 @@ def timeline_figure(
                     )
                 )
         n_lanes = laid["lane"].nunique()
+        order = _lane_order(laid, xaxis) if lanes != "actor" and not packed else None
     else:
         n_lanes = 0
-    _now_line(fig, now)
+        order = None
+    _now_line(fig, now, label_below=True)
     height = max(320, 26 * n_lanes + 140)
     xaxis["side"] = "top"
     if "rangeselector" in xaxis:
@@ -207,6 +219,7 @@ def timeline_figure(
             "title": None,
             "automargin": True,
             "autorange": "reversed",
+            **({"categoryorder": "array", "categoryarray": order} if order else {}),
             # packed rows are numbers, not names: the hover says what each point is
             "showticklabels": not packed,
             "showgrid": not packed,
@@ -278,13 +291,15 @@ def _aggregated_figure(dated: pd.DataFrame, now: date | None, since: date | None
     return fig
 
 
-def _now_line(fig: go.Figure, now: date | None) -> None:
+def _now_line(fig: go.Figure, now: date | None, *, label_below: bool = False) -> None:
+    """A dashed line at the latest article, labelled at the top of the plot, or just below
+    it where the dates run along the top (there the label sat on the first lane's bar)."""
     if now is None:
         return
     fig.add_vline(x=pd.Timestamp(now).timestamp() * 1000, line_dash="dash", line_color="#777")
     fig.add_annotation(
         x=pd.Timestamp(now),
-        y=1,
+        y=0 if label_below else 1,
         yref="paper",
         yanchor="top",
         xanchor="right",  # left of the line: at the right edge it was cut off

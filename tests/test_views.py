@@ -276,6 +276,22 @@ def test_the_timeline_dates_sit_on_top_with_the_zoom_buttons_above_them() -> Non
     assert lifts == {charts.BUTTONS_LIFT}
 
 
+def test_events_before_the_opening_view_get_the_bottom_lanes() -> None:
+    """A long story opens on its time: background years ("In 2008, ...") would be empty
+    lanes at the top, so they go last; the others keep their date order."""
+    events = synthetic_events(12)
+    events["earliest"] = [pd.Timestamp(2022, 1, 1) + pd.Timedelta(days=30 * k) for k in range(12)]
+    events.loc[0, "earliest"] = pd.Timestamp(1949, 4, 4)
+    events.loc[1, "earliest"] = pd.Timestamp(1968, 8, 20)
+    events["latest"] = events["earliest"]
+    events["summary"] = [f"event {k}" for k in range(12)]
+    fig = charts.timeline_figure(events, date(2022, 11, 20))
+    start = pd.Timestamp(fig.layout.xaxis.range[0])
+    order = list(fig.layout.yaxis.categoryarray)
+    assert order == [f"event {k}" for k in range(2, 12)] + ["event 0", "event 1"]
+    assert all(events["latest"][k] >= start for k in range(2, 12))
+
+
 def test_many_events_are_packed_into_rows_that_do_not_overlap() -> None:
     """200 events (more than MAX_EVENT_LANES): a few unlabelled rows instead of 200 lanes,
     every event drawn once, and the events of a row apart by the packing gap."""
