@@ -687,8 +687,9 @@ def _subject(
     speaker: str | None,
     recent: Sequence[str],
 ) -> str | None:
-    """The actor the sentence is about: the speaker, a leading pronoun's referent, or the
-    first agent that is neither a possessor ("Al Jazeera's") nor after a preposition."""
+    """The actor the sentence is about: the speaker, a leading pronoun's referent, the one
+    named right before a speech verb, or the first agent that is neither a possessor ("Al
+    Jazeera's") nor after a preposition."""
     if speaker is not None:
         return speaker
     last_subject = recent[-1] if recent else None
@@ -699,6 +700,9 @@ def _subject(
         text, start, end, refs, actors, last_subject
     ):
         return last_subject  # "The Russian official spoke ...": the person just named
+    sayer = _sayer(text, start, end, refs, actors)
+    if sayer is not None:
+        return sayer
     for i, ref in enumerate(refs):
         nxt = refs[i + 1] if i + 1 < len(refs) else None
         if nxt is not None and re.fullmatch(r"[’']s\s+", text[ref.end : nxt.start]):
@@ -713,6 +717,23 @@ def _subject(
         if _is_agent(ref, actors):
             return ref.actor_id
     return refs[0].actor_id if refs else None
+
+
+def _sayer(
+    text: str, start: int, end: int, refs: list[ActorRef], actors: Mapping[str, Actor]
+) -> str | None:
+    """The agent named right before a speech verb ("Albright insisted that ..."): a statement
+    is about who makes it, whoever the sentence names before ("With Milosevic resisting
+    the deployment, Albright insisted ..."). Not across a comma: in "Kikwete, speaking
+    with Albright, said" the name before "said" is not the one saying."""
+    for verb in load_cues().speech_re.finditer(text, start, end):
+        before = [r for r in refs if r.end <= verb.start()]
+        if not before:
+            continue
+        gap = text[before[-1].end : verb.start()]
+        if len(gap.split()) <= 1 and "," not in gap and _is_agent(before[-1], actors):
+            return before[-1].actor_id
+    return None
 
 
 def _is_title_between(gap: str, nxt: ActorRef, actors: Mapping[str, Actor]) -> bool:

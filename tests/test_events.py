@@ -158,6 +158,22 @@ def test_a_description_then_the_name_between_commas_is_that_person():
     assert index.actors[mentions[-1].speaker].name == "Anna Berg"
 
 
+def test_a_statement_is_about_who_makes_it_and_she_said_follows():
+    """ "As X resisted ..., Anna Berg insisted that ..." is Anna Berg's statement, so the
+    quote after it, "she said", is hers; across a comma ("Berg, speaking with X, said") the
+    name before the verb is not the one saying."""
+    text = (
+        "As Olaf Scholz resisted the plan, Anna Berg insisted that the alliance was ready. "
+        "“We must be clear,” she said."
+    )
+    mentions, index = mentions_of(text)
+    assert index.actors[mentions[0].actors[0]].name == "Anna Berg"
+    assert index.actors[mentions[-1].speaker].name == "Anna Berg"
+    text = "Anna Berg, speaking with Olaf Scholz, said the talks were useful."
+    (m,), index = mentions_of(text)
+    assert index.actors[m.actors[0]].name == "Anna Berg"
+
+
 def test_quote_continuing_into_the_next_sentence_is_one_mention():
     text = "“We will not pay,” Olaf Scholz said on Tuesday. “Europe must do that.”"
     mentions, _ = mentions_of(text)
