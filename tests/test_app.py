@@ -83,6 +83,16 @@ def test_every_view_renders(app, view: str) -> None:
     assert params(at)["view"] == [view]
 
 
+def test_an_actor_page_opens_on_the_time_of_the_articles_like_the_timeline(app) -> None:
+    """An actor's timeline starts where the main one does (a month before the first
+    article), not at a background year the actor's events mention ("last year")."""
+    main = json.loads(app().get("plotly_chart")[0].proto.spec)
+    page = app(view="Actors")
+    assert not page.exception
+    spec = json.loads(page.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["xaxis"]["range"][0] == main["layout"]["xaxis"]["range"][0]
+
+
 def test_lanes_by_actor(app) -> None:
     at = app(lanes="actor")
     assert not at.exception

@@ -32,7 +32,9 @@ def render(ctx: ViewContext) -> None:
         st.caption(" · ".join(facts))
     own = ctx.shown[ctx.shown["actors"].apply(lambda names_: name in names_)]
     st.plotly_chart(
-        charts.timeline_figure(own, ctx.now), width="stretch", key=f"actor-timeline-{name}"
+        charts.timeline_figure(own, ctx.now, since=ctx.since),
+        width="stretch",
+        key=f"actor-timeline-{name}",
     )
     left, right = st.columns(2)
     with left:
