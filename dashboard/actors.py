@@ -114,6 +114,10 @@ class Lexicon:
     role_core_re: re.Pattern[str]  # the role words alone: finds where role_re can match
     institutions_re: re.Pattern[str]
 
+    def country_of(self, word: str) -> str | None:
+        """The country a word names, as the country ("U.S.") or its adjective ("American")."""
+        return self.countries.get(word) or self.demonyms.get(word)
+
 
 def _data_text(name: str) -> str:
     return resources.files("dashboard").joinpath("data", name).read_text(encoding="utf-8")
@@ -341,7 +345,7 @@ def _role_hits(text: str, lex: Lexicon) -> list[RoleHit]:
         raw_country = m.group("country")
         country = None
         if raw_country:
-            country = lex.countries.get(raw_country) or lex.demonyms.get(raw_country)
+            country = lex.country_of(raw_country)
         raw_role = m.group("role")
         role = lex.roles.get(raw_role.casefold()) or " ".join(
             w[:1].upper() + w[1:] for w in raw_role.split()
@@ -352,7 +356,7 @@ def _role_hits(text: str, lex: Lexicon) -> list[RoleHit]:
         after = lex.of_country_re.match(text, end) if country is None else None
         if after is not None:  # "the President of France", "Prime Minister of Israel"
             raw = after.group("country")
-            country, end = lex.countries.get(raw) or lex.demonyms.get(raw), after.end()
+            country, end = lex.country_of(raw), after.end()
         determined = bool(m.group("det")) or bool(m.group("poss")) or country is not None
         start = m.start("det") if m.group("det") else m.start()
         hits.append(RoleHit(start, end, role, country, determined))
@@ -1147,7 +1151,7 @@ def _merge_country_qualified(
             continue
         words = key[2:].split(maxsplit=1)
         if len(words) == 2:
-            country = lex.countries.get(words[0]) or lex.demonyms.get(words[0])
+            country = lex.country_of(words[0])
             if country is not None:
                 qualified[fold(words[1])].add(country)
                 qualified[fold(words[1]) + "\n" + country].add(key)
