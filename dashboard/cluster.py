@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -79,6 +79,11 @@ MAX_NEIGHBOURS = 40
 # Rows per block of the sparse similarity product: bounds memory on large corpora, and
 # smaller blocks meet fewer columns (each block's date window is narrower).
 BLOCK_ROWS = 256
+# Cells (rows x columns) of one slice of a block's product: bounds its memory when a block
+# meets every mention (about 12 bytes per stored value).
+PRODUCT_CELLS = 4_000_000
+# Slices of mentions (by the lower end of a pair) in which duplicate pairs are removed.
+DEDUPE_SLICES = 8
 # An incremental build groups every mention again when more than this share of them is
 # touched: that is most of the work of a full pass anyway, and a full pass is exact.
 FULL_RECLUSTER_SHARE = 0.5
@@ -326,10 +331,6 @@ def candidate_pairs(f: _Features, only: np.ndarray | None = None) -> _Pairs:
             if not len(rows):
                 continue
         for i, j, cos in _block_pairs(f, rows, cols, undated):
-            keep = (j != i) & (cos >= MIN_TEXT_SIMILARITY)
-            i, j, cos = i[keep], j[keep], cos[keep]
-            keep = _dates_compatible(f, i, j)
-            i, j, cos = _top_neighbours(i[keep], j[keep], cos[keep])
             end = filled + len(i)
             found_i[filled:end], found_j[filled:end], found_cos[filled:end] = i, j, cos
             filled = end
@@ -339,40 +340,105 @@ def candidate_pairs(f: _Features, only: np.ndarray | None = None) -> _Pairs:
     low = np.minimum(found_i[:end], found_j[:end])
     high = np.maximum(found_i[:end], found_j[:end])
     del found_i, found_j
-    return _scored(f, low, high, found_cos[:end])
+    # Handed over in a list that _scored empties: arguments bound here would stay alive
+    # (each about 100 MB at 100,000 articles) until it returns.
+    found = [low, high, found_cos[:end]]
+    del low, high, found_cos
+    return _scored(f, found)
 
 
 def _block_pairs(
     f: _Features, rows: np.ndarray, cols: np.ndarray, undated: np.ndarray
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(i, j, wording cosine) of a block: dated rows against dated columns by a sparse
-    product of the wording; undated rows against the columns that share an actor or the
-    article with them (an undated statement has nothing else to place it by, and meeting
-    every statement of a month around its report is what made large corpora quadratic)."""
+    """The kept pairs (i, j, wording cosine) of a block: dated rows against dated columns
+    by a sparse product of the wording; undated rows against the columns that share an
+    actor or the article with them (an undated statement has nothing else to place it by,
+    and meeting every statement of a month around its report is what made large corpora
+    quadratic)."""
     dated_rows, undated_rows = rows[~undated[rows]], rows[undated[rows]]
     dated_cols = cols[~undated[cols]]
     if len(dated_rows) and len(dated_cols):
-        block = (f.text[dated_rows] @ f.text[dated_cols].T).tocoo()
-        yield dated_rows[block.row], dated_cols[block.col], block.data
+
+        def wording(part: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            block = (f.text[dated_rows] @ f.text[part].T).tocoo()
+            return dated_rows[block.row], part[block.col], block.data
+
+        yield _sliced(f, len(dated_rows), dated_cols, wording)
     if len(undated_rows):
-        shared = (f.anchors[undated_rows] @ f.anchors[cols].T).tocoo()
-        i, j = undated_rows[shared.row], cols[shared.col]
-        yield i, j, _rowwise_dot(f.text, i, j)
+
+        def anchored(part: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            shared = (f.anchors[undated_rows] @ f.anchors[part].T).tocoo()
+            i, j = undated_rows[shared.row], part[shared.col]
+            return i, j, _rowwise_dot(f.text, i, j)
+
+        yield _sliced(f, len(undated_rows), cols, anchored)
 
 
-def _scored(f: _Features, low: np.ndarray, high: np.ndarray, cos: np.ndarray) -> _Pairs:
+def _sliced(
+    f: _Features,
+    n_rows: int,
+    cols: np.ndarray,
+    product: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The kept pairs of ``product`` over ``cols``, a slice of PRODUCT_CELLS / n_rows
+    columns at a time: a block of mentions meeting every column (broad or undated ones)
+    held hundreds of MB at 100,000 articles. The best pairs of each row over all columns
+    are the best among each slice's best, so the result is the same as one product's."""
+    step = max(1, PRODUCT_CELLS // max(1, n_rows))
+    if len(cols) <= step:
+        return _kept(f, *product(cols))
+    parts = [_kept(f, *product(cols[k : k + step])) for k in range(0, len(cols), step)]
+    i, j, cos = (np.concatenate(column) for column in zip(*parts, strict=True))
+    order = np.argsort(i, kind="stable")  # each row's pairs in one run
+    return _kept(f, i[order], j[order], cos[order])
+
+
+def _kept(
+    f: _Features, i: np.ndarray, j: np.ndarray, cos: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of distinct mentions alike enough, date-compatible, best per row."""
+    keep = (j != i) & (cos >= MIN_TEXT_SIMILARITY)
+    i, j, cos = i[keep], j[keep], cos[keep]
+    keep = _dates_compatible(f, i, j)
+    return _top_neighbours(i[keep], j[keep], cos[keep])
+
+
+def _scored(f: _Features, found: list[np.ndarray]) -> _Pairs:
     """Each unordered pair (low < high) once, with its first finding's cosine, scored,
-    best first."""
-    keys = low.astype(np.int64) * f.text.shape[0] + high
-    order = np.argsort(keys, kind="stable")  # stable: a pair's first finding comes first
-    keys = keys[order]
-    first = order[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else order
-    del keys, order
+    best first. ``found`` is [low, high, cosine], emptied here."""
+    low, high, cos = found
+    found.clear()
+    # Arrays of every pair are rebound one at a time (not built side by side): each is
+    # about 100 MB at 100,000 articles.
+    first = _first_findings(low, high, f.text.shape[0])
     i, j, cos = low[first], high[first], cos[first]
-    del first
+    del first, low, high
     score = _pair_scores(f, i, j, cos, _rowwise_dot(f.entities, i, j))
+    del cos
     order = np.lexsort((j, i, -score))
-    return _Pairs(i[order], j[order], score[order])
+    i = i[order]
+    j = j[order]
+    score = score[order]
+    return _Pairs(i, j, score)
+
+
+def _first_findings(low: np.ndarray, high: np.ndarray, n: int) -> np.ndarray:
+    """Where each distinct pair (low, high) is first found, for a slice of ``low`` values
+    at a time (a pair's copies share its low end): sorting every pair's key at once held
+    three arrays of 8 bytes per pair found (over 300 MB at 100,000 articles)."""
+    step = max(1, -(-n // DEDUPE_SLICES))
+    out = []
+    for start in range(0, n, step):
+        where = np.flatnonzero((low >= start) & (low < start + step))
+        keys = low[where].astype(np.int64)
+        keys *= n
+        keys += high[where]
+        order = np.argsort(keys, kind="stable")  # stable: a pair's first finding comes first
+        keys = keys[order]
+        if len(keys):
+            out.append(where[order[np.r_[True, keys[1:] != keys[:-1]]]])
+        del keys, order, where
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
 def _pair_scores(
@@ -380,18 +446,25 @@ def _pair_scores(
 ) -> np.ndarray:
     """Wording, plus shared actors and date (IDF-weighted), plus a same-subject bonus, minus
     a same-article penalty."""
-    entities = _undated_entities(f, i, j, entities)
-    score = cosine + ENTITY_WEIGHT * entities
-    score += SUBJECT_BONUS * ((f.subject_code[i] >= 0) & (f.subject_code[i] == f.subject_code[j]))
-    score -= SAME_ARTICLE_PENALTY * (f.article[i] == f.article[j])
+    # In place, a slice of pairs at a time: the same sums as the whole-array expression,
+    # without its five temporaries of every pair (about 100 MB each at 100,000 articles).
+    score = _undated_entities(f, i, j, entities)
+    score *= ENTITY_WEIGHT
+    score += cosine
+    step = 1 << 20
+    for start in range(0, len(score), step):
+        part = slice(start, start + step)
+        si, sj = f.subject_code[i[part]], f.subject_code[j[part]]
+        score[part][(si >= 0) & (si == sj)] += SUBJECT_BONUS
+        score[part][f.article[i[part]] == f.article[j[part]]] -= SAME_ARTICLE_PENALTY
     return score
 
 
 def _undated_entities(
     f: _Features, i: np.ndarray, j: np.ndarray, entities: np.ndarray
 ) -> np.ndarray:
-    """The actor-and-date cosines, with 0 for pairs of an undated mention and another
-    article's mention sharing fewer than UNDATED_SHARED_ACTORS actors."""
+    """The actor-and-date cosines (changed in place), with 0 for pairs of an undated
+    mention and another article's mention sharing fewer than UNDATED_SHARED_ACTORS actors."""
     weak = np.flatnonzero(
         ((f.earliest[i] < 0) | (f.earliest[j] < 0)) & (f.article[i] != f.article[j])
     )
@@ -400,9 +473,8 @@ def _undated_entities(
     # A row of ``anchors`` marks the mention's article and actors: across articles, the
     # dot product of two rows counts the actors they share.
     shared = _rowwise_dot(f.anchors, i[weak], j[weak])
-    out = entities.copy()
-    out[weak[shared < UNDATED_SHARED_ACTORS]] = 0.0
-    return out
+    entities[weak[shared < UNDATED_SHARED_ACTORS]] = 0.0
+    return entities
 
 
 def _rowwise_dot(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -451,6 +523,27 @@ def _chunked_pairs(pairs: _Pairs, *, with_score: bool = False) -> Iterator[tuple
         yield from zip(*columns, strict=True)
 
 
+def _pairs_by_mention(pairs: _Pairs, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, pair_of): the pairs of mention r are pair_of[starts[r]:starts[r + 1]],
+    indices into the pair arrays, those where r is ``i`` in pair order, then those where it
+    is ``j``. The other end and the score are read from ``pairs``: copies of them in this
+    order, and one sort of both ends at once, held about 400 MB more at 100,000 articles."""
+    count_i = np.bincount(pairs.i, minlength=n)
+    count_j = np.bincount(pairs.j, minlength=n)
+    starts = np.r_[0, np.cumsum(count_i + count_j)]
+    pair_of = np.empty(int(starts[-1]), dtype=np.int32 if len(pairs.i) < 2**31 else np.int64)
+    step = 1 << 20
+    # The t-th pair in order of one end goes to starts[r] + its rank among r's pairs there.
+    for ends, skip in ((pairs.i, 0), (pairs.j, count_i)):
+        offset = starts[:-1] + skip - np.r_[0, np.cumsum(np.bincount(ends, minlength=n))][:-1]
+        order = np.argsort(ends, kind="stable")
+        for t in range(0, len(order), step):
+            chunk = order[t : t + step]
+            pair_of[np.arange(t, t + len(chunk)) + offset[ends[chunk]]] = chunk
+        del order
+    return starts, pair_of
+
+
 def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
     """Greedy average linkage over the scored pairs, keeping each group's dates compatible.
 
@@ -467,12 +560,7 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
     window: dict[int, tuple[int, int]] = {
         i: (int(f.earliest[i]), int(f.latest[i])) for i in range(n) if f.earliest[i] >= 0
     }
-    both_i = np.concatenate([pairs.i, pairs.j])
-    order = np.argsort(both_i, kind="stable")
-    neighbour = np.concatenate([pairs.j, pairs.i])[order]
-    weight = np.concatenate([pairs.score, pairs.score])[order]
-    starts = np.searchsorted(both_i[order], np.arange(n + 1))
-    del both_i, order
+    starts, pair_of = _pairs_by_mention(pairs, n)
     links: dict[int, dict[int, float]] = {}  # groups of two or more only
 
     def find(x: int) -> int:
@@ -486,8 +574,10 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
         if r in links:
             return links[r]
         out: dict[int, float] = {}
-        span = slice(starts[r], starts[r + 1])
-        for other, value in zip(neighbour[span].tolist(), weight[span].tolist(), strict=True):
+        span = pair_of[starts[r] : starts[r + 1]]
+        ends_i, ends_j = pairs.i[span], pairs.j[span]
+        others = np.where(ends_i == r, ends_j, ends_i)
+        for other, value in zip(others.tolist(), pairs.score[span].tolist(), strict=True):
             other = find(other)
             out[other] = out.get(other, 0.0) + value
         return out

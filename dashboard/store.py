@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,9 @@ TABLES: dict[str, str] = {
 }
 
 # Tables added after schema 1 without changing it: a store without them reads as empty ones.
+# Rows per DataFrame handed to DuckDB when a corpus is written: the frames of a whole table
+# (dicts of Python objects) were the build's largest allocation after clustering.
+INSERT_ROWS = 20_000
 OPTIONAL_TABLES = frozenset({"build_keys", "article_extra", "cluster_keys", "event_aliases"})
 
 # Test-only fault injection: a build whose environment names one of the crash points below
@@ -592,8 +596,8 @@ def _columns(table: str) -> list[str]:
 
 
 def _insert_corpus(con: duckdb.DuckDBPyConnection, corpus: Corpus, name: str) -> None:
-    """Insert one corpus's rows, table by table, through DataFrames built one at a time."""
-    tables = list(FRAME_BUILDERS)
+    """Insert one corpus's rows, table by table, INSERT_ROWS rows at a time."""
+    tables = list(ROW_BUILDERS)
     parquet = getattr(corpus, "mentions_parquet", None)
     if parquet is not None:
         # A distributed build wrote its mention rows as Parquet: DuckDB reads them directly.
@@ -608,62 +612,50 @@ def _insert_corpus(con: duckdb.DuckDBPyConnection, corpus: Corpus, name: str) ->
     for i, table in enumerate(tables):
         if i == len(tables) // 2:
             crash_point("store-insert")
-        frame = FRAME_BUILDERS[table](corpus, name)
-        if frame.empty:
-            continue
-        con.register("incoming", frame)
-        columns = ", ".join(f'"{c}"' for c in frame.columns)
-        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
-        con.unregister("incoming")
-        del frame
+        rows = ROW_BUILDERS[table](corpus, name)
+        while batch := list(islice(rows, INSERT_ROWS)):
+            frame = pd.DataFrame(batch)
+            del batch
+            con.register("incoming", frame)
+            columns = ", ".join(f'"{c}"' for c in frame.columns)
+            con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+            con.unregister("incoming")
+            del frame
 
 
-def corpus_frames(corpus: Corpus, name: str) -> dict[str, pd.DataFrame]:
-    """The rows of every table for one corpus, as DataFrames."""
-    return {table: build(corpus, name) for table, build in FRAME_BUILDERS.items()}
+def _corpora_rows(corpus: Corpus, name: str) -> Iterator[dict]:
+    yield {
+        "corpus": name,
+        "built_at": datetime.now(UTC),
+        "n_articles": len(corpus.articles),
+        "n_events": len(corpus.events),
+    }
 
 
-def _corpora_frame(corpus: Corpus, name: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "corpus": name,
-                "built_at": datetime.now(UTC),
-                "n_articles": len(corpus.articles),
-                "n_events": len(corpus.events),
-            }
-        ]
-    )
+def _article_rows(corpus: Corpus, name: str) -> Iterator[dict]:
+    for a in corpus.articles:
+        yield {
+            "corpus": name,
+            "article_id": a.id,
+            "source_path": a.source_path,
+            "outlet": a.outlet,
+            "title": a.title,
+            "authors": list(a.authors),
+            "url": a.url,
+            "published": a.published_day,
+            "published_at": a.published.isoformat() if a.published else None,
+            "language": a.language,
+            "date_source": a.date_source,
+            "warnings": list(a.warnings),
+            "content_hash": a.content_hash,
+            "text": a.text,
+        }
 
 
-def _articles_frame(corpus: Corpus, name: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "corpus": name,
-                "article_id": a.id,
-                "source_path": a.source_path,
-                "outlet": a.outlet,
-                "title": a.title,
-                "authors": list(a.authors),
-                "url": a.url,
-                "published": a.published_day,
-                "published_at": a.published.isoformat() if a.published else None,
-                "language": a.language,
-                "date_source": a.date_source,
-                "warnings": list(a.warnings),
-                "content_hash": a.content_hash,
-                "text": a.text,
-            }
-            for a in corpus.articles
-        ]
-    )
-
-
-def _timexes_frame(corpus: Corpus, name: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
+def _timex_rows(corpus: Corpus, name: str) -> Iterator[dict]:
+    for article_id, found in corpus.timexes.items():
+        for t in found:
+            yield {
                 "corpus": name,
                 "article_id": article_id,
                 "start": t.start,
@@ -676,148 +668,114 @@ def _timexes_frame(corpus: Corpus, name: str) -> pd.DataFrame:
                 "granularity": t.granularity,
                 "mod": t.mod,
             }
-            for article_id, found in corpus.timexes.items()
-            for t in found
-        ]
-    )
 
 
-def _actors_frame(corpus: Corpus, name: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {"corpus": name, "actor_id": a.id, "name": a.name, "kind": a.kind, "role": a.role}
-            for a in corpus.actors.actors.values()
-        ]
-    )
+def _actor_rows(corpus: Corpus, name: str) -> Iterator[dict]:
+    for a in corpus.actors.actors.values():
+        yield {"corpus": name, "actor_id": a.id, "name": a.name, "kind": a.kind, "role": a.role}
 
 
-def _aliases_frame(corpus: Corpus, name: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {"corpus": name, "actor_id": a.id, "alias": alias, "count": count}
-            for a in corpus.actors.actors.values()
-            for alias, count in a.aliases.items()
-        ]
-    )
+def _alias_rows(corpus: Corpus, name: str) -> Iterator[dict]:
+    for a in corpus.actors.actors.values():
+        for alias, count in a.aliases.items():
+            yield {"corpus": name, "actor_id": a.id, "alias": alias, "count": count}
 
 
-def _events_frame(corpus: Corpus, name: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "corpus": name,
-                "event_id": e.id,
-                "value": e.value,
-                "earliest": e.earliest,
-                "latest": e.latest,
-                "granularity": e.granularity,
-                "status": e.status,
-                "summary": e.summary,
-                "date_text": e.date_text,
-                "actor_ids": list(e.actors),
-                "sources": list(e.sources),
-                "source_count": e.source_count,
-                "independent_count": e.independent_count,
-            }
-            for e in corpus.events
-        ]
-    )
+def _event_rows(corpus: Corpus, name: str) -> Iterator[dict]:
+    for e in corpus.events:
+        yield {
+            "corpus": name,
+            "event_id": e.id,
+            "value": e.value,
+            "earliest": e.earliest,
+            "latest": e.latest,
+            "granularity": e.granularity,
+            "status": e.status,
+            "summary": e.summary,
+            "date_text": e.date_text,
+            "actor_ids": list(e.actors),
+            "sources": list(e.sources),
+            "source_count": e.source_count,
+            "independent_count": e.independent_count,
+        }
 
 
-def _event_mentions_frame(corpus: Corpus, name: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {"corpus": name, "event_id": e.id, "mention_id": mid, "position": i}
-            for e in corpus.events
-            for i, mid in enumerate(e.mention_ids)
-        ]
-    )
+def _event_mention_rows(corpus: Corpus, name: str) -> Iterator[dict]:
+    for e in corpus.events:
+        for i, mid in enumerate(e.mention_ids):
+            yield {"corpus": name, "event_id": e.id, "mention_id": mid, "position": i}
 
 
-def _build_keys_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+def _build_key_rows(corpus: Corpus, name: str) -> Iterator[dict]:
     timex_keys = getattr(corpus, "timex_keys", {})
     mention_keys = getattr(corpus, "mention_keys", {})
-    return pd.DataFrame(
-        [
-            {
+    for a in corpus.articles:
+        if a.id in timex_keys or a.id in mention_keys:
+            yield {
                 "corpus": name,
                 "article_id": a.id,
                 "timex_key": timex_keys.get(a.id),
                 "mention_key": mention_keys.get(a.id),
             }
-            for a in corpus.articles
-            if a.id in timex_keys or a.id in mention_keys
-        ]
-    )
 
 
-def _cluster_keys_frame(corpus: Corpus, name: str) -> pd.DataFrame:
+def _cluster_key_rows(corpus: Corpus, name: str) -> Iterator[dict]:
     key = getattr(corpus, "cluster_key", "")
-    return pd.DataFrame([{"corpus": name, "cluster_key": key}] if key else [])
+    if key:
+        yield {"corpus": name, "cluster_key": key}
 
 
-def _event_aliases_frame(corpus: Corpus, name: str) -> pd.DataFrame:
-    aliases = getattr(corpus, "event_aliases", {})
-    return pd.DataFrame(
-        [{"corpus": name, "old_id": old, "event_id": new} for old, new in aliases.items()]
-    )
+def _event_alias_rows(corpus: Corpus, name: str) -> Iterator[dict]:
+    for old, new in getattr(corpus, "event_aliases", {}).items():
+        yield {"corpus": name, "old_id": old, "event_id": new}
 
 
-def _article_extra_frame(corpus: Corpus, name: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {"corpus": name, "article_id": a.id, "extra": json.dumps(a.extra, default=str)}
-            for a in corpus.articles
-            if a.extra
-        ]
-    )
+def _article_extra_rows(corpus: Corpus, name: str) -> Iterator[dict]:
+    for a in corpus.articles:
+        if a.extra:
+            yield {"corpus": name, "article_id": a.id, "extra": json.dumps(a.extra, default=str)}
 
 
 def mention_rows(mentions: Sequence[Mention], name: str) -> pd.DataFrame:
     """The rows of the mentions table for ``mentions`` of corpus ``name``."""
-    return pd.DataFrame(
-        [
-            {
-                "corpus": name,
-                "mention_id": m.id,
-                "article_id": m.article_id,
-                "sentence_start": m.sentence_start,
-                "sentence_end": m.sentence_end,
-                "sentence": m.sentence,
-                "status": m.status,
-                "timex_start": m.timex.start if m.timex else None,
-                "timex_end": m.timex.end if m.timex else None,
-                "timex_text": m.timex.text if m.timex else None,
-                "value": m.timex.value if m.timex else None,
-                "earliest": m.timex.earliest if m.timex else None,
-                "latest": m.timex.latest if m.timex else None,
-                "granularity": m.timex.granularity if m.timex else None,
-                "quote": m.quote,
-                "speaker_id": m.speaker,
-                "reported_on": m.reported_on,
-            }
-            for m in mentions
-        ]
-    )
+    return pd.DataFrame(list(_mention_rows(mentions, name)))
 
 
-def _mention_actor_rows(corpus: Corpus, name: str) -> pd.DataFrame:
+def _mention_rows(mentions: Sequence[Mention], name: str) -> Iterator[dict]:
+    for m in mentions:
+        yield {
+            "corpus": name,
+            "mention_id": m.id,
+            "article_id": m.article_id,
+            "sentence_start": m.sentence_start,
+            "sentence_end": m.sentence_end,
+            "sentence": m.sentence,
+            "status": m.status,
+            "timex_start": m.timex.start if m.timex else None,
+            "timex_end": m.timex.end if m.timex else None,
+            "timex_text": m.timex.text if m.timex else None,
+            "value": m.timex.value if m.timex else None,
+            "earliest": m.timex.earliest if m.timex else None,
+            "latest": m.timex.latest if m.timex else None,
+            "granularity": m.timex.granularity if m.timex else None,
+            "quote": m.quote,
+            "speaker_id": m.speaker,
+            "reported_on": m.reported_on,
+        }
+
+
+def _mention_actor_rows(corpus: Corpus, name: str) -> Iterator[dict]:
     """The actors of each mention in order (position >= 0), then every other span (-1)."""
-    rows = []
     for m in corpus.mentions:
         first: dict[str, object] = {}
         for ref in m.actor_spans:
             first.setdefault(ref.actor_id, ref)
         for position, actor_id in enumerate(m.actors):
-            ref = first.get(actor_id)
-            rows.append(_actor_row(name, m.id, actor_id, position, ref))
+            yield _actor_row(name, m.id, actor_id, position, first.get(actor_id))
         listed = {id(r) for r in first.values()}
-        rows.extend(
-            _actor_row(name, m.id, ref.actor_id, -1, ref)
-            for ref in m.actor_spans
-            if id(ref) not in listed or ref.actor_id not in m.actors
-        )
-    return pd.DataFrame(rows)
+        for ref in m.actor_spans:
+            if id(ref) not in listed or ref.actor_id not in m.actors:
+                yield _actor_row(name, m.id, ref.actor_id, -1, ref)
 
 
 def _actor_row(name: str, mention_id: str, actor_id: str, position: int, ref: object) -> dict:
@@ -832,23 +790,23 @@ def _actor_row(name: str, mention_id: str, actor_id: str, position: int, ref: ob
     }
 
 
-# Table -> the function making its rows for one corpus, in insertion order. The store
-# builds, inserts and drops one table's frame at a time, so a large corpus is never held
-# as every table's DataFrame at once.
-FRAME_BUILDERS: dict[str, Callable[[Corpus, str], pd.DataFrame]] = {
-    "corpora": _corpora_frame,
-    "articles": _articles_frame,
-    "timexes": _timexes_frame,
-    "actors": _actors_frame,
-    "aliases": _aliases_frame,
-    "mentions": lambda corpus, name: mention_rows(corpus.mentions, name),
+# Table -> the function yielding its rows for one corpus, in insertion order. The store
+# inserts INSERT_ROWS rows at a time, so a large corpus is never held as one table's
+# DataFrame (the mentions' frame alone was about 360 MB at 100,000 articles).
+ROW_BUILDERS: dict[str, Callable[[Corpus, str], Iterator[dict]]] = {
+    "corpora": _corpora_rows,
+    "articles": _article_rows,
+    "timexes": _timex_rows,
+    "actors": _actor_rows,
+    "aliases": _alias_rows,
+    "mentions": lambda corpus, name: _mention_rows(corpus.mentions, name),
     "mention_actors": _mention_actor_rows,
-    "events": _events_frame,
-    "event_mentions": _event_mentions_frame,
-    "build_keys": _build_keys_frame,
-    "article_extra": _article_extra_frame,
-    "cluster_keys": _cluster_keys_frame,
-    "event_aliases": _event_aliases_frame,
+    "events": _event_rows,
+    "event_mentions": _event_mention_rows,
+    "build_keys": _build_key_rows,
+    "article_extra": _article_extra_rows,
+    "cluster_keys": _cluster_key_rows,
+    "event_aliases": _event_alias_rows,
 }
 
 

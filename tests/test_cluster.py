@@ -530,6 +530,75 @@ def test_candidate_pairs_of_some_mentions_are_the_full_runs_pairs_touching_them(
         assert full_pairs[(a, b)] == pytest.approx(score, abs=1e-12)
 
 
+def test_block_products_in_column_slices_keep_the_pairs_of_one_product(monkeypatch):
+    """A block's product taken a few columns at a time (what bounds its memory) keeps the
+    same pairs with the same scores, in the same order, as one product of every column."""
+    import numpy as np
+
+    import dashboard.cluster as cluster
+
+    words = ["summit", "talks", "budget", "vote", "strike", "deal", "pact", "visit"]
+    mentions = cluster._in_order(
+        [
+            mention(
+                "abcdef"[k % 6],
+                k * 100,
+                f"{words[k % 8]} {words[(k * 3) % 8]} {words[(k * 7) % 8]} agreed.",
+                ["nato", "paris"] if k % 3 else ["olaf-scholz", "nato"],
+                day(k % 5 - 2) if k % 4 else None,
+            )
+            for k in range(90)
+        ]
+    )
+    f = cluster._features(mentions, cluster._article_index(mentions))
+    whole = cluster.candidate_pairs(f)
+    monkeypatch.setattr(cluster, "PRODUCT_CELLS", 40)
+    monkeypatch.setattr(cluster, "MAX_NEIGHBOURS", 3)
+    sliced = cluster.candidate_pairs(f)
+    monkeypatch.setattr(cluster, "PRODUCT_CELLS", 10**9)
+    capped = cluster.candidate_pairs(f)
+    assert len(whole.i) > len(capped.i) > 0  # the cap per row applies across slices
+    assert np.array_equal(sliced.i, capped.i)
+    assert np.array_equal(sliced.j, capped.j)
+    assert np.array_equal(sliced.score, capped.score)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=40),
+            st.integers(1, 5),
+        )
+    )
+)
+def test_pair_bookkeeping_equals_its_definition(case):
+    """Each mention's pairs (its pairs as the lower end in pair order, then as the upper
+    end), and the first finding of each distinct pair, as the one-sort definitions give."""
+    import numpy as np
+
+    import dashboard.cluster as cluster
+
+    n, raw, slices = case
+    low = np.array([min(a, b) for a, b in raw], dtype=np.int32)
+    high = np.array([max(a, b) for a, b in raw], dtype=np.int32)
+    keys = [(a, b) for a, b in zip(low.tolist(), high.tolist(), strict=True)]
+    firsts = sorted({k: i for i, k in reversed(list(enumerate(keys)))}.values())
+    old = cluster.DEDUPE_SLICES
+    cluster.DEDUPE_SLICES = slices
+    try:
+        assert sorted(cluster._first_findings(low, high, n).tolist()) == firsts
+    finally:
+        cluster.DEDUPE_SLICES = old
+    pairs = cluster._Pairs(low, high, np.zeros(len(low)))
+    starts, pair_of = cluster._pairs_by_mention(pairs, n)
+    for r in range(n):
+        want = [p for p in range(len(low)) if low[p] == r]
+        want += [p for p in range(len(low)) if high[p] == r]
+        assert pair_of[starts[r] : starts[r + 1]].tolist() == want
+
+
 def _events_from(groups: list[list[str]]) -> list:
     """Events holding these mention ids, named by their mentions as clustering names them."""
     import hashlib

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import store as store_module
 from dashboard.store import Store, StoreBusy, StoreError
 
 
@@ -22,6 +23,26 @@ def test_round_trip_keeps_every_row(seed_corpus, tmp_path: Path) -> None:
     assert counts["events"] == expected["events"]
     assert counts["event_mentions"] == expected["mentions"]
     assert store.corpora() == ["seeds"]
+
+
+def test_rows_written_in_small_batches_equal_one_batch(
+    seed_corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = Store(tmp_path / "whole.duckdb")
+    whole.write_corpus(seed_corpus, "seeds")
+    # Batches of 2 rows: batches whose columns are all empty (no quote, no mod, no
+    # authors) must still insert with the table's types.
+    monkeypatch.setattr(store_module, "INSERT_ROWS", 2)
+    batched = Store(tmp_path / "batched.duckdb")
+    batched.write_corpus(seed_corpus, "seeds")
+    for table in ("articles", "timexes", "mentions", "mention_actors", "aliases", "events"):
+        order = "ALL" if table != "events" else "event_id"
+        query = f"SELECT * EXCLUDE (corpus) FROM {table} ORDER BY {order}"
+        if table == "mention_actors":
+            query = f"SELECT * EXCLUDE (corpus) FROM {table} ORDER BY mention_id, position, start"
+        a, b = whole.query(query), batched.query(query)
+        assert len(a) > 2, table
+        assert a.equals(b), table
 
 
 def test_frames_have_the_documented_columns(seed_store: Store) -> None:
