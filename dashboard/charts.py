@@ -8,6 +8,7 @@ deficiencies. Hover text is built from escaped strings: article text never becom
 from __future__ import annotations
 
 import html
+import textwrap
 import tomllib
 from datetime import date
 from functools import lru_cache
@@ -66,9 +67,18 @@ def _esc(text: object) -> str:
     return html.escape(str(text))
 
 
+def shorten(text: object, width: int) -> str:
+    """``text`` on one line in at most ``width`` characters, cut after a whole word with an
+    ellipsis (a single word longer than that is cut inside)."""
+    folded = " ".join(str(text).split())
+    if len(folded) <= width:
+        return folded
+    cut = textwrap.shorten(folded, width, placeholder="…")
+    return cut if cut != "…" else folded[: width - 1] + "…"
+
+
 def _label(text: object) -> str:
-    text = " ".join(str(text).split())
-    return text[:LANE_LABEL] + ("…" if len(text) > LANE_LABEL else "")
+    return shorten(text, LANE_LABEL)
 
 
 def _hover(frame: pd.DataFrame) -> list[str]:

@@ -370,3 +370,18 @@ def test_the_detail_opens_on_the_best_sourced_latest_event_not_the_oldest() -> N
     assert headline_event(events) == "ev-6"
     events.loc[6, "earliest"] = pd.NaT  # undated: the latest dated one of the rest
     assert headline_event(events) == "ev-3"
+
+
+def test_long_labels_end_after_a_whole_word_with_an_ellipsis() -> None:
+    from dashboard.charts import shorten
+
+    summary = (
+        "President Amara Osei stated that the republic will not offer the rebels  any\nguarantees"
+    )
+    cut = shorten(summary, 60)
+    assert len(cut) <= 60 and cut.endswith("…")
+    assert summary.replace("  ", " ").replace("\n", " ").startswith(cut[:-1])
+    # The longest run of whole words that fits with the ellipsis ("offer…" is 61).
+    assert cut == "President Amara Osei stated that the republic will not…"
+    assert shorten("x" * 100, 20) == "x" * 19 + "…"
+    assert shorten("  The   vote\tpassed ", 60) == "The vote passed"

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.charts import shorten
 from dashboard.store import Store
 from dashboard.views import ViewContext, date_label
 
@@ -66,7 +67,7 @@ def headline_event(events: pd.DataFrame) -> str:
 
 def label(row: object) -> str:
     """Option label of an event: its date (or "undated") and summary."""
-    return f"{date_label(getattr(row, 'value', None))} · {str(getattr(row, 'summary', ''))[:90]}"
+    return f"{date_label(getattr(row, 'value', None))} · {shorten(getattr(row, 'summary', ''), 90)}"
 
 
 # Keyed by store file, its modification time, corpus and event: a rebuilt store or another
