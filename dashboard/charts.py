@@ -41,6 +41,8 @@ OPENING_SKIP = 0.1
 # however far a vague scheduled interval ("this year") reaches.
 AHEAD_DAYS = 365
 LANE_LABEL = 60
+# A day in milliseconds, the unit of a plotly date axis.
+DAY_MS = 86_400_000
 # The event timeline's dates sit above it, where a reader starts, so that a timeline taller
 # than the window keeps its dates in view; the zoom buttons go this many pixels higher,
 # clear of the date labels (two lines where a year begins), within a top margin of
@@ -57,10 +59,19 @@ RANGE_BUTTONS = [
 
 
 @lru_cache(maxsize=1)
+def _palette_file() -> dict:
+    text = resources.files("dashboard.data").joinpath("palette.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
 def palette() -> dict[str, str]:
     """Status -> colour, from data/palette.toml."""
-    text = resources.files("dashboard.data").joinpath("palette.toml").read_text("utf-8")
-    return dict(tomllib.loads(text)["status"])
+    return dict(_palette_file()["status"])
+
+
+def categorical_colours() -> list[str]:
+    """Colours for categories such as outlets, from data/palette.toml."""
+    return list(_palette_file()["categorical"]["colours"])
 
 
 def _esc(text: object) -> str:
@@ -393,8 +404,9 @@ def sources_figure(events: pd.DataFrame) -> go.Figure:
         barmode="stack",
         height=max(250, 30 * len(total) + 100),
         xaxis_title="events",
-        margin={"l": 10, "r": 10, "t": 20, "b": 30},
-        legend={"orientation": "h", "y": -0.2},
+        # The legend above the bars: below them it sat on the axis title.
+        margin={"l": 10, "r": 10, "t": 40, "b": 30},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     )
     return fig
 
@@ -423,14 +435,29 @@ def articles_figure(articles: pd.DataFrame) -> go.Figure:
     counts = frame.groupby(["day", "outlet"]).size().rename("articles").reset_index()
     fig = go.Figure()
     for outlet, group in counts.groupby("outlet"):
-        fig.add_trace(go.Bar(x=group["day"], y=group["articles"], name=str(outlet)))
+        fig.add_trace(
+            go.Bar(
+                x=group["day"],
+                y=group["articles"],
+                name=str(outlet),
+                width=DAY_MS * 0.8,  # a day wide, whatever the span (one day filled the axis)
+                hovertemplate="%{x|%d %b %Y}: %{y} articles<extra>%{fullData.name}</extra>",
+            )
+        )
     fig.update_layout(
         barmode="stack",
         height=320,
         yaxis_title="articles",
-        margin={"l": 10, "r": 10, "t": 20, "b": 30},
-        legend={"orientation": "h", "y": -0.2},
+        # Days, not times of day: one publication day was labelled "00:00:00".
+        xaxis={"type": "date", "tickformat": "%d %b %Y", "hoverformat": "%d %b %Y"},
+        margin={"l": 10, "r": 10, "t": 40, "b": 30},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        colorway=categorical_colours(),
     )
+    if not counts.empty and counts["day"].max() - counts["day"].min() < pd.Timedelta(days=14):
+        # A few days: a tick a day around them (left alone, plotly ticks hours of one day).
+        pad = pd.Timedelta(days=3)
+        fig.update_xaxes(dtick=DAY_MS, range=[counts["day"].min() - pad, counts["day"].max() + pad])
     return fig
 
 

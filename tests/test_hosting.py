@@ -125,3 +125,21 @@ def test_make_run_listens_on_host_and_port() -> None:
         check=True,
     ).stdout
     assert "--server.address 0.0.0.0 --server.port 9123" in out
+
+
+@pytest.mark.parametrize("scheme", sorted(BACKGROUNDS))
+def test_chart_colours_set_on_figures_read_on_either_theme(scheme: str) -> None:
+    """Figures carry their own colours (status and outlet colours): each must read on both
+    themes' backgrounds, since a figure does not know which one the viewer has."""
+    import pandas as pd
+
+    from dashboard import charts
+
+    colours = [*charts.palette().values(), *charts.categorical_colours()]
+    low = {c: round(contrast(c, BACKGROUNDS[scheme]), 2) for c in colours}
+    assert not {c: r for c, r in low.items() if r < 2}, f"too faint on {scheme}: {low}"
+    articles = pd.DataFrame(
+        {"outlet": ["Daily Post", None, "Wire"], "published": ["2024-03-01"] * 3}
+    )
+    fig = charts.articles_figure(articles)
+    assert list(fig.layout.colorway) == charts.categorical_colours()
