@@ -740,8 +740,14 @@ def _centrality(n: int, groups: list[list[int]], pairs: _Pairs) -> np.ndarray:
     )
 
 
-def _summary(ms: list[Mention], central: list[float]) -> str:
-    """The most central sentence, preferring statements that name an actor and a date."""
+def _summary(ms: list[Mention], central: list[float], dated: Mention | None) -> str:
+    """The most central sentence, preferring statements that name an actor and a date.
+
+    When the event has a date, the sentence is one that gives that date: the summary is
+    shown beside the event's date and status, and an undated aside of the group ("In
+    recent weeks, tensions have surfaced") read as what happens "later this week"."""
+    value = dated.timex.value if dated is not None and dated.timex is not None else None
+    candidates = [k for k, m in enumerate(ms) if value is not None and m.date_value == value]
 
     def rank(k: int) -> float:
         m = ms[k]
@@ -749,7 +755,7 @@ def _summary(ms: list[Mention], central: list[float]) -> str:
         length = len(m.sentence)
         return central[k] + bonus - (0.3 if length > 300 else 0.0) - (0.2 if length < 40 else 0.0)
 
-    best = max(range(len(ms)), key=rank)
+    best = max(candidates or range(len(ms)), key=rank)
     return " ".join(ms[best].sentence.split())
 
 
@@ -952,7 +958,7 @@ def _event(
         latest=(tx.latest or tx.earliest) if tx else None,
         granularity=tx.granularity if tx else "vague",
         status=_event_status(ms, dated),
-        summary=_summary(ms, central),
+        summary=_summary(ms, central, dated),
         actors=tuple(a for a, _ in actor_counts.most_common()),
         sources=tuple(sources.values()),
         source_count=len(sources),

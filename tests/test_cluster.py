@@ -683,3 +683,18 @@ def test_retired_ids_point_to_where_their_mentions_went():
     }
     got = retired_ids(now, [merged, absorbed, stays], earlier)
     assert got == {absorbed.id: merged.id, "ev-older": merged.id, "ev-kept": stays.id}
+
+
+def test_an_events_summary_gives_the_events_date_when_it_has_one():
+    """An undated aside more central to its group than the dated statement does not
+    summarise the event shown on that date."""
+    from dashboard.cluster import _event_date, _summary
+
+    aside = mention("a", 0, "In recent weeks, tensions have surfaced over the deal.", ["nato"])
+    dated = mention("a", 80, "The deal depends on talks in Paris on Friday.", ["nato"], day(2))
+    other = mention("b", 0, "Tensions over the deal have surfaced in recent weeks.", ["nato"])
+    ms = [aside, dated, other]
+    best, _ = _event_date(ms)
+    assert best is dated
+    assert _summary(ms, [2.0, 0.5, 2.0], best) == dated.sentence
+    assert _summary([aside, other], [2.0, 1.0], None) == aside.sentence
