@@ -49,6 +49,10 @@ UNDATED_REACH = 14
 # name made "Elian has developed great affection for the Miami relatives" and "Elian's Miami
 # relatives have filed affidavits..." one event of two outlets (bench/sources_unseen.py).
 UNDATED_SHARED_ACTORS = 2
+# Dates too broad to tell two statements are about one happening, however few mentions
+# share them (their IDF is high): "A decade ago, the military planning of Poland..." and
+# "threats had become routine over the past decade" were one event of two outlets.
+UNTELLING_GRANULARITIES = frozenset({"decade", "century"})
 # Bonus when both mentions have the same subject.
 SUBJECT_BONUS = 0.05
 # Pairs whose wording cosine is below this are never linked, whatever their actors.
@@ -126,7 +130,11 @@ def _content_text(m: Mention) -> str:
 def _entity_text(m: Mention) -> str:
     """Actor ids and the date value as tokens: their IDF says how telling a shared one is."""
     tokens = ["actor_" + NON_WORD.sub("_", a) for a in m.actors]
-    if m.timex is not None and m.timex.earliest is not None:
+    if (
+        m.timex is not None
+        and m.timex.earliest is not None
+        and m.timex.granularity not in UNTELLING_GRANULARITIES
+    ):
         tokens.append("date_" + NON_WORD.sub("_", m.timex.value))
     return " ".join(tokens)
 

@@ -698,3 +698,21 @@ def test_an_events_summary_gives_the_events_date_when_it_has_one():
     assert best is dated
     assert _summary(ms, [2.0, 0.5, 2.0], best) == dated.sentence
     assert _summary([aside, other], [2.0, 1.0], None) == aside.sentence
+
+
+def test_sharing_only_a_decade_does_not_make_two_outlets_one_event():
+    """A decade or a century is no evidence that two statements report one happening, even
+    when few mentions share it (its IDF is high): different people, a word in common."""
+    from datetime import date
+
+    decade = Timex(0, 15, "the past decade", "DATE", "198", date(1980, 1, 1), date(1989, 12, 31))
+    decade = replace(decade, granularity="decade")
+    articles = {a.id: a for a in [art("a", "Wire"), art("b", "Daily")]}
+    planning = "A decade ago, military planning in the region was built around a ground assault."
+    threats = "Threats against the clinic had become routine in the region over the past decade."
+    mentions = [
+        mention("a", 0, planning, ["nato"], decade),
+        mention("b", 0, threats, ["paris"], decade),
+    ]
+    events = cluster_mentions(mentions, articles, ACTORS)
+    assert len(events) == 2, [e.sources for e in events]

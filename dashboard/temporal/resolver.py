@@ -486,6 +486,9 @@ def resolve_offset(c: Candidate, ctx: Context) -> Resolved | None:
         ref = "PAST_REF" if sign < 0 else "FUTURE_REF"
         return cal.unresolved("DATE", ref, "vague", mod)
     unit, steps = _unit_steps(unit_code, n)
+    if unit in ("decade", "century"):
+        # "a decade ago" is the year ten years back (TIMEX3 1989), not the decade holding it.
+        unit, steps = "year", steps * (10 if unit == "decade" else 100)
     recent = _recent_quarter(c, ctx)
     if unit == "year" and sign < 0 and recent is not None:
         return _quarter_years_back(recent, steps)
