@@ -20,6 +20,8 @@ from typing import TypeVar
 from dashboard.actors import load_lexicon
 from dashboard.models import Actor, ActorRef, Article, Mention, Timex
 from dashboard.temporal import tag
+from dashboard.temporal.grammar import Grammar, UnsupportedLanguage, load_grammar
+from dashboard.temporal.tense import clause_tense as read_tense
 
 _Span = TypeVar("_Span", Timex, ActorRef)
 
@@ -290,6 +292,13 @@ def forward_reading(article: Article, sentence_start: int, sentence: str, tx: Ti
     return tx
 
 
+def _grammar(article: Article) -> Grammar:
+    try:
+        return load_grammar(article.language or "en")
+    except UnsupportedLanguage:
+        return load_grammar("en")
+
+
 def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
     """past, scheduled or ongoing from the date against the publication day; undated without."""
     if timex is None or not timex.resolved:
@@ -305,6 +314,11 @@ def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
     clause = sentence
     local = sentence.find(timex.text) if timex.start >= 0 and sentence else -1
     if local >= 0:
+        # The tagger's reading of the expression's own clause, nearest tense cue first: in
+        # "officials said Monday they will order..." the day is the saying's, done.
+        nearest = read_tense(sentence, local, local + len(timex.text), _grammar(article))
+        if nearest == "past":
+            return "past"
         clause = _clause_around(sentence, local, local + len(timex.text))
     else:
         # The date came from a neighbouring sentence: what this one reports is its own

@@ -91,6 +91,24 @@ def test_status_from_date_and_tense(text, status, value):
     assert m.reported_on == PUBLISHED
 
 
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Olaf Scholz said Wednesday he will order the troops home.", "2024-05-08"),
+        (
+            "Olaf Scholz will stay in Rome even after a court Wednesday refused to hear him.",
+            "2024-05-08",
+        ),
+        ("Olaf Scholz could not be reached for comment on Tuesday.", "2024-05-07"),
+    ],
+)
+def test_a_day_of_the_report_is_past_when_its_own_clause_is(text, value):
+    """Dated to the day of the report, a statement takes the tense nearest its date in its
+    own clause, not a "will" elsewhere in the sentence (the tagger's dates here)."""
+    (m,), _ = mentions_of(text, tag(text, PUBLISHED))
+    assert (m.status, m.date_value) == ("past", value)
+
+
 def test_quote_before_attribution_names_its_speaker():
     text = "“NATO is strong,” Olaf Scholz said."
     (m,), index = mentions_of(text)
