@@ -111,6 +111,8 @@ class Lexicon:
     context_cues: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]
     role_re: re.Pattern[str]
     of_country_re: re.Pattern[str]  # "of France" after a role: "the President of France"
+    to_country_re: re.Pattern[str]  # "to Kenya" after a posted role: "Ambassador to Kenya"
+    posted_roles: frozenset[str]  # roles held where they are sent ("Ambassador")
     role_core_re: re.Pattern[str]  # the role words alone: finds where role_re can match
     institutions_re: re.Pattern[str]
 
@@ -188,6 +190,9 @@ def load_lexicon() -> Lexicon:
     of_country_re = re.compile(
         rf"\s+of\s+(?:the\s+)?(?P<country>{_alternation(countries)})\b(?![’'\-]\w)"
     )
+    to_country_re = re.compile(
+        rf"\s+to\s+(?:the\s+)?(?:{_alternation(countries)})\b(?![’'\-]\w)"
+    )
     return Lexicon(
         roles=roles,
         equivalents=equivalents,
@@ -225,6 +230,8 @@ def load_lexicon() -> Lexicon:
         },
         role_re=role_re,
         of_country_re=of_country_re,
+        to_country_re=to_country_re,
+        posted_roles=frozenset(roles_doc["posted"]["roles"]),
         role_core_re=re.compile(
             rf"\b(?i:{_alternation(roles)})\b(?![’'\-]\w)|{PORTFOLIO_ROLE}\b(?![’'\-]\w)"
         ),
@@ -357,6 +364,9 @@ def _role_hits(text: str, lex: Lexicon) -> list[RoleHit]:
         if after is not None:  # "the President of France", "Prime Minister of Israel"
             raw = after.group("country")
             country, end = lex.country_of(raw), after.end()
+        posted = lex.to_country_re.match(text, end) if role in lex.posted_roles else None
+        if posted is not None:  # "U.S. Ambassador to Kenya": where, not whose
+            end = posted.end()
         determined = bool(m.group("det")) or bool(m.group("poss")) or country is not None
         start = m.start("det") if m.group("det") else m.start()
         hits.append(RoleHit(start, end, role, country, determined))

@@ -687,3 +687,26 @@ def test_things_with_capitalised_names_are_not_actors():
     actors = by_name(find_actors([article(text)]))
     assert not {"DNA", "Internet", "Web", "Roman Catholic"} & set(actors)
     assert {"Kestrel Foods", "Catholic Church"} <= set(actors)
+
+
+def test_bill_opening_a_name_is_a_first_name_and_a_bill_is_no_one():
+    """"Bill" is an English stop word to scikit-learn; before a name it is a first name."""
+    index = corpus(
+        [
+            "President Bill Ostrander Thursday condemned the attacks. Ostrander left.",
+            "Lawmakers passed the bill. Bill 42 failed in the Senate.",
+        ]
+    )
+    people = by_name(index)
+    assert "Bill Ostrander" in people
+    assert people["Bill Ostrander"].aliases == {"Bill Ostrander": 1, "Ostrander": 1}
+    assert not any(name.startswith("Bill") and name != "Bill Ostrander" for name in people)
+
+
+def test_the_country_an_ambassador_is_posted_to_is_no_part_of_the_name():
+    text = "U.S. Ambassador to Chile Marta Quist was hurt. Quist said she would stay."
+    index = corpus([text])
+    people = by_name(index)
+    assert "Marta Quist" in people
+    assert people["Marta Quist"].role == "Ambassador (United States)"
+    assert not any("Chile Marta" in name for name in people)
