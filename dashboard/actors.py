@@ -130,6 +130,8 @@ _NAMES = tomllib.loads(_data_text("kinds.toml"))["names"]
 CONNECTORS = frozenset(_NAMES["connectors"])
 # Words no person's name has: "Freedom for Elian" or "Bank of England" has no first name.
 NOT_IN_PERSONAL_NAMES = frozenset(_NAMES["not_personal"])
+# "Jr", "III": after the surname.
+NAME_SUFFIXES = frozenset(_NAMES["suffixes"])
 
 
 def _cue_alternation(cues: Iterable[str]) -> str:
@@ -615,9 +617,44 @@ def _split_after_state(
 def _split_at_places(
     text: str, run: list[tuple[int, int, bool]], lex: Lexicon
 ) -> list[list[tuple[int, int, bool]]]:
-    """The run cut after a state that ended a sentence and before "of <place>"."""
+    """The run cut after a state that ended a sentence, before "of <place>" and between a
+    person and "of <organisation>"."""
     parts = _split_after_state(text, run, lex)
-    return [piece for part in parts for piece in _split_at_of_place(text, part, lex)]
+    parts = [piece for part in parts for piece in _split_at_of_place(text, part, lex)]
+    return [piece for part in parts for piece in _split_person_of_org(text, part, lex)]
+
+
+def _split_person_of_org(
+    text: str, run: list[tuple[int, int, bool]], lex: Lexicon
+) -> list[list[tuple[int, int, bool]]]:
+    """Cut "James Zogby of the Arab American Institute", "Jonathan S. Gelles of Wertheim
+    Schroder" and "Lisa Schlein for VOA News" into the person and the organisation: two or
+    more words with no organisation or place word before "of" or "for", then an
+    organisation, which one of its words names as one ("National Council of Churches"), or
+    which the middle initial before it says follows a person. "Bank of England", "Duke of
+    Edinburgh" (one word before "of") and "Federal Reserve Bank of New York" stay whole."""
+    words = [text[a:b] for a, b, _ in run]
+    if "for" in words[1:-1]:  # "left Cuba for Miami": two places, not one name
+        f = words.index("for", 1)
+        if _is_known_place(text, run[:f], lex) and _is_known_place(text, run[f + 1 :], lex):
+            return [run[:f], run[f + 1 :]]
+    k = next((i for i in range(2, len(words) - 1) if words[i] in ("of", "for")), 0)
+    if not k:
+        return [run]
+    heads = lex.org_heads | lex.place_heads
+    left = words[:k]
+    if any(w.casefold().rstrip(".") in heads or w in CONNECTORS for w in left):
+        return [run]
+    rest = run[k + 1 :]
+    if rest and text[rest[0][0] : rest[0][1]] == "the":
+        rest = rest[1:]
+    if not rest:
+        return [run]
+    initial = any(MIDDLE_INITIAL_RE.match(text, a) for a, _, _ in run[1 : k - 1])
+    named = any(text[a:b].casefold().rstrip(".") in lex.org_heads for a, b, _ in rest)
+    if named or initial:
+        return [run[:k], rest]
+    return [run]
 
 
 def _split_at_of_place(
@@ -795,7 +832,10 @@ class _Group:
 
 
 def _name_parts(name: str) -> tuple[str, str]:
+    """The first name and the surname, initials and a generational suffix left out."""
     words = [w for w in name.split() if w.rstrip(".") and not w.endswith(".")] or name.split()
+    while len(words) > 2 and words[-1].casefold().rstrip(".,") in NAME_SUFFIXES:
+        words.pop()  # "James A. Baker III": Baker, not III
     return fold(words[0]), fold(words[-1])
 
 

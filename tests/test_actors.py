@@ -710,3 +710,35 @@ def test_the_country_an_ambassador_is_posted_to_is_no_part_of_the_name():
     assert "Marta Quist" in people
     assert people["Marta Quist"].role == "Ambassador (United States)"
     assert not any("Chile Marta" in name for name in people)
+
+
+def test_a_person_of_an_organisation_is_two_actors():
+    index = corpus(
+        [
+            "Mara Lindqvist of the Nordic Timber Institute said prices fell. "
+            "Peter J. Hallam of Wexford Brothers disagreed, said Tove Brandt for Baltic Radio News.",
+            "The Bank of Tallinn and the Duke of Edinburgh were not asked.",
+            "Officials left Norway for Chile on Monday.",
+        ]
+    )
+    names = by_name(index)
+    for person in ("Mara Lindqvist", "Peter J. Hallam", "Tove Brandt"):
+        assert names[person].kind == "person", person
+    assert names["Nordic Timber Institute"].kind == "organisation"
+    assert "Wexford Brothers" in names and "Baltic Radio News" in names
+    assert "Bank of Tallinn" in names  # one word before "of": one name
+    assert {"Norway", "Chile"} <= set(names) and "Norway for Chile" not in names
+
+
+def test_a_generational_suffix_is_not_a_surname():
+    index = corpus(
+        [
+            "James A. Holloway III met Robert K. Dunmore III on Tuesday.",
+            "Holloway and Dunmore did not speak. James Holloway left.",
+        ]
+    )
+    people = [a for a in index.actors.values() if a.kind == "person"]
+    assert len(people) == 2, [(a.name, a.aliases) for a in people]
+    holloway = next(a for a in people if "Holloway" in a.name)
+    assert "Dunmore" not in " ".join(holloway.aliases)
+    assert {"Holloway", "James Holloway"} <= set(holloway.aliases)
