@@ -607,10 +607,24 @@ def _find_employers(text: str, cands: list[Candidate]) -> None:
 def _split_after_state(
     text: str, run: list[tuple[int, int, bool]], lex: Lexicon
 ) -> list[list[tuple[int, int, bool]]]:
-    """Cut "Buffalo, N.Y. Slepian provided..." after the state: its stop ended the sentence."""
+    """Cut "Buffalo, N.Y. Slepian provided..." after the state, and "the U.S. The company"
+    after the abbreviation: their stop ended the sentence."""
     first = text[run[0][0] : run[0][1]]
     if len(run) > 1 and first.endswith(".") and first in lex.regions:
         return [run[:1], run[1:]]
+    # "... in the U.S. The company said": an abbreviation's stop ended the sentence when a
+    # stop word follows it (not after a courtesy title or an initial: "Dr. Bill Ross").
+    for k in range(len(run) - 1):
+        word = text[run[k][0] : run[k][1]]
+        after = text[run[k + 1][0] : run[k + 1][1]].casefold()
+        if (
+            word.endswith(".")
+            and len(word.rstrip(".")) > 1
+            and word.rstrip(".") not in lex.honorifics
+            and after in lex.stopnames
+            and after not in lex.also_first_names
+        ):
+            return [run[: k + 1], *_split_after_state(text, run[k + 1 :], lex)]
     return [run]
 
 

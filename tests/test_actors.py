@@ -742,3 +742,11 @@ def test_a_generational_suffix_is_not_a_surname():
     holloway = next(a for a in people if "Holloway" in a.name)
     assert "Dunmore" not in " ".join(holloway.aliases)
     assert {"Holloway", "James Holloway"} <= set(holloway.aliases)
+
+
+def test_a_sentence_ending_in_an_abbreviation_does_not_run_into_the_next():
+    index = corpus(["Sales rose in the U.S. The company said the U.S. Marine Corps paid."])
+    names = by_name(index)
+    assert "United States" in names
+    assert not any(name.endswith(" The") or name == "The" for name in names)
+    assert names["U.S. Marine Corps"].kind == "organisation"
