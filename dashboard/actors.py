@@ -480,6 +480,16 @@ def _candidates(
             tokens = []
         if title is not None and tokens and text[tokens[0][0] : tokens[0][1]] in CONNECTORS:
             tokens = []  # "High Representative for Foreign Affairs": all title
+        # "Salt Lake City-based First Security": the words up to "-based" say where.
+        cut = max(
+            (
+                i
+                for i, (a, b, _) in enumerate(tokens[:-1])
+                if "-" in text[a:b] and text[a:b].rsplit("-", 1)[1].islower()
+            ),
+            default=-1,
+        )
+        tokens = tokens[cut + 1 :]
         courtesy = False
         while tokens and not _is_known_place(text, tokens, lex):
             word = text[tokens[0][0] : tokens[0][1]]

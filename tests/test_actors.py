@@ -750,3 +750,18 @@ def test_a_sentence_ending_in_an_abbreviation_does_not_run_into_the_next():
     assert "United States" in names
     assert not any(name.endswith(" The") or name == "The" for name in names)
     assert names["U.S. Marine Corps"].kind == "organisation"
+
+
+def test_company_words_index_names_and_where_a_company_is_based():
+    index = corpus(
+        [
+            "Salt Lake City-based Harbor Trust Bancorp sold its stake to Norwood Partners "
+            "Limited Partnership, and the Harbor Composite Index fell. Daniel P. Osgood "
+            "Feb. 3 resigned. Osgood declined to comment."
+        ]
+    )
+    names = by_name(index)
+    assert names["Harbor Trust Bancorp"].kind == "organisation"
+    assert names["Norwood Partners Limited Partnership"].kind == "organisation"
+    assert not any("Index" in name or "-based" in name for name in names)
+    assert "Daniel P. Osgood" in names and names["Daniel P. Osgood"].kind == "person"
