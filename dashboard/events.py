@@ -429,7 +429,13 @@ def extract_mentions(
                 after_colon = text[:start].rstrip()[-1:] == ":"
                 bare = sum(b - a for a, b in quote) >= BARE_QUOTE_SHARE * (end - start)
                 same_paragraph = "\n\n" not in text[previous.sentence_end : start]
-                if after_colon or (bare and same_paragraph and _is_person(previous, actors)):
+                # ... but not someone the quote itself speaks of ("Kopp may be in Mexico")
+                named = {
+                    r.actor_id for r in sentence_refs if any(a <= r.start < b for a, b in quote)
+                }
+                if previous.actors[0] not in named and (
+                    after_colon or (bare and same_paragraph and _is_person(previous, actors))
+                ):
                     speaker = previous.actors[0]
         timex = governing_timex(sentence, start, dating)
         if timex is not None:
@@ -612,6 +618,13 @@ def _has_attribution(text: str, start: int, end: int, quote: tuple[int, int]) ->
     return any(cues.speech_re.search(text[a:b]) for a, b in _outside(text, start, end, quote))
 
 
+# Between a person's name and the speech verb: one description set off by commas ("Spencer
+# Eig, an attorney for the family in Miami, said").
+APPOSITION_RE = re.compile(r",\s+[^,]{3,120},\s*")
+# A possessive right after a name: "said Meissner's assumptions were ..." is not Meissner's.
+POSSESSIVE_AFTER_RE = re.compile(r"[’']s?\b")
+
+
 def _speaker(
     text: str,
     start: int,
@@ -640,6 +653,11 @@ def _speaker(
                 and _is_agent(before[-1], actors)
             ):
                 return before[-1].actor_id
+            agents = [r for r in before if _is_agent(r, actors)]
+            if agents and APPOSITION_RE.fullmatch(text, agents[0].end, verb.start()):
+                # "Spencer Eig, an attorney for the family in Miami, said": the named
+                # person, not a name in the description or in what was said
+                return agents[0].actor_id
             if verb.group().casefold().endswith("ing"):
                 # "Trump, speaking ..., expressed doubt, asserting: ..." - the participle's
                 # subject is the clause's, the first agent named before it.
@@ -652,8 +670,12 @@ def _speaker(
             lead = text[a : verb.start()].lstrip(" ,")
             if last_subject is not None and any(p.fullmatch(lead.strip()) for p in cues.anaphor):
                 return last_subject  # "..., the Russian official said"
-            if after and len(text[verb.end() : after[0].start].split()) <= 1:
-                return after[0].actor_id
+            if (
+                after
+                and len(text[verb.end() : after[0].start].split()) <= 1
+                and not POSSESSIVE_AFTER_RE.match(text, after[0].end)
+            ):
+                return after[0].actor_id  # "..., said Trump", not "said Trump's aides ..."
             if before and _is_agent(before[-1], actors):
                 return before[-1].actor_id
     return None

@@ -473,3 +473,30 @@ def test_typewriter_quotes_of_wire_archives_are_quotes():
     (m,), index = mentions_of(text)
     assert m.quote == "NATO is strong and will stay strong"
     assert index.actors[m.speaker].name == "Olaf Scholz"
+
+
+@pytest.mark.parametrize(
+    "text,speaker",
+    [
+        # the person a description is set off after, not a name in what was said
+        (
+            "Olaf Scholz, the chancellor of the coalition in Berlin, said Macron's plans were "
+            "``bold and costly.''",
+            "Olaf Scholz",
+        ),
+        # "said X's ...": a possessive is no sayer
+        ("Farmers were angry, said Emmanuel Macron's aides, ``and they will stay angry.''", None),
+        # a bare quote after a sentence about someone is not theirs when it names them
+        (
+            "Olaf Scholz left Berlin on Monday. ``Scholz may be in Paris. He may even have "
+            "gone on to Madrid.''",
+            None,
+        ),
+    ],
+)
+def test_who_said_a_quote_is_not_someone_the_sentence_only_names(text, speaker):
+    mentions, index = mentions_of(text, [])
+    quoted = [m for m in mentions if m.quote]
+    assert quoted
+    got = index.actors[quoted[-1].speaker].name if quoted[-1].speaker else None
+    assert got == speaker
