@@ -519,10 +519,16 @@ def duration_value(n: int | str, unit_code: str) -> str:
 
 
 def resolve_in_units(c: Candidate, ctx: Context) -> Resolved | None:
-    """ "in three days" is a date ahead in a future clause, a duration otherwise."""
+    """ "in three days" is a date ahead in a future clause, a duration otherwise; "within a
+    year" is a duration (a deadline, not the calendar year after the anchor)."""
     n = number(c.fields["num"], ctx.grammar)
     unit_code = str(ctx.grammar.lookup("units", c.fields["unit"]))
-    if ctx.tense(c) == PAST or not isinstance(n, int) or unit_code.startswith("T"):
+    if (
+        c.fields.get("within")
+        or ctx.tense(c) == PAST
+        or not isinstance(n, int)
+        or unit_code.startswith("T")
+    ):
         return cal.unresolved("DURATION", duration_value(n or "X", unit_code), "vague")
     unit, steps = _unit_steps(unit_code, n)
     if ctx.anchor is None:

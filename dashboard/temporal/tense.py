@@ -26,7 +26,7 @@ SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=(?:``|[\"“‘'(\[])?[A-Z
 # Clause breaks inside a sentence: punctuation, quotes, and words that open a new clause
 # (the break falls before the word, so "since Monday" keeps its "since").
 CLAUSE_BREAK = re.compile(
-    r"[;:()“”\"]|\s[—–]\s|--|,\s+(?:and|but|or)\b|"
+    r"[;:()“”\"]|\s[—–]\s|--|,\s+(?:and|but|or)\b|\s(?=and\s+(?:was|were|is|are|will|had|has|have)\b)|"
     r"\b(?=(?:that|which|who|whom|whose|when|while|where|because|but|although|though|"
     r"after|before|if|unless|whether|as\s+(?:he|she|they|it|the)|saying|adding)\b)",
     re.IGNORECASE,
@@ -123,7 +123,7 @@ class TenseReader:
         s, e = self.sentence(start, end)
         cues, breaks = self._cues_and_breaks(s, e)
         cs, ce = clause_bounds(breaks, s, e, start, end)
-        found = _nearest_cue(cues, cs, ce, start, end)
+        found = _nearest_cue(cues, cs, ce, start, end, self.text.find(",", end, ce))
         if found is None:
             found = self._main_clause_cue(cues, s, e, start, end, ce)
         if found is None and (cs, ce) != (s, e):
@@ -160,9 +160,13 @@ def clause_bounds(
     return cs, ce
 
 
-def _nearest_cue(cues: list[Cue], lo: int, hi: int, start: int, end: int) -> str | None:
+def _nearest_cue(
+    cues: list[Cue], lo: int, hi: int, start: int, end: int, comma: int = -1
+) -> str | None:
     """The tense of the cue in [lo, hi) nearest the expression (not one of its own words),
-    a cue after it counting AFTER_CUE_HANDICAP times its distance."""
+    a cue after it counting AFTER_CUE_HANDICAP times its distance, and not counting at all
+    past a comma (``comma``, -1 for none) when a cue before it in the clause has spoken:
+    "talks that are supposed to conclude by May, invited Sinn Fein" is the talks' May."""
     # cues do not overlap, so in start order they are in end order too
     i = bisect_left(cues, (start,))
     before = next((c for c in reversed(cues[max(0, i - 3) : i]) if c[1] <= start), None)
@@ -170,6 +174,8 @@ def _nearest_cue(cues: list[Cue], lo: int, hi: int, start: int, end: int) -> str
     best: tuple[int, str] | None = None
     if before is not None and before[0] >= lo:
         best = (start - before[1], before[2])
+    if after is not None and best is not None and 0 <= comma < after[0]:
+        after = None
     if after is not None and after[1] <= hi:
         gap = after[0] - end
         if best is None or gap * AFTER_CUE_HANDICAP < best[0]:
