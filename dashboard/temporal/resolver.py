@@ -416,6 +416,10 @@ def resolve_relative_unit(c: Candidate, ctx: Context) -> Resolved | None:
     steps = direction(rel_text, ctx.grammar)
     steps = 0 if steps is None else steps
     mod_word = c.fields.get("mod", "")
+    if rel_text == "past" and unit in YEARS_PER_WORD and not mod_word:
+        # "over the past century": the hundred years up to now (TIMEX3 P100Y), not the
+        # 1800s; "the past year" stays the year before.
+        return cal.unresolved("DURATION", f"P{YEARS_PER_WORD[unit]}Y", "vague")
     if ctx.anchor is None:
         return _unresolved_unit(unit, modifier(mod_word, ctx.grammar))
     if unit == "weekend":
@@ -505,6 +509,7 @@ def resolve_offset(c: Candidate, ctx: Context) -> Resolved | None:
 
 # Duration units TIMEX3 writes in years: "two decades" P20Y, "a century" P100Y.
 YEARS_PER_UNIT = {"DE": 10, "CE": 100}
+YEARS_PER_WORD = {"decade": 10, "century": 100}
 
 
 def duration_value(n: int | str, unit_code: str) -> str:
