@@ -19,6 +19,8 @@ from dashboard.temporal.grammar import Grammar, Rule, lower
 CAPITALISED_GROUPS = ("month", "weekday", "holiday")
 # Context groups that let an ambiguous month word stand alone ("in May", "early March").
 MONTH_CONTEXT_GROUPS = ("prep", "rel", "mod", "day", "year")
+# A capitalised word right after an ambiguous month word with no day or year: a surname.
+NAME_AFTER = re.compile(r" [A-Z][a-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,15 @@ def _accepts(rule: Rule, match: re.Match[str], grammar: Grammar) -> bool:
     if month is not None and month.lower() in grammar.ambiguous_months:
         if not any(groups.get(g) for g in MONTH_CONTEXT_GROUPS):
             return False
+    if (
+        month is not None
+        and month.lower() in grammar.first_name_months
+        and not (groups.get("day") or groups.get("year") or groups.get("rel"))
+        and (groups.get("prep") or "").lower() in grammar.weak_month_context
+        and not groups.get("mod")
+        and NAME_AFTER.match(match.string, match.end("month"))
+    ):
+        return False  # "and Jan Kavan of the Czech Republic": a first name
     if rule.requires and not any(groups.get(g) for g in rule.requires):
         return False
     return True

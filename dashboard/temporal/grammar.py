@@ -62,6 +62,9 @@ class Grammar:
     cue_tense: dict[str, str]
     cue_lowercase: frozenset[str]
     ambiguous_months: frozenset[str]
+    # month words that are first names, and the words before them too weak to say "month"
+    first_name_months: frozenset[str]
+    weak_month_context: frozenset[str]
     abbreviations: frozenset[str]
     # one scan of the lower-cased text for every anchor word and digit run
     anchor_scan: re.Pattern[str]
@@ -226,6 +229,8 @@ def load_grammar(lang: str = "en") -> Grammar:
         cue_tense=cue_tense,
         cue_lowercase=frozenset(g for g, kind, e in entries if e.get("lowercase")),
         ambiguous_months=frozenset(lexicon["month_words"]["ambiguous"]),
+        first_name_months=frozenset(lexicon["month_words"]["first_names"]),
+        weak_month_context=frozenset(lexicon["month_words"]["weak_context"]),
         abbreviations=frozenset(lexicon["sentence"]["abbreviations"]),
         anchor_scan=scan,
         anchor_classes=anchor_classes,
