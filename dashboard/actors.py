@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import tomllib
 import unicodedata
 from collections import Counter, defaultdict
@@ -192,9 +193,7 @@ def load_lexicon() -> Lexicon:
     of_country_re = re.compile(
         rf"\s+of\s+(?:the\s+)?(?P<country>{_alternation(countries)})\b(?![’'\-]\w)"
     )
-    to_country_re = re.compile(
-        rf"\s+to\s+(?:the\s+)?(?:{_alternation(countries)})\b(?![’'\-]\w)"
-    )
+    to_country_re = re.compile(rf"\s+to\s+(?:the\s+)?(?:{_alternation(countries)})\b(?![’'\-]\w)")
     return Lexicon(
         roles=roles,
         equivalents=equivalents,
@@ -1421,7 +1420,7 @@ def _build_index(
         root_to_id[root] = actor_id
     for article_id, cands in per_article.items():
         refs = [
-            ActorRef(root_to_id[owner[(article_id, c.start)]], c.start, c.end, c.text)
+            ActorRef(root_to_id[owner[(article_id, c.start)]], c.start, c.end, sys.intern(c.text))
             for c in cands
         ]
         index.refs[article_id] = sorted(refs, key=lambda r: r.start)
@@ -1471,7 +1470,7 @@ def _resolve_role_refs(
             if actor_id is None:
                 continue
             text = article.text[hit.start : hit.end]
-            added.append(ActorRef(actor_id, hit.start, hit.end, text))
+            added.append(ActorRef(actor_id, hit.start, hit.end, sys.intern(text)))
             actor = index.actors[actor_id]
             actor.aliases[text] = actor.aliases.get(text, 0) + 1
         if added:
