@@ -690,7 +690,7 @@ def test_things_with_capitalised_names_are_not_actors():
 
 
 def test_bill_opening_a_name_is_a_first_name_and_a_bill_is_no_one():
-    """"Bill" is an English stop word to scikit-learn; before a name it is a first name."""
+    """ "Bill" is an English stop word to scikit-learn; before a name it is a first name."""
     index = corpus(
         [
             "President Bill Ostrander Thursday condemned the attacks. Ostrander left.",
@@ -716,7 +716,8 @@ def test_a_person_of_an_organisation_is_two_actors():
     index = corpus(
         [
             "Mara Lindqvist of the Nordic Timber Institute said prices fell. "
-            "Peter J. Hallam of Wexford Brothers disagreed, said Tove Brandt for Baltic Radio News.",
+            "Peter J. Hallam of Wexford Brothers disagreed, "
+            "said Tove Brandt for Baltic Radio News.",
             "The Bank of Tallinn and the Duke of Edinburgh were not asked.",
             "Officials left Norway for Chile on Monday.",
         ]
