@@ -433,8 +433,13 @@ def extract_mentions(
                 named = {
                     r.actor_id for r in sentence_refs if any(a <= r.start < b for a, b in quote)
                 }
-                if previous.actors[0] not in named and (
-                    after_colon or (bare and same_paragraph and _is_person(previous, actors))
+                spoke = _spoke(previous)
+                if bare and same_paragraph and previous.speaker not in (None, *named):
+                    speaker = previous.speaker  # the quote goes on: ``...,'' X said. ``...''
+                elif previous.actors[0] in named:
+                    pass
+                elif after_colon or (
+                    bare and same_paragraph and spoke and _is_person(previous, actors)
                 ):
                     speaker = previous.actors[0]
         timex = governing_timex(sentence, start, dating)
@@ -620,6 +625,9 @@ def _has_attribution(text: str, start: int, end: int, quote: tuple[int, int]) ->
 
 # Between a person's name and the speech verb: one description set off by commas ("Spencer
 # Eig, an attorney for the family in Miami, said").
+# Words between a speech verb and a name after it that is its subject ("said Florida
+# International's Fernandez"; not "urged citizens to keep protesting for Scholz's return").
+SAID_WORDS = 3
 APPOSITION_RE = re.compile(r",\s+[^,]{3,120},\s*")
 # A possessive right after a name: "said Meissner's assumptions were ..." is not Meissner's.
 POSSESSIVE_AFTER_RE = re.compile(r"[’']s?\b")
@@ -637,7 +645,17 @@ def _speaker(
     """Who said the quote: the actor next to the speech verb outside the quote marks."""
     cues = load_cues()
     last_subject = recent[-1] if recent else None
-    outside_refs = [r for r in refs if not any(a <= r.start < b for a, b in quote)]
+    # Names in the quote did not say it, nor did a person whose aide, lawyer or spokesman
+    # did ("a Gonzalez family lawyer said"); an organisation's official speaks for it.
+    outside_refs = [
+        r
+        for r in refs
+        if not any(a <= r.start < b for a, b in quote)
+        and not (
+            getattr(actors.get(r.actor_id), "kind", None) == "person"
+            and cues.any["member_after"].match(text[r.end : r.end + 40])
+        )
+    ]
     for a, b in _outside(text, start, end, quote):
         for verb in cues.speech_re.finditer(text, a, b):
             # "..., Trump said" / "Trump said: ..." / "..., said Trump"
@@ -690,9 +708,38 @@ def _antecedent(pronoun: str, recent: Sequence[str], actors: Mapping[str, Actor]
     wanted = PRONOUN_GENDER.get(pronoun.casefold())
     for actor_id in reversed(recent):
         actor = actors.get(actor_id)
+        if wanted is not None and actor is not None and actor.kind != "person":
+            continue  # "he said" is no embassy's
         if wanted is None or actor is None or actor.gender in (None, wanted):
             return actor_id
     return None
+
+
+def _spoke(m: Mention) -> bool:
+    """The mention's subject is named before a verb or noun of speaking in its sentence
+    ("Olaf Scholz spoke to reporters", "Gonzalez said during a news conference") or just
+    after a speech verb ("..., said Florida International's Fernandez"), not further on
+    ("The government urged protests for Scholz's return")."""
+    if not m.actors:
+        return False
+    cues = load_cues()
+    found = [
+        hit
+        for pattern in (cues.any["speaking"], cues.speech_re)
+        if (hit := pattern.search(m.sentence))
+    ]
+    named = [r.start - m.sentence_start for r in m.actor_spans if r.actor_id == m.actors[0]]
+    if not (found and named):
+        return False
+    first = min(hit.start() for hit in found)
+    verb = cues.speech_re.search(m.sentence)
+    return min(named) < first or (
+        verb is not None
+        and any(
+            at >= verb.end() and len(m.sentence[verb.end() : at].split()) <= SAID_WORDS
+            for at in named
+        )
+    )
 
 
 def _is_person(m: Mention, actors: Mapping[str, Actor]) -> bool:

@@ -500,3 +500,31 @@ def test_who_said_a_quote_is_not_someone_the_sentence_only_names(text, speaker):
     assert quoted
     got = index.actors[quoted[-1].speaker].name if quoted[-1].speaker else None
     assert got == speaker
+
+
+@pytest.mark.parametrize(
+    "text,speaker",
+    [
+        # a bare quote after a sentence that only names someone is not theirs
+        (
+            "The government urged citizens to keep protesting for Olaf Scholz's return. "
+            "“We cannot stop now! The struggle goes on.”",
+            None,
+        ),
+        # after a sentence of someone speaking, it goes on being theirs
+        (
+            "“What right does he have?” Olaf Scholz said at a news conference in Berlin. "
+            "“I am the chancellor and nobody else speaks for me.”",
+            "Olaf Scholz",
+        ),
+        ("“Nothing will change,” Olaf Scholz complained.", "Olaf Scholz"),
+        # someone's aide is not that person
+        ("“We will appeal,” an Olaf Scholz aide said.", None),
+    ],
+)
+def test_bare_and_continued_quotes_go_to_whoever_spoke(text, speaker):
+    mentions, index = mentions_of(text, [])
+    quoted = [m for m in mentions if m.quote]
+    got = index.actors[quoted[-1].speaker].name if quoted and quoted[-1].speaker else None
+    assert got == speaker
+    assert quoted or speaker is None
