@@ -161,19 +161,22 @@ def timeline_figure(
     *,
     lanes: str = "event",
     since: date | None = None,
+    until: date | None = None,
 ) -> go.Figure:
     """Events on a date axis: day events as points, vaguer ones as bars over their interval,
     marker size by source count, colour by status, a line at the latest article (``now``).
-    ``since``, the first article's date, tells where a long story's opening view begins.
+    ``since``, the first article's date, tells where a long story's opening view begins;
+    ``until`` (default ``now``), the last article's of the events shown, where it ends (an
+    actor's page opens on the articles that name them, not on the whole corpus's span).
 
     With more than MAX_POINTS dated events it draws weekly counts plus the TOP_EVENTS
     best-sourced events instead (see ``aggregated``)."""
     dated = dated_events(events) if not events.empty else events
     if len(dated) > MAX_POINTS:
-        return _aggregated_figure(dated, now, since)
+        return _aggregated_figure(dated, now, since, until)
     fig = go.Figure()
     colours = palette()
-    xaxis = _xaxis(dated, now, since)
+    xaxis = _xaxis(dated, now, since, until)
     packed = lanes != "actor" and len(dated) > MAX_EVENT_LANES
     if not dated.empty:
         packing = _visible_span(dated, xaxis) * PACKED_GAP if packed else None
@@ -266,7 +269,9 @@ def weekly_counts(dated: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _aggregated_figure(dated: pd.DataFrame, now: date | None, since: date | None) -> go.Figure:
+def _aggregated_figure(
+    dated: pd.DataFrame, now: date | None, since: date | None, until: date | None = None
+) -> go.Figure:
     """Weekly counts by status, with the best-sourced events as points above them."""
     colours = palette()
     fig = go.Figure()
@@ -301,7 +306,7 @@ def _aggregated_figure(dated: pd.DataFrame, now: date | None, since: date | None
     )
     _now_line(fig, now)
     fig.update_layout(
-        xaxis=_xaxis(dated, now, since),
+        xaxis=_xaxis(dated, now, since, until),
         yaxis={"title": "events"},
         barmode="stack",
         height=420,
@@ -329,8 +334,11 @@ def _now_line(fig: go.Figure, now: date | None, *, label_below: bool = False) ->
     )
 
 
-def _xaxis(dated: pd.DataFrame, now: date | None, since: date | None) -> dict[str, object]:
+def _xaxis(
+    dated: pd.DataFrame, now: date | None, since: date | None, until: date | None = None
+) -> dict[str, object]:
     xaxis: dict[str, object] = {"type": "date", "title": None}
+    now = until or now
     if now is not None and not dated.empty:
         first, last = dated["earliest"].min(), dated["latest"].max()
         if (last - first).days > 120:

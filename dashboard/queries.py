@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 
@@ -70,6 +71,23 @@ def actor_profile(store: Store, corpus: str, name: str) -> pd.DataFrame:
         """,
         [corpus, name],
     )
+
+
+def actor_article_span(store: Store, corpus: str, name: str) -> tuple[date | None, date | None]:
+    """The first and last publication days of the articles that name one actor."""
+    row = store.query(
+        """
+        SELECT min(ar.published) AS first, max(ar.published) AS last
+        FROM actors a
+        JOIN mention_actors ma ON ma.corpus = a.corpus AND ma.actor_id = a.actor_id
+        JOIN mentions m ON m.corpus = ma.corpus AND m.mention_id = ma.mention_id
+        JOIN articles ar ON ar.corpus = m.corpus AND ar.article_id = m.article_id
+        WHERE a.corpus = ? AND a.name = ?
+        """,
+        [corpus, name],
+    ).iloc[0]
+    first, last = (None if pd.isna(v) else pd.Timestamp(v).date() for v in row)
+    return first, last
 
 
 def co_actors(events: pd.DataFrame, name: str, top: int = 10) -> pd.Series:

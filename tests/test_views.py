@@ -385,3 +385,21 @@ def test_long_labels_end_after_a_whole_word_with_an_ellipsis() -> None:
     assert cut == "President Amara Osei stated that the republic will not…"
     assert shorten("x" * 100, 20) == "x" * 19 + "…"
     assert shorten("  The   vote\tpassed ", 60) == "The vote passed"
+
+
+def test_an_actors_timeline_opens_on_the_articles_that_name_them(seed_store) -> None:
+    """The corpus runs to December; this actor's articles end in June: the view ends there,
+    and the latest-article line stays at the corpus's latest article."""
+    events = synthetic_events(30)
+    events["earliest"] = [pd.Timestamp(2023, 1, 1) + pd.Timedelta(days=7 * k) for k in range(30)]
+    events["latest"] = events["earliest"]
+    now = date(2023, 12, 1)
+    fig = charts.timeline_figure(events, now, since=date(2023, 1, 10), until=date(2023, 6, 1))
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert start == pd.Timestamp(2022, 12, 11) and end <= pd.Timestamp(2023, 8, 1)
+    assert any(shape.x0 == pd.Timestamp(now).timestamp() * 1000 for shape in fig.layout.shapes)
+    from dashboard import queries
+
+    first, last = queries.actor_article_span(seed_store, "seeds", "Volodymyr Zelenskyy")
+    assert first == last == date(2025, 2, 26)  # every seed article is of that day
+    assert queries.actor_article_span(seed_store, "seeds", "Nobody At All") == (None, None)

@@ -31,8 +31,9 @@ def render(ctx: ViewContext) -> None:
         st.subheader(plain(name))
         st.caption(" · ".join(facts))
     own = ctx.shown[ctx.shown["actors"].apply(lambda names_: name in names_)]
+    first, last = queries.actor_article_span(ctx.store, ctx.corpus, name)
     st.plotly_chart(
-        charts.timeline_figure(own, ctx.now, since=ctx.since),
+        charts.timeline_figure(own, ctx.now, since=first or ctx.since, until=last),
         width="stretch",
         key=f"actor-timeline-{name}",
     )
