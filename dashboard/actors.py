@@ -657,6 +657,16 @@ def _split_person_of_org(
     which the middle initial before it says follows a person. "Bank of England", "Duke of
     Edinburgh" (one word before "of") and "Federal Reserve Bank of New York" stay whole."""
     words = [text[a:b] for a, b, _ in run]
+    # "the NATO Washington summit": an acronym, then a place
+    k = next((i for i, w in enumerate(words) if w.casefold() not in lex.stopnames), len(words))
+    if (
+        k < len(words) - 1
+        and words[k].isupper()
+        and len(words[k]) >= 2
+        and _is_known_place(text, run[k + 1 :], lex)
+        and not _is_known_place(text, run[k:], lex)
+    ):
+        return [run[: k + 1], run[k + 1 :]]
     if "for" in words[1:-1]:  # "left Cuba for Miami": two places, not one name
         f = words.index("for", 1)
         if _is_known_place(text, run[:f], lex) and _is_known_place(text, run[f + 1 :], lex):

@@ -766,3 +766,11 @@ def test_company_words_index_names_and_where_a_company_is_based():
     assert names["Norwood Partners Limited Partnership"].kind == "organisation"
     assert not any("Index" in name or "-based" in name for name in names)
     assert "Daniel P. Osgood" in names and names["Daniel P. Osgood"].kind == "person"
+
+
+def test_an_acronym_before_a_place_is_two_actors():
+    index = corpus(["Talks will dominate the NATO Oslo summit. The BBC Lisbon bureau closed."])
+    names = by_name(index)
+    assert names["NATO"].kind == "organisation" and names["Oslo"].kind == "place"
+    assert names["BBC"].kind == "organisation" and names["Lisbon"].kind == "place"
+    assert not any(" " in name and name.split()[0] in ("NATO", "BBC") for name in names)
