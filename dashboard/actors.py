@@ -215,7 +215,7 @@ def load_lexicon() -> Lexicon:
         place_heads=frozenset(kinds["place"]["heads"]),
         prepositions=frozenset(kinds["place"]["prepositions"]),
         acronym_max=int(kinds["organisation"]["acronym_max"]),
-        stopnames=stopnames | frozenset(ENGLISH_STOP_WORDS),
+        stopnames=stopnames | (ENGLISH_STOP_WORDS - frozenset(kinds["names"]["openers"])),
         age_after_re=re.compile(kinds["names"]["age_after"]),
         never_last=frozenset(w.casefold() for w in kinds["names"]["never_last"]),
         also_first_names=frozenset(w.casefold() for w in kinds["names"]["also_first_names"]),

@@ -774,3 +774,17 @@ def test_an_acronym_before_a_place_is_two_actors():
     assert names["NATO"].kind == "organisation" and names["Oslo"].kind == "place"
     assert names["BBC"].kind == "organisation" and names["Lisbon"].kind == "place"
     assert not any(" " in name and name.split()[0] in ("NATO", "BBC") for name in names)
+
+
+def test_stop_words_that_open_names_stay_in_them():
+    """scikit-learn's English stop words include "first", "top", "fire": they open names."""
+    index = corpus(
+        [
+            "Analysts at First Harbor Corp. said shares fell. The first shares rose.",
+            "Fire Chief Dana Ross said the Third Avenue blaze was out.",
+        ]
+    )
+    names = by_name(index)
+    assert names["First Harbor Corp"].kind == "organisation"
+    assert names["Dana Ross"].role == "Fire Chief"
+    assert "Harbor Corp" not in names
