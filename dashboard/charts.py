@@ -41,6 +41,8 @@ OPENING_SKIP = 0.1
 # however far a vague scheduled interval ("this year") reaches.
 AHEAD_DAYS = 365
 LANE_LABEL = 60
+# Characters of an outlet's name on the sources chart's axis.
+OUTLET_LABEL = 40
 # A day in milliseconds, the unit of a plotly date axis.
 DAY_MS = 86_400_000
 # The event timeline's dates sit above it, where a reader starts, so that a timeline taller
@@ -415,6 +417,13 @@ def sources_figure(events: pd.DataFrame) -> go.Figure:
         # The legend above the bars: below them it sat on the axis title.
         margin={"l": 10, "r": 10, "t": 40, "b": 30},
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        # A source with no outlet is named by its article's title: shortened on the axis
+        # (the full name stays in the hover), it no longer takes half the chart's width.
+        yaxis={
+            "tickmode": "array",
+            "tickvals": list(total.index),
+            "ticktext": [shorten(name, OUTLET_LABEL) for name in total.index],
+        },
     )
     return fig
 

@@ -403,3 +403,21 @@ def test_an_actors_timeline_opens_on_the_articles_that_name_them(seed_store) -> 
     first, last = queries.actor_article_span(seed_store, "seeds", "Volodymyr Zelenskyy")
     assert first == last == date(2025, 2, 26)  # every seed article is of that day
     assert queries.actor_article_span(seed_store, "seeds", "Nobody At All") == (None, None)
+
+
+def test_long_source_names_are_shortened_on_the_axis_only() -> None:
+    title = "Harbour authority approves the long-delayed dredging of the northern channel"
+    events = pd.DataFrame(
+        {
+            "event_id": ["e1", "e2"],
+            "sources": [[title, "Daily Post"], ["Daily Post"]],
+            "source_count": [2, 1],
+        }
+    )
+    fig = charts.sources_figure(events)
+    axis = fig.layout.yaxis
+    assert set(axis.tickvals) == {title, "Daily Post"}
+    labels = dict(zip(axis.tickvals, axis.ticktext, strict=True))
+    assert labels["Daily Post"] == "Daily Post"
+    assert len(labels[title]) <= charts.OUTLET_LABEL and labels[title].endswith("…")
+    assert title in {y for trace in fig.data for y in trace.y}  # hover keeps the full name
