@@ -788,3 +788,16 @@ def test_stop_words_that_open_names_stay_in_them():
     assert names["First Harbor Corp"].kind == "organisation"
     assert names["Dana Ross"].role == "Fire Chief"
     assert "Harbor Corp" not in names
+
+
+def test_two_particles_inside_a_name_keep_it_whole():
+    index = corpus(
+        [
+            "Commission President Ursula von der Lamm will visit Oslo. "
+            "Felipe de los Reyes met Joost van den Brink. Von der Lamm left."
+        ]
+    )
+    names = by_name(index)
+    for person in ("Ursula von der Lamm", "Felipe de los Reyes", "Joost van den Brink"):
+        assert names[person].kind == "person", person
+    assert not {"Ursula", "Lamm", "Reyes", "Brink"} & set(names)
