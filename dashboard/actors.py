@@ -114,6 +114,7 @@ class Lexicon:
     of_country_re: re.Pattern[str]  # "of France" after a role: "the President of France"
     to_country_re: re.Pattern[str]  # "to Kenya" after a posted role: "Ambassador to Kenya"
     posted_roles: frozenset[str]  # roles held where they are sent ("Ambassador")
+    title_modifiers: frozenset[str]  # "deputy", "shadow": part of the role they modify
     role_core_re: re.Pattern[str]  # the role words alone: finds where role_re can match
     institutions_re: re.Pattern[str]
 
@@ -233,6 +234,7 @@ def load_lexicon() -> Lexicon:
         of_country_re=of_country_re,
         to_country_re=to_country_re,
         posted_roles=frozenset(roles_doc["posted"]["roles"]),
+        title_modifiers=frozenset(roles_doc["modifiers"]["in_title"]),
         role_core_re=re.compile(
             rf"\b(?i:{_alternation(roles)})\b(?![’'\-]\w)|{PORTFOLIO_ROLE}\b(?![’'\-]\w)"
         ),
@@ -358,8 +360,11 @@ def _role_hits(text: str, lex: Lexicon) -> list[RoleHit]:
         role = lex.roles.get(raw_role.casefold()) or " ".join(
             w[:1].upper() + w[1:] for w in raw_role.split()
         )
-        if m.group("mod") and m.group("mod").casefold() in PAST_MODIFIERS:
+        mod = (m.group("mod") or "").casefold()
+        if mod in PAST_MODIFIERS:
             role = f"Former {role}"
+        elif mod in lex.title_modifiers and not role.casefold().startswith(mod):
+            role = f"{mod.capitalize()} {role}"  # "Deputy Prime Minister", "Shadow Chancellor"
         end = m.end()
         after = lex.of_country_re.match(text, end) if country is None else None
         if after is not None:  # "the President of France", "Prime Minister of Israel"

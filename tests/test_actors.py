@@ -801,3 +801,16 @@ def test_two_particles_inside_a_name_keep_it_whole():
     for person in ("Ursula von der Lamm", "Felipe de los Reyes", "Joost van den Brink"):
         assert names[person].kind == "person", person
     assert not {"Ursula", "Lamm", "Reyes", "Brink"} & set(names)
+
+
+def test_a_deputy_or_shadow_title_is_its_own_role():
+    index = corpus(
+        [
+            "Deputy Prime Minister Anna Berg spoke first. Prime Minister Olaf Lund left. "
+            "The shadow chancellor, Mel Strand, said no."
+        ]
+    )
+    names = by_name(index)
+    assert names["Anna Berg"].role == "Deputy Prime Minister"
+    assert names["Olaf Lund"].role == "Prime Minister"
+    assert names["Mel Strand"].role == "Shadow Chancellor"
