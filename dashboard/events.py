@@ -625,6 +625,13 @@ def _has_attribution(text: str, start: int, end: int, quote: tuple[int, int]) ->
 
 # Between a person's name and the speech verb: one description set off by commas ("Spencer
 # Eig, an attorney for the family in Miami, said").
+# A source named after the comma that closes what it reports ("..., the Treasury
+# confirmed on Monday."), and the words after its verb that can still be such a tail.
+TRAILING_SOURCE_RE = re.compile(r",\s+(?:(?:the|a|an)\s+)?\Z")
+TRAILING_OPENERS = frozenset(
+    "on in at to during after before late earlier later last this when while as adding "
+    "citing according without through via".split()
+)
 # Words between a speech verb and a name after it that is its subject ("said Florida
 # International's Fernandez"; not "urged citizens to keep protesting for Scholz's return").
 SAID_WORDS = 3
@@ -815,8 +822,22 @@ def _sayer(
             continue
         gap = text[before[-1].end : verb.start()]
         if len(gap.split()) <= 1 and "," not in gap and _is_agent(before[-1], actors):
+            if TRAILING_SOURCE_RE.search(text, start, before[-1].start) and not _says_that(
+                text[verb.end() : end]
+            ):
+                continue  # "X will set out her plans on 11 June, the Treasury confirmed"
             return before[-1].actor_id
     return None
+
+
+def _says_that(rest: str) -> bool:
+    """What follows a speech verb is what was said ("that ...", "the plan would ..."), not
+    a tail of when, where or how ("on Monday.", "in a statement to reporters ...")."""
+    words = [w.strip(".,;:").casefold() for w in rest.split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    return "that" in words[:4] or words[0] not in TRAILING_OPENERS
 
 
 def _is_title_between(gap: str, nxt: ActorRef, actors: Mapping[str, Actor]) -> bool:

@@ -528,3 +528,32 @@ def test_bare_and_continued_quotes_go_to_whoever_spoke(text, speaker):
     got = index.actors[quoted[-1].speaker].name if quoted and quoted[-1].speaker else None
     assert got == speaker
     assert quoted or speaker is None
+
+
+@pytest.mark.parametrize(
+    "text,subject",
+    [
+        # a source named after the comma that closes what it reports is not the subject
+        (
+            "Olaf Scholz will set out his plans on Friday, the Treasury confirmed on Monday.",
+            "Olaf Scholz",
+        ),
+        (
+            "Olaf Scholz will visit Paris on Friday, Emmanuel Macron said in a statement "
+            "to reporters gathered at the palace.",
+            "Olaf Scholz",
+        ),
+        # who insists that ... is
+        (
+            "As Olaf Scholz resisted, Emmanuel Macron insisted that talks go on Friday.",
+            "Emmanuel Macron",
+        ),
+        (
+            "With talks stalled, Emmanuel Macron said the plan would fail on Friday.",
+            "Emmanuel Macron",
+        ),
+    ],
+)
+def test_the_subject_of_a_reported_statement(text, subject):
+    (m,), index = mentions_of(text, tag(text, PUBLISHED))
+    assert index.actors[m.actors[0]].name == subject
