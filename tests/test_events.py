@@ -557,3 +557,15 @@ def test_bare_and_continued_quotes_go_to_whoever_spoke(text, speaker):
 def test_the_subject_of_a_reported_statement(text, subject):
     (m,), index = mentions_of(text, tag(text, PUBLISHED))
     assert index.actors[m.actors[0]].name == subject
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Olaf Scholz's expected to meet Emmanuel Macron later this afternoon.",
+        "Olaf Scholz and Emmanuel Macron're set to vote this evening.",
+    ],
+)
+def test_a_contracted_be_going_to_schedules_the_day_of_the_report(text):
+    (m,), _ = mentions_of(text, tag(text, PUBLISHED))
+    assert (m.status, m.timex.earliest) == ("scheduled", PUBLISHED)
