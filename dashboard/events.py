@@ -314,11 +314,6 @@ def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
     clause = sentence
     local = sentence.find(timex.text) if timex.start >= 0 and sentence else -1
     if local >= 0:
-        # The tagger's reading of the expression's own clause, nearest tense cue first: in
-        # "officials said Monday they will order..." the day is the saying's, done.
-        nearest = read_tense(sentence, local, local + len(timex.text), _grammar(article))
-        if nearest == "past":
-            return "past"
         clause = _clause_around(sentence, local, local + len(timex.text))
     else:
         # The date came from a neighbouring sentence: what this one reports is its own
@@ -327,6 +322,12 @@ def mention_status(sentence: str, timex: Timex | None, article: Article) -> str:
     if cues.any["pluperfect"].search(clause):
         return "past"  # "had agreed this week": done before the report
     if cues.any["scheduled"].search(clause):
+        # The tagger's reading of the expression's own clause, nearest tense cue first: in
+        # "officials said Monday they will order..." the day is the saying's, done.
+        if local >= 0:
+            nearest = read_tense(sentence, local, local + len(timex.text), _grammar(article))
+            if nearest == "past":
+                return "past"
         return "scheduled"
     if cues.any["ongoing"].search(clause):
         return "ongoing"

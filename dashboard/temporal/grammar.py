@@ -117,7 +117,7 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
     return pattern
 
 
-def _trie(words: set[str]) -> str:
+def word_trie(words: set[str]) -> str:
     """A regex matching any of the words, factored by common prefixes.
 
     Hand-written because the re module tries the branches of an alternation one by one:
@@ -162,7 +162,7 @@ def _anchors(
             else:
                 classes.setdefault(item.lower(), set()).add(name)
     words = {w for w in classes if w not in DIGIT_ANCHORS}
-    scan = re.compile(rf"(?:{_trie(words)})\b|[0-9]+(?:[a-z.]{{1,4}}|:(?=[0-9]))?")
+    scan = re.compile(rf"(?:{word_trie(words)})\b|[0-9]+(?:[a-z.]{{1,4}}|:(?=[0-9]))?")
     frozen = {word: frozenset(names) for word, names in classes.items()}
     for item in DIGIT_ANCHORS:
         frozen.setdefault(item, frozenset())
@@ -196,7 +196,7 @@ def load_grammar(lang: str = "en") -> Grammar:
     for entries in tense.values():
         for e in entries:
             if "words" in e:
-                words = _trie({w.lower() for w in e["words"]})
+                words = word_trie({w.lower() for w in e["words"]})
                 e["pattern"] = rf"{e.get('prefix', '')}(?:{words})\b"
 
     def cues(kind: str) -> tuple[re.Pattern[str], ...]:

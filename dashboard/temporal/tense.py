@@ -26,9 +26,10 @@ SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=(?:``|[\"“‘'(\[])?[A-Z
 # Clause breaks inside a sentence: punctuation, quotes, and words that open a new clause
 # (the break falls before the word, so "since Monday" keeps its "since").
 CLAUSE_BREAK = re.compile(
-    r"[;:()“”\"]|\s[—–]\s|--|,\s+(?:and|but|or)\b|\s(?=and\s+(?:was|were|is|are|will|had|has|have)\b)|"
+    r"[;:()“”\"]|\s[—–]\s|--|,\s+(?:and|but|or)\b|"
     r"\b(?=(?:that|which|who|whom|whose|when|while|where|because|but|although|though|"
-    r"after|before|if|unless|whether|as\s+(?:he|she|they|it|the)|saying|adding)\b)",
+    r"after|before|if|unless|whether|as\s+(?:he|she|they|it|the)|saying|adding|"
+    r"and\s+(?:was|were|is|are|will|had|has|have))\b)",
     re.IGNORECASE,
 )
 
