@@ -654,11 +654,36 @@ def _split_after_state(
 def _split_at_places(
     text: str, run: list[tuple[int, int, bool]], lex: Lexicon
 ) -> list[list[tuple[int, int, bool]]]:
-    """The run cut after a state that ended a sentence, before "of <place>" and between a
-    person and "of <organisation>"."""
-    parts = _split_after_state(text, run, lex)
-    parts = [piece for part in parts for piece in _split_at_of_place(text, part, lex)]
+    """The run cut after a state that ended a sentence, before "of <place>", around a place
+    that follows an acronym or another place, and between a person and "of <organisation>"."""
+    parts = [run]
+    for split in (_split_after_state, _split_at_of_place, _split_between_places):
+        parts = [piece for part in parts for piece in split(text, part, lex)]
     return [piece for part in parts for piece in _split_person_of_org(text, part, lex)]
+
+
+def _split_between_places(
+    text: str, run: list[tuple[int, int, bool]], lex: Lexicon
+) -> list[list[tuple[int, int, bool]]]:
+    """Cut "the NATO Washington summit" after the acronym and "left Cuba for Miami" around
+    "for": an acronym, then a place, or two places, are not one name."""
+    if len(run) < 2:
+        return [run]
+    words = [text[a:b] for a, b, _ in run]
+    k = next((i for i, w in enumerate(words) if w.casefold() not in lex.stopnames), len(words))
+    if (
+        k < len(words) - 1
+        and words[k].isupper()
+        and len(words[k]) >= 2
+        and _is_known_place(text, run[k + 1 :], lex)
+        and not _is_known_place(text, run[k:], lex)
+    ):
+        return [run[: k + 1], run[k + 1 :]]
+    if "for" in words[1:-1]:
+        f = words.index("for", 1)
+        if _is_known_place(text, run[:f], lex) and _is_known_place(text, run[f + 1 :], lex):
+            return [run[:f], run[f + 1 :]]
+    return [run]
 
 
 def _split_person_of_org(
@@ -673,20 +698,6 @@ def _split_person_of_org(
     if len(run) < 2:
         return [run]
     words = [text[a:b] for a, b, _ in run]
-    # "the NATO Washington summit": an acronym, then a place
-    k = next((i for i, w in enumerate(words) if w.casefold() not in lex.stopnames), len(words))
-    if (
-        k < len(words) - 1
-        and words[k].isupper()
-        and len(words[k]) >= 2
-        and _is_known_place(text, run[k + 1 :], lex)
-        and not _is_known_place(text, run[k:], lex)
-    ):
-        return [run[: k + 1], run[k + 1 :]]
-    if "for" in words[1:-1]:  # "left Cuba for Miami": two places, not one name
-        f = words.index("for", 1)
-        if _is_known_place(text, run[:f], lex) and _is_known_place(text, run[f + 1 :], lex):
-            return [run[:f], run[f + 1 :]]
     k = next((i for i in range(2, len(words) - 1) if words[i] in ("of", "for")), 0)
     if not k:
         return [run]
