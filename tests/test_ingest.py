@@ -229,3 +229,39 @@ def test_a_long_line_without_a_final_full_stop_is_prose_not_a_label() -> None:
     long_line = " ".join(["The council said on Monday that the bridge would reopen"] * 5)
     text, _ = clean_text(f"Bridge to reopen\n\n{long_line}\n\nPhoto: Jane Doe")
     assert long_line in text and "Photo" not in text
+
+
+def test_reading_ahead_keeps_the_order_and_reports_like_reading_in_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many files are read by threads ahead of the loop: the articles and errors are what
+    reading them one by one gives, in the same order, and a file too large to read ahead
+    is read in its turn."""
+    from dashboard import ingest, settings
+
+    monkeypatch.setattr(settings, "MAX_ARTICLE_BYTES", 3_000)
+    monkeypatch.setattr(ingest, "READ_AHEAD_MAX_BYTES", 1_000)
+    rows = []
+    for i in range(150):
+        body = f"Story {i}\n\nThe council of town {i} voted on Monday to close bridge {i}.\n"
+        if i % 40 == 7:
+            body += "More words about the bridge and the vote. " * 40  # read in turn
+        if i % 50 == 3:
+            body = "word " * 1_000  # over the size limit
+        write(tmp_path, f"{i:03}.txt", "" if i % 60 == 5 else body)
+        rows.append(f"{i:03}.txt,Outlet {i % 7},2024-06-12,,,")
+    manifest(tmp_path, rows)
+    files, _ = ingest.expand_paths([tmp_path])
+    assert len(files) > ingest.READ_AHEAD_BATCH * 2  # the threaded path, not the short one
+    ahead = load_articles([tmp_path])
+    one_by_one = [(path, ingest._file_bytes(path)) for path in files]
+    monkeypatch.setattr(ingest, "_read_ahead", lambda paths: iter(one_by_one))
+    in_turn = load_articles([tmp_path])
+    assert [a.source_path for a in ahead.articles] == [a.source_path for a in in_turn.articles]
+    assert ahead.articles == in_turn.articles and len(ahead.articles) == 150 - 3 - 3
+    assert [(e.path, e.message) for e in ahead.errors] == [
+        (e.path, e.message) for e in in_turn.errors
+    ]
+    reasons = {Path(e.path).name: e.message for e in ahead.errors}
+    assert reasons["005.txt"] == "empty file" and "3,000-byte limit" in reasons["003.txt"]
+    assert any("bridge and the vote" in a.text for a in ahead.articles)
