@@ -29,9 +29,12 @@ CLAUSE_BREAK = re.compile(
     r"[;:()“”\"]|\s[—–]\s|--|,\s+(?:and|but|or)\b|"
     r"\b(?=(?:that|which|who|whom|whose|when|while|where|because|but|although|though|"
     r"after|before|if|unless|whether|as\s+(?:he|she|they|it|the)|saying|adding|"
-    r"and\s+(?:was|were|is|are|will|had|has|have))\b)",
+    r"and\s+(?:was|were|is|are|will|had|has|have|would|could|should|might|must|can|did))\b)",
     re.IGNORECASE,
 )
+# A quoted fragment inside a clause, opening in lower case ('had made "a fair offer" over
+# the weekend'): its quote marks do not break the clause, as a whole quoted sentence's do.
+QUOTED_FRAGMENT = re.compile(r"[“\"](?=[a-z])[^“”\"\n]{1,200}[”\"]")
 
 
 # A date opening its sentence ("On Friday,", "Late on Monday,") followed by a subordinate
@@ -116,6 +119,11 @@ class TenseReader:
                 if m.lastgroup not in g.cue_lowercase or self.text[m.start()].islower()
             ]
             breaks = [m.span() for m in CLAUSE_BREAK.finditer(self.text, s, e)]
+            fragments = {
+                mark for m in QUOTED_FRAGMENT.finditer(self.text, s, e) for mark in m.span()
+            }
+            if fragments:  # a fragment's quote marks are at its first and last character
+                breaks = [b for b in breaks if b[0] not in fragments and b[1] not in fragments]
             self._parts[(s, e)] = (cues, breaks)
         return self._parts[(s, e)]
 
