@@ -78,6 +78,24 @@ def names_at(index, aid, text):
         ("The talks were held at NATO headquarters.", "NATO", "organisation", None),
         ("Aid reached the U.S. port on time.", "United States", "place", None),
         ("Talks began in Istanbul on a cold morning.", "Istanbul", "place", None),
+        (
+            "About 4,000 workers at Harbourline Rail walked off the job.",
+            "Harbourline Rail",
+            "organisation",
+            None,
+        ),
+        (
+            "Members of the Allied Tram Workers voted to strike at Brookvale. It has 900 members.",
+            "Allied Tram Workers",
+            "organisation",
+            None,
+        ),
+        (
+            "Staff at Brisco went on strike. Brisco chief executive Ana Holt said they would talk.",
+            "Brisco",
+            "organisation",
+            None,
+        ),
     ],
 )
 def test_names_kinds_and_roles(text, name, kind, role):
