@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as STOP_WORDS
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from dashboard.events import dateline_length, load_cues
+from dashboard.events import data_words, dateline_length, load_cues
 from dashboard.models import GRANULARITIES, Actor, Article, Event, Mention
 
 # Average linkage score two groups need to merge. Chosen with the wording floor and the
@@ -49,10 +49,22 @@ UNDATED_REACH = 14
 # name made "Elian has developed great affection for the Miami relatives" and "Elian's Miami
 # relatives have filed affidavits..." one event of two outlets (bench/sources_unseen.py).
 UNDATED_SHARED_ACTORS = 2
+# Nor are shared actors enough, even named in both sentences: an undated mention and
+# another article's mention are one happening only when their wording with the actors'
+# names and the words of attribution ("said", "told reporters") taken out has at least this
+# cosine, unless they share UNDATED_STRONG_ACTORS actors.
+# A union leader's quotes of Monday and Friday ("Nobody wanted this," ARW president Declan
+# Moyer said / "This is a good deal," ARW president Declan Moyer said) were one event of
+# two outlets. Measured on AQUAINT (bench/sources_unseen.py): wrong links kept 11 -> 3 of
+# 30, right links kept 45 -> 44 of 51; the same floor on the whole wording: 11 -> 6 and 44.
+UNDATED_MIN_WORDING = 0.15
+UNDATED_STRONG_ACTORS = 3
 # Dates too broad to tell two statements are about one happening, however few mentions
 # share them (their IDF is high): "A decade ago, the military planning of Poland..." and
-# "threats had become routine over the past decade" were one event of two outlets.
-UNTELLING_GRANULARITIES = frozenset({"decade", "century"})
+# "threats had become routine over the past decade" were one event of two outlets, and a
+# minister's meeting "next week" and a union's ratification vote "next week" one event.
+# (A month stays: tried too, it lost a right AQUAINT link and gained nothing.)
+UNTELLING_GRANULARITIES = frozenset({"decade", "century", "week"})
 # Bonus when both mentions have the same subject.
 SUBJECT_BONUS = 0.05
 # Pairs whose wording cosine is below this are never linked, whatever their actors.
@@ -103,6 +115,7 @@ class _Features:
     """Per-mention arrays the pair scorer reads."""
 
     text: sparse.csr_matrix  # wording, rows L2-normalised
+    bare: sparse.csr_matrix  # wording without names or attribution (float32)
     entities: sparse.csr_matrix  # actor and date tokens, rows L2-normalised
     earliest: np.ndarray  # day ordinal, or -1 when undated
     reported: np.ndarray  # publication day ordinal, or -1 when unknown
@@ -116,11 +129,15 @@ class _Features:
     background: np.ndarray  # undated pluperfect ("had supported"): before the story's present
 
 
-def _content_text(m: Mention) -> str:
-    """The sentence with the dateline and the date phrase blanked: what happened, to whom."""
+def _content_text(m: Mention, *, bare: bool = False) -> str:
+    """The sentence with the dateline and the date phrase blanked: what happened, to whom
+    (``bare``: the actors' names blanked too, what happened)."""
     chars = list(m.sentence)
+    spans = [(r.start, r.end) for r in m.actor_spans] if bare else []
     if m.timex is not None:
-        a, b = m.timex.start - m.sentence_start, m.timex.end - m.sentence_start
+        spans.append((m.timex.start, m.timex.end))
+    for start, end in spans:
+        a, b = start - m.sentence_start, end - m.sentence_start
         for k in range(max(0, a), min(len(chars), b)):
             chars[k] = " "
     text = "".join(chars)[dateline_length(m.sentence) :]
@@ -135,7 +152,9 @@ def _entity_text(m: Mention) -> str:
         and m.timex.earliest is not None
         and m.timex.granularity not in UNTELLING_GRANULARITIES
     ):
-        tokens.append("date_" + NON_WORD.sub("_", m.timex.value))
+        # A time of day counts as its day: "Saturday morning" and "on Saturday" share it.
+        day, _, _ = m.timex.value.partition("T")
+        tokens.append("date_" + NON_WORD.sub("_", day))
     return " ".join(tokens)
 
 
@@ -151,6 +170,14 @@ def word_prefixes(text: str) -> list[str]:
     return [w[:PREFIX_LETTERS] for w in WORD_RE.findall(text.lower()) if w not in STOP_WORDS]
 
 
+def claim_prefixes(text: str) -> list[str]:
+    """word_prefixes without the words that attribute a statement ("said", "told
+    reporters"): what two outlets' sentences must share to report one claim."""
+    skip = data_words("speech_verbs.txt") | data_words("attribution_words.txt")
+    words = WORD_RE.findall(text.lower())
+    return [w[:PREFIX_LETTERS] for w in words if w not in STOP_WORDS and w not in skip]
+
+
 def wording_matrix(texts: list[str]) -> sparse.csr_matrix:
     """Row-normalised wording vectors of the mentions (bench/cluster_compare.py swaps it)."""
     return _vectorize(texts, analyzer=word_prefixes)
@@ -158,6 +185,11 @@ def wording_matrix(texts: list[str]) -> sparse.csr_matrix:
 
 def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> _Features:
     words = wording_matrix([_content_text(m) for m in mentions])
+    bare = _vectorize(
+        [_content_text(m, bare=True) for m in mentions],
+        analyzer=claim_prefixes,
+        dtype=np.float32,
+    )
     entities = _vectorize(
         [_entity_text(m) for m in mentions], token_pattern=r"\S+", lowercase=False
     )
@@ -176,6 +208,7 @@ def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> 
     codes: dict[str, int] = {}
     return _Features(
         text=words.tocsr(),
+        bare=bare.tocsr(),
         entities=entities.tocsr(),
         earliest=earliest,
         latest=latest,
@@ -456,7 +489,7 @@ def _pair_scores(
     a same-article penalty."""
     # In place, a slice of pairs at a time: the same sums as the whole-array expression,
     # without its five temporaries of every pair (about 100 MB each at 100,000 articles).
-    score = _undated_entities(f, i, j, entities)
+    score, unplaced = _undated_entities(f, i, j, entities)
     score *= ENTITY_WEIGHT
     score += cosine
     step = 1 << 20
@@ -465,24 +498,29 @@ def _pair_scores(
         si, sj = f.subject_code[i[part]], f.subject_code[j[part]]
         score[part][(si >= 0) & (si == sj)] += SUBJECT_BONUS
         score[part][f.article[i[part]] == f.article[j[part]]] -= SAME_ARTICLE_PENALTY
+    score[unplaced] = 0.0
     return score
 
 
 def _undated_entities(
     f: _Features, i: np.ndarray, j: np.ndarray, entities: np.ndarray
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """The actor-and-date cosines (changed in place), with 0 for pairs of an undated
-    mention and another article's mention sharing fewer than UNDATED_SHARED_ACTORS actors."""
+    mention and another article's mention sharing fewer than UNDATED_SHARED_ACTORS actors;
+    and the indices of the pairs of that kind too little alike to be linked at all
+    (UNDATED_MIN_WORDING, UNDATED_STRONG_ACTORS)."""
     weak = np.flatnonzero(
         ((f.earliest[i] < 0) | (f.earliest[j] < 0)) & (f.article[i] != f.article[j])
     )
     if not len(weak):
-        return entities
+        return entities, weak
     # A row of ``anchors`` marks the mention's article and actors: across articles, the
     # dot product of two rows counts the actors they share.
     shared = _rowwise_dot(f.anchors, i[weak], j[weak])
     entities[weak[shared < UNDATED_SHARED_ACTORS]] = 0.0
-    return entities
+    alike = _rowwise_dot(f.bare, i[weak], j[weak])
+    unplaced = (alike < UNDATED_MIN_WORDING) & (shared < UNDATED_STRONG_ACTORS)
+    return entities, weak[unplaced]
 
 
 def _rowwise_dot(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -748,14 +786,17 @@ def _centrality(n: int, groups: list[list[int]], pairs: _Pairs) -> np.ndarray:
     )
 
 
-def _summary(ms: list[Mention], central: list[float], dated: Mention | None) -> str:
-    """The most central sentence, preferring statements that name an actor and a date.
+def _summary(ms: list[Mention], central: list[float], dated: Mention | None, status: str) -> str:
+    """The most central sentence, preferring statements that name an actor and a date and
+    tell the event as it stands (``status``: talks that have happened are summarised by a
+    report of them, not by their announcement), without a wire dateline.
 
     When the event has a date, the sentence is one that gives that date: the summary is
     shown beside the event's date and status, and an undated aside of the group ("In
     recent weeks, tensions have surfaced") read as what happens "later this week"."""
     value = dated.timex.value if dated is not None and dated.timex is not None else None
     candidates = [k for k, m in enumerate(ms) if value is not None and m.date_value == value]
+    candidates = [k for k in candidates if ms[k].status == status] or candidates
 
     def rank(k: int) -> float:
         m = ms[k]
@@ -763,8 +804,8 @@ def _summary(ms: list[Mention], central: list[float], dated: Mention | None) -> 
         length = len(m.sentence)
         return central[k] + bonus - (0.3 if length > 300 else 0.0) - (0.2 if length < 40 else 0.0)
 
-    best = max(candidates or range(len(ms)), key=rank)
-    return " ".join(ms[best].sentence.split())
+    sentence = ms[max(candidates or range(len(ms)), key=rank)].sentence
+    return " ".join(sentence[dateline_length(sentence) :].split())
 
 
 def cluster_mentions(
@@ -922,6 +963,7 @@ def _subset(f: _Features, idx: np.ndarray) -> _Features:
     pick = idx.tolist()
     return _Features(
         text=f.text[idx],
+        bare=f.bare[idx],
         entities=f.entities[idx],
         earliest=f.earliest[idx],
         reported=f.reported[idx],
@@ -959,14 +1001,15 @@ def _event(
         name = article.outlet if article is not None and article.outlet else key
         sources.setdefault(key, name)
     independent = _fold_syndicated(ms, articles, syndicated)
+    status = _event_status(ms, dated)
     return Event(
         id=event_id,
         value=tx.value if tx else None,
         earliest=tx.earliest if tx else None,
         latest=(tx.latest or tx.earliest) if tx else None,
         granularity=tx.granularity if tx else "vague",
-        status=_event_status(ms, dated),
-        summary=_summary(ms, central, dated),
+        status=status,
+        summary=_summary(ms, central, dated, status),
         actors=tuple(a for a, _ in actor_counts.most_common()),
         sources=tuple(sources.values()),
         source_count=len(sources),

@@ -90,6 +90,13 @@ def _data_text(name: str) -> str:
     return resources.files("dashboard").joinpath("data", name).read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=8)
+def data_words(name: str) -> frozenset[str]:
+    """The words of a one-word-per-line data file (``#`` lines are comments)."""
+    lines = (line.strip() for line in _data_text(name).splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
 @lru_cache(maxsize=1)
 def load_cues() -> Cues:
     """Load status, caption and speech cues from the package data."""
@@ -98,12 +105,7 @@ def load_cues() -> Cues:
     def compile_all(kind: str, flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(e["pattern"], flags) for e in doc.get(kind, []))
 
-    verbs = [
-        line.strip()
-        for line in _data_text("speech_verbs.txt").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    speech = "|".join(sorted(set(verbs), key=len, reverse=True))
+    speech = "|".join(sorted(data_words("speech_verbs.txt"), key=len, reverse=True))
     case_sensitive = {"dateline", "simple_past", "attributive_after"}
 
     def union(entries: list[dict], kind: str) -> re.Pattern[str]:

@@ -159,10 +159,13 @@ def test_event_detail_shows_every_mention(page, app_url, store_copy: Store, even
     runs = script_runs(page)
     detail = page.locator('[data-testid="stSelectbox"]').filter(has_text="Event detail")
     box = detail.get_by_role("combobox")
-    box.click()
-    box.fill(str(event["summary"])[:40])
-    page.get_by_role("option").filter(has_text=str(event["summary"])[:40]).first.click()
-    wait_idle(page, after_runs=runs)
+    shown = page.locator('[data-testid="stMain"]').inner_text()
+    # The detail opens on the best-sourced event: picking it again would not rerun the app.
+    if " ".join(str(event["summary"]).split())[:60] not in " ".join(shown.split()):
+        box.click()
+        box.fill(str(event["summary"])[:40])
+        page.get_by_role("option").filter(has_text=str(event["summary"])[:40]).first.click()
+        wait_idle(page, after_runs=runs)
 
     text = page.locator('[data-testid="stMain"]').inner_text()
     for sentence in own["sentence"]:

@@ -268,6 +268,7 @@ def _features_for(spans: list[tuple[int | None, int, int]]):
     latest = np.array([-1 if e is None else e + s for e, s, _ in spans], dtype=np.int64)
     return _Features(
         text=sparse.csr_matrix((n, 1)),
+        bare=sparse.csr_matrix((n, 1)),
         entities=sparse.csr_matrix((n, 1)),
         earliest=earliest,
         reported=np.array([r for _, _, r in spans], dtype=np.int64),
@@ -364,6 +365,52 @@ def test_undated_statements_meet_only_mentions_sharing_an_actor_or_their_article
     events = cluster_mentions(mentions, articles, ACTORS)
     assert event_of(events, "a:0") is not event_of(events, "b:0")
     assert event_of(events, "a:0") is event_of(events, "c:200")
+
+
+def spanned(aid: str, sentence: str, names: dict[str, str], timex=None) -> Mention:
+    """A mention whose actor spans are where the names are in the sentence."""
+    m = mention(aid, 0, sentence, list(names.values()), timex)
+    spans = tuple(
+        ActorRef(actor, sentence.index(name), sentence.index(name) + len(name), name)
+        for name, actor in names.items()
+    )
+    return replace(m, actor_spans=spans)
+
+
+def test_two_shared_actors_without_shared_wording_do_not_make_an_undated_line_one_event():
+    """A union leader's remarks of different days name the same two actors (the leader and
+    his union), each time with his title: an undated remark in another outlet joins a dated
+    report only when their words, names aside, are alike. Another outlet's report of the
+    same remark joins."""
+    actors = {**ACTORS, "union": Actor("union", "Rail Union", "organisation")}
+    names = {"Rail Union": "union", "Olaf Scholz": "olaf-scholz"}
+    articles = {x: art(x, x.upper()) for x in "abc"}
+    mentions = [
+        spanned(
+            "a",
+            "\u201cNobody wanted this strike, but the company left us no choice,\u201d "
+            "Rail Union president Olaf Scholz told reporters on Friday.",
+            names,
+            day(0),
+        ),
+        spanned(
+            "b",
+            "\u201cThis agreement is good for our members and our passengers,\u201d "
+            "Rail Union president Olaf Scholz told reporters.",
+            names,
+        ),
+        spanned(
+            "c",
+            "\u201cNobody wanted this strike, the company left us no choice,\u201d "
+            "said Olaf Scholz of the Rail Union.",
+            names,
+        ),
+    ]
+    events = cluster_mentions(mentions, articles, actors)
+    strike = event_of(events, "a:0")
+    assert event_of(events, "b:0") is not strike
+    assert event_of(events, "c:0") is strike
+    assert strike.source_count == 2
 
 
 def test_one_shared_actor_does_not_make_an_undated_line_another_outlets_event():
@@ -696,8 +743,32 @@ def test_an_events_summary_gives_the_events_date_when_it_has_one():
     ms = [aside, dated, other]
     best, _ = _event_date(ms)
     assert best is dated
-    assert _summary(ms, [2.0, 0.5, 2.0], best) == dated.sentence
-    assert _summary([aside, other], [2.0, 1.0], None) == aside.sentence
+    assert _summary(ms, [2.0, 0.5, 2.0], best, "scheduled") == dated.sentence
+    assert _summary([aside, other], [2.0, 1.0], None, "undated") == aside.sentence
+
+
+def test_a_past_events_summary_reports_it_without_the_wire_dateline():
+    """Talks announced for Wednesday and then reported as held: once Wednesday is past,
+    the summary is the report of the talks, not their announcement, and a wire dateline
+    does not open it."""
+    from dashboard.cluster import _summary
+
+    wednesday = day(-2, "on Wednesday")
+    announced = mention(
+        "a",
+        0,
+        "OSLO, May 5 (Reuters) - The two sides will resume talks on Wednesday, both said.",
+        ["nato"],
+        wednesday,
+    )
+    announced = replace(announced, status="scheduled")
+    held = mention(
+        "b", 0, "Talks resumed on Wednesday but broke off late in the evening.", [], wednesday
+    )
+    assert _summary([announced, held], [3.0, 0.5], announced, "past") == held.sentence
+    assert _summary([announced], [3.0], announced, "scheduled") == (
+        "The two sides will resume talks on Wednesday, both said."
+    )
 
 
 def test_sharing_only_a_decade_does_not_make_two_outlets_one_event():

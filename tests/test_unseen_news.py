@@ -51,6 +51,6 @@ def test_aquaint_cross_source_links_stay_above_the_recorded_floor() -> None:
     scores = sources_unseen.score(corpus.events, corpus.mentions, labels)
     assert (scores["right"], scores["wrong"]) == (51, 30)
     # a link moves with changes elsewhere (a merged actor shifts the IDF weights, a subject
-    # changes the subject bonus): the floor sits one under the recorded 45
-    assert scores["right_kept"] >= 44, scores
-    assert scores["wrong_kept"] <= 15, scores
+    # changes the subject bonus): the floors sit one from the recorded 43 and 3
+    assert scores["right_kept"] >= 42, scores
+    assert scores["wrong_kept"] <= 4, scores
