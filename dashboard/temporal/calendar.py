@@ -167,6 +167,19 @@ def narrow(r: Resolved, mod: str | None) -> Resolved:
     return replace(r, earliest=first, latest=last, mod=mod)
 
 
+def week_of(r: Resolved, week: int, mod: str | None) -> Resolved:
+    """The ``week``-th seven days of the interval (-1: its last seven), value kept."""
+    if r.earliest is None or r.latest is None:
+        return replace(r, mod=mod)
+    if week > 0:
+        first = r.earliest + timedelta(days=7 * (week - 1))
+        last = min(first + timedelta(days=6), r.latest)
+    else:
+        last = r.latest
+        first = max(last - timedelta(days=6), r.earliest)
+    return replace(r, earliest=first, latest=last, mod=mod)
+
+
 def clip(r: Resolved, earliest: date | None = None, latest: date | None = None) -> Resolved:
     """Cut the interval to [earliest, latest] where that leaves something."""
     lo = max(r.earliest, earliest) if earliest and r.earliest else r.earliest

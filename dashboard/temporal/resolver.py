@@ -223,6 +223,19 @@ def resolve_month(c: Candidate, ctx: Context) -> Resolved | None:
     """ "February 2022", "last October", "in March", "early next June"."""
     month = int(ctx.word("months", c, "month"))  # type: ignore[arg-type]
     mod = modifier(c.fields.get("mod"), ctx.grammar)
+    week = ctx.grammar.lexicon["week_of_month"].get(_fold(c.fields.get("nth")))
+    if week is not None:
+        return _week_of(_month(c, ctx, month, None), week)
+    return _month(c, ctx, month, mod)
+
+
+def _week_of(r: Resolved, week: dict) -> Resolved:
+    """ "the first week of August": the month's first seven days, its value the month's."""
+    return cal.week_of(r, int(week["week"]), week.get("mod"))
+
+
+def _month(c: Candidate, ctx: Context, month: int, mod: str | None) -> Resolved:
+    """The month of the year its fields, the anchor or the clause tense give, narrowed."""
     if "year" in c.fields:
         return cal.narrow(cal.month(int(c.fields["year"]), month), mod)
     if ctx.anchor is None:
