@@ -91,6 +91,24 @@ def names_at(index, aid, text):
             None,
         ),
         (
+            "U.S. District Judge Ellen Marsh ordered a halt to work on the Ashwater Dam.",
+            "Ellen Marsh",
+            "person",
+            "District Judge (United States)",
+        ),
+        (
+            "U.S. District Judge Ellen Marsh ordered a halt to work on the Ashwater Dam.",
+            "Ashwater Dam",
+            "place",
+            None,
+        ),
+        (
+            "The dam would flood land of the Ashwater Band of Pomo Indians, its chair said.",
+            "Ashwater Band of Pomo Indians",
+            "organisation",
+            None,
+        ),
+        (
             "Staff at Brisco went on strike. Brisco chief executive Ana Holt said they would talk.",
             "Brisco",
             "organisation",
