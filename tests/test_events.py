@@ -76,6 +76,26 @@ def test_a_background_date_does_not_govern():
 
 
 @pytest.mark.parametrize(
+    "sentence,baseline",
+    [
+        ("Its profit fell 38% from a year earlier, the carmaker said on Tuesday.", "a year"),
+        (
+            "Sales were $4 billion in July, down from $5 billion in the same period last year.",
+            "the",
+        ),
+    ],
+)
+def test_the_baseline_of_a_comparison_does_not_date_the_event(sentence, baseline):
+    """A real tagger's expressions: the comparison's past period is not when it happened."""
+    from dashboard.temporal import tag
+
+    timexes = tag(sentence, date(2025, 10, 29))
+    assert any(t.text.startswith(baseline) for t in timexes)
+    chosen = governing_timex(sentence, 0, timexes)
+    assert chosen is None or not chosen.text.startswith(baseline), chosen
+
+
+@pytest.mark.parametrize(
     "text,status,value",
     [
         ("Olaf Scholz met farmers on Monday.", "past", "2024-05-06"),
