@@ -392,17 +392,17 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
     for m in TOKEN_RE.finditer(text):
         word = m.group()
         start, end = m.span()
-        possessive = False
-        pm = POSSESSIVE_RE.search(word)
-        if pm and len(word) > 2:
-            end = start + pm.start()
-            possessive = True
-        stop = m.end()
-        if MIDDLE_INITIAL_RE.match(text, start) and current:
-            end = stop = end + 1  # "James C. Kopp": the initial and its stop are in the name
-        gap = text[last_end:start] if last_end >= 0 else "\n"
-        joined = current and gap == " "
+        stop = end
+        joined = current and last_end >= 0 and text[last_end:start] == " "
         if word[0].isupper():
+            # (Only a capitalised word can end a run as a possessive or be an initial.)
+            possessive = False
+            pm = POSSESSIVE_RE.search(word)
+            if pm and len(word) > 2:
+                end = start + pm.start()
+                possessive = True
+            if current and MIDDLE_INITIAL_RE.match(text, start):
+                end = stop = end + 1  # "James C. Kopp": the initial and its stop are in it
             if joined:
                 current.extend(pending)
             elif current:

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 from scipy import sparse
@@ -173,9 +174,15 @@ def word_prefixes(text: str) -> list[str]:
 def claim_prefixes(text: str) -> list[str]:
     """word_prefixes without the words that attribute a statement ("said", "told
     reporters"): what two outlets' sentences must share to report one claim."""
-    skip = data_words("speech_verbs.txt") | data_words("attribution_words.txt")
-    words = WORD_RE.findall(text.lower())
-    return [w[:PREFIX_LETTERS] for w in words if w not in STOP_WORDS and w not in skip]
+    skip = _unclaimed_words()
+    return [w[:PREFIX_LETTERS] for w in WORD_RE.findall(text.lower()) if w not in skip]
+
+
+@cache
+def _unclaimed_words() -> frozenset[str]:
+    """Stop words and the words of attribution (data/speech_verbs.txt and
+    data/attribution_words.txt)."""
+    return STOP_WORDS | data_words("speech_verbs.txt") | data_words("attribution_words.txt")
 
 
 def wording_matrix(texts: list[str]) -> sparse.csr_matrix:

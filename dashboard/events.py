@@ -20,7 +20,7 @@ from typing import TypeVar
 from dashboard.actors import load_lexicon
 from dashboard.models import Actor, ActorRef, Article, Mention, Timex
 from dashboard.temporal import tag
-from dashboard.temporal.grammar import Grammar, UnsupportedLanguage, load_grammar
+from dashboard.temporal.grammar import Grammar, UnsupportedLanguage, load_grammar, word_trie
 from dashboard.temporal.tense import clause_tense as read_tense
 
 _Span = TypeVar("_Span", Timex, ActorRef)
@@ -72,6 +72,7 @@ class Cues:
     ongoing: tuple[re.Pattern[str], ...]
     caption: tuple[re.Pattern[str], ...]
     background: tuple[re.Pattern[str], ...]
+    comparison: tuple[re.Pattern[str], ...]  # a comparison's baseline, never the date
     past: tuple[re.Pattern[str], ...]
     dateline: tuple[re.Pattern[str], ...]
     pluperfect: tuple[re.Pattern[str], ...]
@@ -105,7 +106,9 @@ def load_cues() -> Cues:
     def compile_all(kind: str, flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(e["pattern"], flags) for e in doc.get(kind, []))
 
-    speech = "|".join(sorted(data_words("speech_verbs.txt"), key=len, reverse=True))
+    # Factored by prefixes: an alternation of ~90 verbs is tried branch by branch at every
+    # position of every sentence (a sixth of mention extraction's time).
+    speech = word_trie({w.casefold() for w in data_words("speech_verbs.txt")})
     case_sensitive = {"dateline", "simple_past", "attributive_after"}
 
     def union(entries: list[dict], kind: str) -> re.Pattern[str]:
@@ -124,6 +127,7 @@ def load_cues() -> Cues:
         ongoing=compile_all("ongoing"),
         caption=compile_all("caption"),
         background=compile_all("background"),
+        comparison=compile_all("comparison"),
         past=compile_all("past"),
         dateline=compile_all("dateline", 0),
         pluperfect=compile_all("pluperfect"),
@@ -198,6 +202,10 @@ def governing_timex(sentence: str, offset: int, timexes: Sequence[Timex]) -> Tim
     chosen = None
     for rank, tx in enumerate(timexes):
         local = tx.start - offset
+        if cues.any["comparison"].search(sentence[max(0, local - 40) : local]):
+            continue  # "fell 38% from a year earlier": the baseline, never the event's date
+        if len(timexes) == 1:
+            return tx  # nothing to weigh it against
         before = sentence[max(0, local - REPORTING_WINDOW) : local]
         clause = _clause_around(sentence, local, tx.end - offset)
         score = 0.0

@@ -95,6 +95,15 @@ def test_the_baseline_of_a_comparison_does_not_date_the_event(sentence, baseline
     assert chosen is None or not chosen.text.startswith(baseline), chosen
 
 
+def test_a_statement_dated_only_by_its_baseline_is_undated():
+    from dashboard.temporal import tag
+
+    sentence = "Sales were $4 billion, down from $5 billion in the same period last year."
+    timexes = tag(sentence, date(2025, 10, 29))
+    assert [t.text for t in timexes] == ["the same period last year"]
+    assert governing_timex(sentence, 0, timexes) is None
+
+
 @pytest.mark.parametrize(
     "text,status,value",
     [
@@ -282,6 +291,7 @@ def test_wire_dateline_is_not_the_subject():
         "ongoing",
         "caption",
         "background",
+        "comparison",
         "dateline",
         "pluperfect",
         "perfect",
