@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
 from collections import Counter
@@ -135,6 +136,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     from dashboard.progress import BuildProgress
     from dashboard.store import Store, StoreBusy, StoreError
 
+    # The build report names every file skipped or partly read, once: ingestion's own
+    # warning as it reads each one would name it a second time.
+    logging.getLogger("dashboard.ingest").setLevel(logging.ERROR)
     store = Store(args.db or settings.default_db())
     cache = args.cache or store.path.parent / "cache" / "pages"
     inputs, fetch_errors = resolve_inputs(
@@ -345,7 +349,8 @@ def _reason(error: object) -> str:
 def _message_kind(message: str) -> str:
     """A message without its particulars: "duplicate of a/b.txt; skipped" -> "duplicate of …"."""
     head = message.split(";", 1)[0]
-    head = re.sub(r"'[^']*'|\"[^\"]*\"|\S*[/\\]\S*|\d[\d,.]*", "…", head)
+    # (a number standing alone: "UTF-8" and "Windows-1252" are names, not particulars)
+    head = re.sub(r"'[^']*'|\"[^\"]*\"|\S*[/\\]\S*|(?<![\w-])\d[\d,.]*", "…", head)
     return " ".join(head.split()) or "other"
 
 

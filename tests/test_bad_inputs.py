@@ -128,6 +128,9 @@ def test_the_build_goes_on_and_counts_skips_by_reason(folder: Path, tmp_path: Pa
     skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
     for name in ("empty.txt", "pipe.txt", "huge.txt", "nav.html", "gone.txt"):
         assert sum(name in line for line in skipped) == 1, name
+        # and nowhere else in what the build prints (once, in the report)
+        named = [line for line in result.stderr.splitlines() if os.sep + name in line]
+        assert named == [line for line in skipped if os.sep + name in line], named
     for name in ("secret.txt", "secret.html", "locked"):
         lines = [line for line in skipped if line.split(":")[0].endswith(os.sep + name)]
         assert len(lines) == 1 and "Permission denied" in lines[0], (name, lines)

@@ -170,3 +170,25 @@ def test_articles_without_a_date_are_listed_with_how_to_supply_one(tmp_path: Pat
     assert supplied.returncode == 0, supplied.stderr
     again = storyline("articles", "--missing-date", "--db", db, cwd=tmp_path)
     assert "every article has a publication date" in again.stdout
+
+
+def test_the_build_summary_groups_warnings_without_cutting_names() -> None:
+    """Particulars (paths, quoted text, counts) go; "UTF-8" and "Windows-1252" stay."""
+    from dashboard.cli import problem_summary
+    from dashboard.ingest import IngestError
+
+    class Flagged:
+        def __init__(self, *warnings: str) -> None:
+            self.warnings = warnings
+
+    errors = [
+        IngestError("a/huge.txt", "file is 6,500,000 bytes, over the 5,000,000-byte limit"),
+        IngestError("a/big.txt", "file is 7,000,000 bytes, over the 5,000,000-byte limit"),
+    ]
+    articles = [
+        Flagged("not UTF-8; decoded as Windows-1252"),
+        Flagged("not UTF-8; decoded as Windows-1252"),
+    ]
+    lines = problem_summary(errors, articles)
+    assert "       2  file is … bytes, over the …-byte limit" in lines
+    assert "       2  not UTF-8" in lines
