@@ -509,7 +509,12 @@ def resolve_offset(c: Candidate, ctx: Context) -> Resolved | None:
     recent = _recent_quarter(c, ctx)
     if unit == "year" and sign < 0 and recent is not None:
         return _quarter_years_back(recent, steps)
-    base = ctx.anchor if direction_word in ("ago", "from now", "hence") else ctx.reference
+    if direction_word in ("ago", "from now", "hence"):
+        base = ctx.anchor
+    elif unit in ("day", "week"):
+        base = ctx.reference  # "two days later": from the last day the text gave
+    else:
+        base = ctx.reference_any  # "four years later", after "in 2021": from that year
     base = base or ctx.anchor
     if base is None:
         return _unresolved_unit(unit, mod)
