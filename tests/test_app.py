@@ -203,7 +203,9 @@ def test_the_event_in_the_link_is_the_one_shown_in_detail(app, two_corpora) -> N
     assert box.value == target["event_id"]
     assert params(at)["event"] == [target["event_id"]]
     page = " ".join(h.proto.body for h in at.get("html"))
-    assert "Al Jazeera" in page and "<mark" in page
+    assert "Al Jazeera" in page and '<mark class="sl-date">' in page
+    # the actor names are marked too, as stored (the store gives spans as numpy arrays)
+    assert '<mark class="sl-actor">' in page
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from urllib.parse import urlparse
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -51,7 +52,9 @@ def _spans(row: pd.Series) -> list[tuple[int, int, str]]:
     spans = []
     if pd.notna(row["timex_start"]) and pd.notna(row["timex_end"]):
         spans.append((int(row["timex_start"]), int(row["timex_end"]), "date"))
-    for span in row["actor_spans"] if isinstance(row["actor_spans"], list) else []:
+    found = row["actor_spans"]
+    # DuckDB hands a list column to pandas as numpy arrays: not a list, but a sequence.
+    for span in found if isinstance(found, (list, tuple, np.ndarray)) else []:
         if span.get("start") is not None:
             spans.append((int(span["start"]), int(span["end"]), "actor"))
     return spans
