@@ -30,9 +30,12 @@ MAX_EVENT_LANES = 60
 PACKED_ROWS = 24
 # Room a point needs in a packed row, as a share of the initially visible time span.
 PACKED_GAP = 1 / 60
-# A long timeline's initial view starts this many days before the first article (the
-# run-up its articles look back on).
+# A long timeline's initial view starts at its first event at most this many days before
+# the first article (the run-up its articles look back on), and spans at least
+# MIN_VIEW_DAYS, with EDGE_SHARE of its span left before the first event.
 LEAD_DAYS = 30
+MIN_VIEW_DAYS = 14
+EDGE_SHARE = 0.03
 # Without the first article's date, a long timeline's initial view starts near this
 # quantile of its events' dates, so that background dates ("1949") do not squash the story
 # (see _story_start).
@@ -355,12 +358,16 @@ def _xaxis(
             horizon = today + pd.Timedelta(days=AHEAD_DAYS)
             starts = dated["earliest"][dated["earliest"] <= horizon]
             end = max(today, starts.max()) if not starts.empty else today
-            story = (
-                pd.Timestamp(since) - pd.Timedelta(days=LEAD_DAYS)
-                if since is not None
-                else _story_start(dated["earliest"], today)
-            )
-            begin = min(today - pd.Timedelta(days=21), story)
+            if since is not None:
+                # The run-up: from the first event of the month before the first article
+                # (not from the month's start: an empty month squeezed a week-long story).
+                lead = pd.Timestamp(since) - pd.Timedelta(days=LEAD_DAYS)
+                run_up = dated["earliest"][dated["earliest"] >= lead]
+                story = run_up.min() if not run_up.empty else lead
+            else:
+                story = _story_start(dated["earliest"], today)
+            begin = min(story, end - pd.Timedelta(days=MIN_VIEW_DAYS))
+            begin -= max(pd.Timedelta(days=1), (end - begin) * EDGE_SHARE)  # a point's room
             xaxis["range"] = [begin, end + pd.Timedelta(days=5)]
             xaxis["rangeselector"] = {"buttons": RANGE_BUTTONS}
     return xaxis
@@ -443,6 +450,10 @@ def coverage_matrix(events: pd.DataFrame, max_events: int = 300) -> pd.DataFrame
     return head.join(matrix).reset_index(drop=True)
 
 
+# Up to this many, a count axis gets a tick at every whole number (plotly puts halves).
+SMALL_COUNT = 10
+
+
 def articles_figure(articles: pd.DataFrame) -> go.Figure:
     """Articles per outlet and publication day."""
     frame = articles.assign(
@@ -475,6 +486,9 @@ def articles_figure(articles: pd.DataFrame) -> go.Figure:
         # A few days: a tick a day around them (left alone, plotly ticks hours of one day).
         pad = pd.Timedelta(days=3)
         fig.update_xaxes(dtick=DAY_MS, range=[counts["day"].min() - pad, counts["day"].max() + pad])
+    stacked = counts.groupby("day")["articles"].sum()
+    if not stacked.empty and stacked.max() <= SMALL_COUNT:
+        fig.update_yaxes(dtick=1)  # whole articles: no "1.5" tick between 1 and 2
     return fig
 
 

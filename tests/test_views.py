@@ -251,10 +251,18 @@ def test_a_long_timeline_opens_on_most_of_its_events_with_zoom_buttons_and_no_sl
     events["latest"] = events["earliest"]
     now = date(2023, 12, 1)
     fig = charts.timeline_figure(events, now)
-    start, _ = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
-    assert start == events["earliest"][2]  # the story's first event
+    assert _opens_at(fig) == events["earliest"][2]  # the story's first event
     assert [b.label for b in fig.layout.xaxis.rangeselector.buttons][-1] == "all"
     assert not fig.layout.xaxis.rangeslider.visible
+
+
+def _opens_at(fig) -> pd.Timestamp:
+    """The day the initial view is opened for: its range's start, less the room left before
+    the first event (charts.EDGE_SHARE of the span, a day at least), to the day."""
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    end -= pd.Timedelta(days=5)  # the room after the last event
+    room = max(pd.Timedelta(days=1), (end - start) * charts.EDGE_SHARE / (1 + charts.EDGE_SHARE))
+    return (start + room).round("D")
 
 
 def test_the_timeline_dates_sit_on_top_with_the_zoom_buttons_above_them() -> None:
@@ -329,9 +337,10 @@ def test_a_vague_interval_does_not_stretch_the_opening_view() -> None:
     assert end <= pd.Timestamp(now) + pd.Timedelta(days=10)
 
 
-def test_a_long_timeline_opens_a_month_before_the_first_article() -> None:
+def test_a_long_timeline_opens_on_the_run_up_to_the_first_article() -> None:
     """Background years make up a third of the dated events here; the first article's date
-    says where the story starts."""
+    says where the story starts: at its first event in the month before that article, or
+    at the first after it when that month is empty (not on an empty month)."""
     events = synthetic_events(30)
     events["earliest"] = [
         pd.Timestamp(1990 + k, 1, 1)
@@ -341,9 +350,25 @@ def test_a_long_timeline_opens_a_month_before_the_first_article() -> None:
     ]
     events["latest"] = events["earliest"]
     fig = charts.timeline_figure(events, date(2023, 12, 1), since=date(2023, 3, 1))
-    start, _ = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
-    assert start == pd.Timestamp(2023, 1, 30)
+    assert _opens_at(fig) == pd.Timestamp(2023, 4, 1)  # nothing in February: the first after
     assert [b.label for b in fig.layout.xaxis.rangeselector.buttons][-1] == "all"
+    events.loc[10, "earliest"] = events.loc[10, "latest"] = pd.Timestamp(2023, 2, 12)
+    fig = charts.timeline_figure(events, date(2023, 12, 1), since=date(2023, 3, 1))
+    assert _opens_at(fig) == pd.Timestamp(2023, 2, 12)  # the run-up's first event
+
+
+def test_a_short_story_with_a_background_year_opens_on_its_days() -> None:
+    """A week-long story (a strike) whose articles recall an earlier strike years back:
+    the view opens on the week, two weeks wide at least, not on a month of empty run-up."""
+    events = synthetic_events(6)
+    days = [pd.Timestamp(2025, 6, d) for d in (5, 9, 11, 12, 14)]
+    events["earliest"] = [pd.Timestamp(2019, 1, 1), *days]
+    events["latest"] = [pd.Timestamp(2019, 12, 31), *days]
+    fig = charts.timeline_figure(events, date(2025, 6, 13), since=date(2025, 6, 9))
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    # (before: from 10 May, a month before the first article, with nothing until 5 June)
+    assert pd.Timestamp(2025, 5, 28) <= start < pd.Timestamp(2025, 6, 5)
+    assert end - start >= pd.Timedelta(days=charts.MIN_VIEW_DAYS)
 
 
 @pytest.mark.parametrize(
@@ -395,8 +420,8 @@ def test_an_actors_timeline_opens_on_the_articles_that_name_them(seed_store) -> 
     events["latest"] = events["earliest"]
     now = date(2023, 12, 1)
     fig = charts.timeline_figure(events, now, since=date(2023, 1, 10), until=date(2023, 6, 1))
-    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
-    assert start == pd.Timestamp(2022, 12, 11) and end <= pd.Timestamp(2023, 8, 1)
+    _, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert _opens_at(fig) == pd.Timestamp(2023, 1, 1) and end <= pd.Timestamp(2023, 8, 1)
     assert any(shape.x0 == pd.Timestamp(now).timestamp() * 1000 for shape in fig.layout.shapes)
     from dashboard import queries
 
@@ -421,3 +446,14 @@ def test_long_source_names_are_shortened_on_the_axis_only() -> None:
     assert labels["Daily Post"] == "Daily Post"
     assert len(labels[title]) <= charts.OUTLET_LABEL and labels[title].endswith("…")
     assert title in {y for trace in fig.data for y in trace.y}  # hover keeps the full name
+
+
+def test_articles_chart_counts_whole_articles() -> None:
+    """A few articles a day: ticks at whole numbers (plotly's own put 0.5 steps); many: its
+    own ticks."""
+    few = pd.DataFrame(
+        {"outlet": ["A", "B", "A"], "published": ["2025-06-09", "2025-06-13", "2025-06-13"]}
+    )
+    assert charts.articles_figure(few).layout.yaxis.dtick == 1
+    many = pd.DataFrame({"outlet": ["A"] * 40, "published": ["2025-06-09"] * 40})
+    assert charts.articles_figure(many).layout.yaxis.dtick is None
