@@ -850,3 +850,9 @@ def test_a_deputy_or_shadow_title_is_its_own_role():
     assert names["Anna Berg"].role == "Deputy Prime Minister"
     assert names["Olaf Lund"].role == "Prime Minister"
     assert names["Mel Strand"].role == "Shadow Chancellor"
+
+
+def test_a_party_member_said_of_a_person_is_not_an_actor() -> None:
+    text = "Sen. Mara Quill, a Democrat who represents the district, called the ruling wrong."
+    names = set(by_name(corpus([text])))
+    assert "Mara Quill" in names and "Democrat" not in names
