@@ -415,7 +415,7 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
                 current = []
         elif joined and word in CONNECTORS and not pending:
             pending = [(start, end, False)]
-        elif joined and word in CONNECTORS and len(pending) == 1 and text[last_end:start] == " ":
+        elif joined and word in CONNECTORS and len(pending) == 1:
             pending.append((start, end, False))  # "Ursula von der Leyen", "Dar es Salaam"
         elif joined and word == "the" and len(pending) == 1:
             pending.append((start, end, False))  # "Council for the Exploration"

@@ -167,16 +167,15 @@ def _vectorize(texts: list[str], **options: object) -> sparse.csr_matrix:
         return sparse.csr_matrix((len(texts), 1))
 
 
-def word_prefixes(text: str) -> list[str]:
+def word_prefixes(text: str, skip: Set[str] = STOP_WORDS) -> list[str]:
     """The text's words, stop words out, cut to PREFIX_LETTERS letters (the TF-IDF analyzer)."""
-    return [w[:PREFIX_LETTERS] for w in WORD_RE.findall(text.lower()) if w not in STOP_WORDS]
+    return [w[:PREFIX_LETTERS] for w in WORD_RE.findall(text.lower()) if w not in skip]
 
 
 def claim_prefixes(text: str) -> list[str]:
     """word_prefixes without the words that attribute a statement ("said", "told
     reporters"): what two outlets' sentences must share to report one claim."""
-    skip = _unclaimed_words()
-    return [w[:PREFIX_LETTERS] for w in WORD_RE.findall(text.lower()) if w not in skip]
+    return word_prefixes(text, _unclaimed_words())
 
 
 @cache

@@ -741,16 +741,12 @@ def _spoke(m: Mention) -> bool:
     if not m.actors:
         return False
     cues = load_cues()
-    found = [
-        hit
-        for pattern in (cues.any["speaking"], cues.speech_re)
-        if (hit := pattern.search(m.sentence))
-    ]
+    verb = cues.speech_re.search(m.sentence)
+    found = [hit for hit in (cues.any["speaking"].search(m.sentence), verb) if hit]
     named = [r.start - m.sentence_start for r in m.actor_spans if r.actor_id == m.actors[0]]
     if not (found and named):
         return False
     first = min(hit.start() for hit in found)
-    verb = cues.speech_re.search(m.sentence)
     return min(named) < first or (
         verb is not None
         and any(

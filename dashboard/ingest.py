@@ -371,11 +371,14 @@ def _size_limit(path: Path) -> int:
     return settings.MAX_ARTICLE_BYTES * (20 if structured else 1)
 
 
-def _file_bytes(path: Path) -> bytes | IngestFailure:
-    """A file's bytes, or why they are not read (too large, unreadable); never raises."""
+def _file_bytes(path: Path, ahead: int | None = None) -> bytes | IngestFailure | None:
+    """A file's bytes, or why they are not read (too large, unreadable); never raises.
+    With ``ahead``, None for a file over that many bytes (to be read in its turn)."""
     limit = _size_limit(path)
     try:
         size = path.stat().st_size
+        if ahead is not None and size > ahead:
+            return None
         if size > limit:
             return IngestFailure(
                 f"file is {size:,} bytes, over the {limit:,}-byte limit", "too large"
@@ -417,15 +420,8 @@ def _read_ahead(files: Sequence[Path]) -> Iterator[tuple[Path, bytes | IngestFai
 
 
 def _small_files_bytes(paths: list[Path]) -> list[bytes | IngestFailure | None]:
-    """Each file's bytes if it is small enough to read ahead, else None (read in turn)."""
-    out: list[bytes | IngestFailure | None] = []
-    for path in paths:
-        try:
-            small = path.stat().st_size <= READ_AHEAD_MAX_BYTES
-        except OSError:
-            small = False  # read in turn, where the error is reported
-        out.append(_file_bytes(path) if small else None)
-    return out
+    """Each file's bytes, or None for one too large to read ahead (read in turn)."""
+    return [_file_bytes(path, READ_AHEAD_MAX_BYTES) for path in paths]
 
 
 READABLE_SUFFIXES = tuple(settings.TEXT_SUFFIXES) + formats.SUFFIXES

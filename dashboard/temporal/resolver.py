@@ -224,14 +224,9 @@ def resolve_month(c: Candidate, ctx: Context) -> Resolved | None:
     month = int(ctx.word("months", c, "month"))  # type: ignore[arg-type]
     mod = modifier(c.fields.get("mod"), ctx.grammar)
     week = ctx.grammar.lexicon["week_of_month"].get(_fold(c.fields.get("nth")))
-    if week is not None:
-        return _week_of(_month(c, ctx, month, None), week)
+    if week is not None:  # "the first week of August": seven days, the month's value
+        return cal.week_of(_month(c, ctx, month, None), int(week["week"]), week.get("mod"))
     return _month(c, ctx, month, mod)
-
-
-def _week_of(r: Resolved, week: dict) -> Resolved:
-    """ "the first week of August": the month's first seven days, its value the month's."""
-    return cal.week_of(r, int(week["week"]), week.get("mod"))
 
 
 def _month(c: Candidate, ctx: Context, month: int, mod: str | None) -> Resolved:
@@ -505,7 +500,7 @@ def resolve_offset(c: Candidate, ctx: Context) -> Resolved | None:
     unit, steps = _unit_steps(unit_code, n)
     if unit in ("decade", "century"):
         # "a decade ago" is the year ten years back (TIMEX3 1989), not the decade holding it.
-        unit, steps = "year", steps * (10 if unit == "decade" else 100)
+        unit, steps = "year", steps * YEARS_PER_WORD[unit]
     recent = _recent_quarter(c, ctx)
     if unit == "year" and sign < 0 and recent is not None:
         return _quarter_years_back(recent, steps)
