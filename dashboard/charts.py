@@ -17,6 +17,8 @@ from importlib import resources
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.labels import date_label
+
 # Above this many dated events the timeline shows weekly counts and the best-sourced events.
 MAX_POINTS = 1500
 # Events drawn individually on an aggregated timeline.
@@ -99,7 +101,7 @@ def _label(text: object) -> str:
 
 def _hover(frame: pd.DataFrame) -> list[str]:
     return [
-        f"<b>{_esc(str(r.summary)[:160])}</b><br>{_esc(r.value or '')} · "
+        f"<b>{_esc(str(r.summary)[:160])}</b><br>{_esc(date_label(r.value))} · "
         f"{_esc(r.date_text or '')}"
         f"<br>Actors: {_esc(', '.join(list(r.actors)[:6]))}"
         f"<br>Sources ({int(r.source_count)}): {_esc(', '.join(list(r.sources)[:8]))}"

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.labels import date_label
+
 # The JSON export's fields; other tools read them, so they never change name.
 JSON_FIELDS = (
     "event_id",
@@ -169,7 +171,7 @@ def to_html_report(events: pd.DataFrame, mentions: pd.DataFrame, articles: pd.Da
         + "".join(
             f"<td>{html.escape(str(v))}</td>"
             for v in (
-                r["date"] or "undated",
+                date_label(r["date"]),
                 r["status"],
                 r["summary"],
                 ", ".join(r["actors"]),

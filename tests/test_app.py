@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts
 from dashboard.app import VIEWS
 from dashboard.filters import Filters, apply_filters
+from dashboard.labels import date_label
 from dashboard.pipeline import run
 from dashboard.store import Store
 
@@ -271,6 +272,25 @@ def test_upcoming_lists_scheduled_events_after_the_latest_article_soonest_first(
     shown = at.dataframe[0].value
     assert list(shown["summary"]) == list(ahead.sort_values("earliest")["summary"])
     assert set(shown["status"]) == {"scheduled"}
+    assert list(shown["value"]) == [date_label(v) for v in ahead.sort_values("earliest")["value"]]
+
+
+def test_the_table_reads_dates_in_words_and_sorts_by_their_interval(app, two_corpora) -> None:
+    at = app(view="Table")
+    assert not at.exception
+    shown = at.dataframe[0].value
+    frame = events(two_corpora).set_index("event_id")
+    assert len(shown) == len(frame)
+    by_summary = frame.reset_index().drop_duplicates("summary").set_index("summary")
+    for row in shown.drop_duplicates("summary").itertuples():
+        stored = by_summary.loc[row.summary]
+        assert row.value == date_label(stored["value"])
+        assert row.earliest == stored["earliest"] or (
+            pd.isna(row.earliest) and pd.isna(stored["earliest"])
+        )
+    # the words are not ISO values: a day reads "26 February 2025", not "2025-02-26"
+    assert not shown["value"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").any()
+    assert shown["value"].str.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}").any()
 
 
 def test_uploaded_corpora_are_unlisted_but_open_from_their_link(

@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import exports
+from dashboard.labels import date_label
 
 
 def frames(store):
@@ -50,3 +51,9 @@ def test_timelinejs_and_html(seed_store) -> None:
     page = exports.to_html_report(events, mentions, seed_store.articles_frame("seeds"))
     assert page.startswith("<!doctype html>") and "plotly" in page
     assert "<script>alert" not in page
+    # The table reads back as the events, in order, with their dates in words.
+    (table,) = pd.read_html(io.StringIO(page))
+    records = exports.event_records(events, mentions)
+    assert list(table["Summary"]) == [r["summary"] for r in records]
+    assert list(table["Date"]) == [date_label(r["date"]) for r in records]
+    assert list(table["Sources"]) == [r["source_count"] for r in records]

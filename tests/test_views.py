@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from dashboard import charts
+from dashboard.labels import date_label
 from dashboard.store import Store
-from dashboard.views import date_label, plain
+from dashboard.views import plain
 from dashboard.views.detail import headline_event, highlighted, safe_link
 from dashboard.views.upload import build_upload, corpus_name
 
@@ -379,8 +380,23 @@ def test_a_short_story_with_a_background_year_opens_on_its_days() -> None:
         ("19", "1900s"),
         ("199", "1990s"),
         ("2024", "2024"),
-        ("2024-05-08", "2024-05-08"),
-        ("2024-W19", "2024-W19"),
+        ("2024-05-08", "8 May 2024"),
+        ("2024-05", "May 2024"),
+        ("2024-W19", "week of 6 May 2024"),
+        ("2020-W53", "week of 28 December 2020"),
+        ("2024-W19-WE", "weekend of 11 May 2024"),
+        ("2024-Q2", "Q2 2024"),
+        ("2024-H1", "first half of 2024"),
+        ("2024-SU", "summer 2024"),
+        ("2024-WI", "winter 2024/25"),
+        ("2024-05-08TNI", "8 May 2024, night"),
+        ("2024-05-08T14:30", "8 May 2024, 14:30"),
+        # not a date: shown as it is rather than guessed at
+        ("2023-W53", "2023-W53"),
+        ("2024-13", "2024-13"),
+        ("2024-02-30", "2024-02-30"),
+        ("XXXX-05", "XXXX-05"),
+        ("PAST_REF", "PAST_REF"),
     ],
 )
 def test_dates_read_as_a_reader_takes_them(value, shown) -> None:

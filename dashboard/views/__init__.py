@@ -26,16 +26,6 @@ class ViewContext:
     since: date | None = None  # the first article's publication day
 
 
-def date_label(value: object) -> str:
-    """A TIMEX3 value as a reader takes it: "undated" for none, "1990s" for the decade
-    "199", "1900s" for the century "19"; any other value as it is ("2024-05-08", "2024-W19")."""
-    if not isinstance(value, str) or not value:
-        return "undated"
-    if value.isdigit() and len(value) in (2, 3):
-        return f"{value.ljust(4, '0')}s"
-    return value
-
-
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 

@@ -15,8 +15,9 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.charts import shorten
+from dashboard.labels import date_label
 from dashboard.store import Store
-from dashboard.views import ViewContext, date_label
+from dashboard.views import ViewContext
 
 # Events offered by the detail picker at most.
 MAX_CHOICES = 300

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts
-from dashboard.views import ViewContext, date_label
+from dashboard.labels import date_label
+from dashboard.views import ViewContext
 
 
 def render(ctx: ViewContext) -> None:

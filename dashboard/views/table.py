@@ -6,19 +6,34 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import exports
-from dashboard.views import ViewContext, date_label
+from dashboard.labels import date_label
+from dashboard.views import ViewContext
 
-COLUMNS = ["value", "status", "summary", "actors", "source_count", "independent_count", "sources"]
+# "date" is the TIMEX3 value in words ("week of 6 May 2024"); "from" and "to" are its
+# interval as dates, the columns to sort by (words do not sort in time order).
+COLUMNS = [
+    "value",
+    "earliest",
+    "latest",
+    "status",
+    "summary",
+    "actors",
+    "source_count",
+    "independent_count",
+    "sources",
+]
 
 
 def _table(frame: pd.DataFrame, key: str) -> None:
     st.dataframe(
-        frame[COLUMNS],
+        frame[COLUMNS].assign(value=frame["value"].map(date_label)),
         hide_index=True,
         width="stretch",
         key=key,
         column_config={
             "value": st.column_config.TextColumn("date"),
+            "earliest": st.column_config.DateColumn("from", format="YYYY-MM-DD"),
+            "latest": st.column_config.DateColumn("to", format="YYYY-MM-DD"),
             "source_count": st.column_config.NumberColumn("sources"),
             "independent_count": st.column_config.NumberColumn("independent"),
             "actors": st.column_config.ListColumn("actors"),
@@ -29,7 +44,7 @@ def _table(frame: pd.DataFrame, key: str) -> None:
 
 def render(ctx: ViewContext) -> None:
     """Every filtered event; click a column header to sort."""
-    _table(ctx.shown.assign(value=ctx.shown["value"].map(date_label)), "table")
+    _table(ctx.shown, "table")
 
 
 def render_upcoming(ctx: ViewContext) -> None:
