@@ -73,6 +73,7 @@ class Cues:
     caption: tuple[re.Pattern[str], ...]
     background: tuple[re.Pattern[str], ...]
     comparison: tuple[re.Pattern[str], ...]  # a comparison's baseline, never the date
+    relative_clause: tuple[re.Pattern[str], ...]  # ", who has run the town since 2018"
     past: tuple[re.Pattern[str], ...]
     dateline: tuple[re.Pattern[str], ...]
     pluperfect: tuple[re.Pattern[str], ...]
@@ -128,6 +129,7 @@ def load_cues() -> Cues:
         caption=compile_all("caption"),
         background=compile_all("background"),
         comparison=compile_all("comparison"),
+        relative_clause=compile_all("relative_clause"),
         past=compile_all("past"),
         dateline=compile_all("dateline", 0),
         pluperfect=compile_all("pluperfect"),
@@ -200,10 +202,13 @@ def governing_timex(sentence: str, offset: int, timexes: Sequence[Timex]) -> Tim
     cues = load_cues()
     best: tuple[float, int] | None = None
     chosen = None
+    asides = relative_clauses(sentence)
     for rank, tx in enumerate(timexes):
         local = tx.start - offset
         if cues.any["comparison"].search(sentence[max(0, local - 40) : local]):
             continue  # "fell 38% from a year earlier": the baseline, never the event's date
+        if any(a <= local < b for a, b in asides):
+            continue  # "the mayor, who has run the town since 2018,": the person's past
         if len(timexes) == 1:
             return tx  # nothing to weigh it against
         before = sentence[max(0, local - REPORTING_WINDOW) : local]
@@ -223,6 +228,11 @@ def governing_timex(sentence: str, offset: int, timexes: Sequence[Timex]) -> Tim
         if best is None or key > best:
             best, chosen = key, tx
     return chosen
+
+
+def relative_clauses(sentence: str) -> list[tuple[int, int]]:
+    """Spans of the non-restrictive relative clauses about a person in a sentence."""
+    return [m.span() for m in load_cues().any["relative_clause"].finditer(sentence)]
 
 
 def is_attributive(sentence: str, start: int, end: int) -> bool:

@@ -76,6 +76,23 @@ def test_a_background_date_does_not_govern():
 
 
 @pytest.mark.parametrize(
+    "text,expected",
+    [
+        # the only date describes the speaker, not the statement
+        ("“We will rebuild,” said the mayor, Ada Quell, who has run the town since 2018.", None),
+        ("Ada Quell, whose term ends in 2027, has resigned.", None),
+        # the main clause's own date still governs
+        ("Ada Quell, who was elected in 2018, resigned on Friday.", "Friday"),
+        # a restrictive clause ("the mayor who ...") is the statement's own
+        ("The mayor who resigned on Friday was replaced.", "Friday"),
+    ],
+)
+def test_a_date_in_a_relative_clause_about_a_person_does_not_date_the_statement(text, expected):
+    found = governing_timex(text, 0, tag(text, PUBLISHED))
+    assert (found.text if found else None) == expected
+
+
+@pytest.mark.parametrize(
     "sentence,baseline",
     [
         ("Its profit fell 38% from a year earlier, the carmaker said on Tuesday.", "a year"),
@@ -292,6 +309,7 @@ def test_wire_dateline_is_not_the_subject():
         "caption",
         "background",
         "comparison",
+        "relative_clause",
         "dateline",
         "pluperfect",
         "perfect",
