@@ -184,9 +184,13 @@ def load_lexicon() -> Lexicon:
     )
     # "the", a country or its adjective (with or without "'s"), a modifier, then the role.
     country_alt = _alternation([*countries, *demonyms])
+    # A title word can come before the country too: "Chief U.S. District Judge", "Assistant
+    # U.S. Attorney" ("pre" is read as "mod" is).
+    pre_alt = _alternation(roles_doc["modifiers"]["before_country"])
     role_re = re.compile(
         r"(?P<det>\b(?i:the)\s+)?"
-        rf"(?:(?P<country>\b(?:{country_alt}))(?P<poss>[’']s)?\s+)?"
+        rf"(?:(?:(?P<pre>\b(?i:{pre_alt}))\s+)?"
+        rf"(?P<country>\b(?:{country_alt}))(?P<poss>[’']s)?\s+)?"
         rf"(?:(?P<mod>(?i:{_alternation(modifiers)}))\s+)?"
         rf"(?P<role>\b(?i:{_alternation(roles)})|{PORTFOLIO_ROLE})\b(?![’'\-]\w)"
     )
@@ -364,7 +368,8 @@ def _role_hits(text: str, lex: Lexicon) -> list[RoleHit]:
         role = lex.roles.get(raw_role.casefold()) or " ".join(
             w[:1].upper() + w[1:] for w in raw_role.split()
         )
-        mod = (m.group("mod") or "").casefold()
+        posted_role = role in lex.posted_roles  # "the former ambassador to Kenya" too
+        mod = (m.group("mod") or m.group("pre") or "").casefold()
         if mod in PAST_MODIFIERS:
             role = f"Former {role}"
         elif mod in lex.title_modifiers and not role.casefold().startswith(mod):
@@ -374,7 +379,7 @@ def _role_hits(text: str, lex: Lexicon) -> list[RoleHit]:
         if after is not None:  # "the President of France", "Prime Minister of Israel"
             raw = after.group("country")
             country, end = lex.country_of(raw), after.end()
-        posted = lex.to_country_re.match(text, end) if role in lex.posted_roles else None
+        posted = lex.to_country_re.match(text, end) if posted_role else None
         if posted is not None:  # "U.S. Ambassador to Kenya": where, not whose
             end = posted.end()
         determined = bool(m.group("det")) or bool(m.group("poss")) or country is not None
@@ -1451,7 +1456,10 @@ def _build_index(
         if group.pinned and group.pinned.get("role"):
             role = str(group.pinned["role"])
         elif group.roles:
-            (r, country), _ = group.roles.most_common(1)[0]
+            # on a tie, the role held now: "former ambassador" and "president" once each
+            (r, country), _ = max(
+                group.roles.items(), key=lambda kv: (kv[1], not kv[0][0].startswith("Former"))
+            )
             role = f"{r} ({country})" if country else r
         index.actors[actor_id] = Actor(actor_id, name, kind, role, dict(group.forms))
         root_to_id[root] = actor_id

@@ -856,3 +856,45 @@ def test_a_party_member_said_of_a_person_is_not_an_actor() -> None:
     text = "Sen. Mara Quill, a Democrat who represents the district, called the ruling wrong."
     names = set(by_name(corpus([text])))
     assert "Mara Quill" in names and "Democrat" not in names
+
+
+@pytest.mark.parametrize(
+    "text,name,role",
+    [
+        (
+            "Chief U.S. District Judge Nora Velde ruled on Monday.",
+            "Nora Velde",
+            "District Judge (United States)",
+        ),
+        (
+            "Assistant U.S. Attorney Owen Tarrant told the court.",
+            "Owen Tarrant",
+            "Assistant Attorney (United States)",
+        ),
+        (
+            "Former Dutch leader Ivo Basch said the plan was sound.",
+            "Ivo Basch",
+            "Former Leader (Netherlands)",
+        ),
+    ],
+)
+def test_title_word_before_the_country_is_part_of_the_title(text, name, role):
+    actors = by_name(find_actors([article(text)]))
+    assert sorted(actors) == [name]
+    assert actors[name].role == role
+
+
+def test_former_posted_role_keeps_its_post_out_of_the_names():
+    text = "Ana Pell, former Cuban ambassador to the United Nations, spoke."
+    actors = by_name(find_actors([article(text)]))
+    assert sorted(actors) == ["Ana Pell"]
+    assert actors["Ana Pell"].role == "Former Ambassador (Cuba)"
+
+
+def test_a_current_role_wins_a_tie_with_a_former_one():
+    text = (
+        "Ana Pell, former Cuban ambassador to Spain, arrived. "
+        "Assembly President Ana Pell spoke later."
+    )
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Ana Pell"].role == "President"
