@@ -21,6 +21,7 @@ from dashboard.actors import load_lexicon
 from dashboard.models import Actor, ActorRef, Article, Mention, Timex
 from dashboard.temporal import tag
 from dashboard.temporal.grammar import Grammar, UnsupportedLanguage, load_grammar, word_trie
+from dashboard.temporal.resolver import figures_period
 from dashboard.temporal.tense import clause_tense as read_tense
 
 _Span = TypeVar("_Span", Timex, ActorRef)
@@ -224,6 +225,8 @@ def governing_timex(sentence: str, offset: int, timexes: Sequence[Timex]) -> Tim
             score -= 1.5
         if is_attributive(sentence, local, tx.end - offset):
             score -= 1.5  # "the 2025 quota", "next year's budget": a name, not a date
+        elif figures_period(sentence, local, tx.end - offset, load_grammar("en")):
+            score -= 1.5  # "the data for May will be published on Friday": Friday's event
         key = (score, -rank)
         if best is None or key > best:
             best, chosen = key, tx

@@ -93,6 +93,20 @@ def test_a_date_in_a_relative_clause_about_a_person_does_not_date_the_statement(
 
 
 @pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("The data for May will be published on Friday.", "Friday"),
+        ("Results for the first quarter will be out next week.", "next week"),
+        # a period that is the clause's own time still governs
+        ("The agency will publish the data in May, officials said on Friday.", "May"),
+    ],
+)
+def test_the_period_some_figures_cover_does_not_date_their_release(text, expected):
+    found = governing_timex(text, 0, tag(text, PUBLISHED))
+    assert (found.text if found else None) == expected
+
+
+@pytest.mark.parametrize(
     "sentence,baseline",
     [
         ("Its profit fell 38% from a year earlier, the carmaker said on Tuesday.", "a year"),

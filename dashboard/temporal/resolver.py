@@ -200,6 +200,37 @@ def _future_just_before(c: Candidate, ctx: Context) -> bool:
     return any(cue.search(ctx.text, lo, c.start) for cue in ctx.grammar.future)
 
 
+# How far (characters) before a period its figures' noun and link may start ("statistics
+# for the"), and how far after it the noun may end ("'s consumer price index").
+REPORT_BEFORE_REACH = 30
+REPORT_AFTER_REACH = 30
+LINKED_NOUN = re.compile(r"\b([a-z]+)\s+([a-z]+)\s+(?:the\s+)?\Z", re.IGNORECASE)
+LAST_WORD = re.compile(r"\b([a-z]+)\s+\Z", re.IGNORECASE)
+NEXT_WORDS = re.compile(r"(?:['’]s)?[\s-]+([a-z]+)(?:\s+([a-z]+))?", re.IGNORECASE)
+
+
+def reports_period(c: Candidate, ctx: Context) -> bool:
+    """The candidate names the period some figures cover (see figures_period)."""
+    return figures_period(ctx.text, c.start, c.end, ctx.grammar)
+
+
+def figures_period(text: str, start: int, end: int, grammar: Grammar) -> bool:
+    """The period at text[start:end] names what some figures cover ("the data for May",
+    "third-quarter results", "the June jobs report"), not when the clause's event happens."""
+    table = grammar.lexicon.get("reported_periods")
+    if not table:
+        return False
+    nouns, links = table["nouns"], table["links"]
+    linked = LINKED_NOUN.search(text, max(0, start - REPORT_BEFORE_REACH), start)
+    if linked and linked.group(1).lower() in nouns and linked.group(2).lower() in links:
+        return True
+    before = LAST_WORD.search(text, max(0, start - REPORT_BEFORE_REACH), start)
+    if before and before.group(1).lower() in table["adverbial"]:
+        return False  # "in March sales will rise": a forecast for March
+    after = NEXT_WORDS.match(text[end : end + REPORT_AFTER_REACH])
+    return after is not None and any(w and w.lower() in nouns for w in after.groups())
+
+
 # ----- resolvers, one per kind ----------------------------------------------------------
 
 
@@ -244,7 +275,9 @@ def _month(c: Candidate, ctx: Context, month: int, mod: str | None) -> Resolved:
     elif rel == 0:
         y = a.year
     else:
-        y = year_for_month(a, month, ctx.forward(c))
+        # the figures of a month are the latest May's, whatever the publishing's tense
+        forward = False if reports_period(c, ctx) else ctx.forward(c)
+        y = year_for_month(a, month, forward)
     return cal.narrow(cal.month(y, month), mod)
 
 
@@ -620,7 +653,10 @@ def resolve_quarter(c: Candidate, ctx: Context) -> Resolved | None:
         index = a.year * per_year + current - 1 + steps
         return make(index // per_year, index % per_year + 1)
     # a numbered quarter is this year's unless it has not begun and the clause is past
-    forward = True if rel in ("next", "coming") else ctx.forward(c)
+    if rel in ("next", "coming"):
+        forward: bool | None = True
+    else:  # "results for the fourth quarter" due next month: the last fourth quarter
+        forward = False if reports_period(c, ctx) else ctx.forward(c)
     y = a.year - 1 if n > current and not forward else a.year
     return make(y, n)
 
