@@ -116,6 +116,7 @@ class Lexicon:
     to_country_re: re.Pattern[str]  # "to Kenya" after a posted role: "Ambassador to Kenya"
     posted_roles: frozenset[str]  # roles held where they are sent ("Ambassador")
     title_modifiers: frozenset[str]  # "deputy", "shadow": part of the role they modify
+    name_opening_titles: frozenset[str]  # "general": also opens names ("General Motors")
     role_core_re: re.Pattern[str]  # the role words alone: finds where role_re can match
     institutions_re: re.Pattern[str]
 
@@ -240,6 +241,7 @@ def load_lexicon() -> Lexicon:
         to_country_re=to_country_re,
         posted_roles=frozenset(roles_doc["posted"]["roles"]),
         title_modifiers=frozenset(roles_doc["modifiers"]["in_title"]),
+        name_opening_titles=frozenset(w.casefold() for w in roles_doc["name_openers"]["words"]),
         role_core_re=re.compile(
             # factored by prefixes: an alternation of ~100 roles was tried one by one at
             # every position of every article
@@ -491,6 +493,10 @@ def _candidates(
         while tokens and tokens[0][0] in role_at:
             title = role_at[tokens[0][0]]
             tokens.pop(0)
+        opener = -1  # the start of a title word that opens this name: kept
+        if _title_opens_name(text, run, tokens, title, lex, lowered_words):
+            title, tokens = None, list(run)  # "Justice Department", "General Motors"
+            opener = next(a for a, _, _ in run if a in role_at)
         if title is not None and tokens and text[tokens[0][0] - 1 : tokens[0][0]] != " ":
             tokens = []
         if title is not None and tokens and text[tokens[0][0] : tokens[0][1]] in CONNECTORS:
@@ -521,7 +527,11 @@ def _candidates(
                 tokens.pop(0)
             elif "-" in word and word.rsplit("-", 1)[1].islower():
                 tokens.pop(0)  # "Atlanta-based BellSouth", "Kremlin-backed Ivan Petrov"
-            elif _is_sentence_start(text, tokens[0][0]) and folded in lowered_words:
+            elif (
+                _is_sentence_start(text, tokens[0][0])
+                and folded in lowered_words
+                and tokens[0][0] != opener
+            ):
                 tokens.pop(0)
             else:
                 break
@@ -587,6 +597,28 @@ def _candidates(
     _attach_appositions(text, out, hits)
     _add_outlet_kind(article, out)
     return out, hits
+
+
+def _title_opens_name(
+    text: str,
+    run: list[tuple[int, int, bool]],
+    tokens: list[tuple[int, int, bool]],
+    title: RoleHit | None,
+    lex: Lexicon,
+    lowered_words: set[str],
+) -> bool:
+    """The title's words open the name of an organisation or a place, and are no title:
+    the whole run ends with an organisation or place word ("Justice Department", "U.S.
+    Justice Department"), or a title that also opens names ("General", "Premier") comes
+    before one word the corpus writes in lower case ("General Electric", "Premier League")."""
+    if title is None or not tokens:
+        return False
+    whole = " ".join(text[a:b] for a, b, _ in run)
+    if _classify(whole, lex)[0] in ("organisation", "place"):
+        return True
+    opener = text[run[0][0] : run[0][1]].casefold()
+    rest = text[tokens[0][0] : tokens[0][1]].casefold()
+    return len(tokens) == 1 and opener in lex.name_opening_titles and rest in lowered_words
 
 
 def _context_kind(text: str, start: int, end: int, lex: Lexicon) -> str | None:
@@ -1329,18 +1361,23 @@ def _merge_short_org_names(
     ("Kestrel" for "Kestrel Foods", "Vantor Marine" for "Vantor Marine Industries Oy"),
     unless it is also a person's surname or the corpus reads it as a person or a place."""
     orgs_by_opening: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    # "Norland" of "Reserve Bank of Norland" is where the bank is: a place, and so not the
+    # short name of the "Norland Chamber of Commerce"
+    of_places: set[str] = set()
     for key in form_counts:
         words = tuple(fold(key[2:]).split())
         if key.startswith("n:") and len(words) >= 2 and form_kinds[key]["organisation"]:
             for j in range(1, min(len(words), NAME_WORDS)):
                 orgs_by_opening[words[:j]].add(uf.find(key))
+            if len(words) >= 3 and words[-2] == "of":
+                of_places.add(words[-1])
     for key in form_counts:
         if not key.startswith("n:"):
             continue
         words = tuple(fold(key[2:]).split())
         roots = {uf.find(r) for r in orgs_by_opening.get(words, set())}
         kind = _group_kind(form_kinds[key])
-        if len(words) == 1 and words[0] in surname_groups:
+        if len(words) == 1 and (words[0] in surname_groups or words[0] in of_places):
             continue
         if len(roots) == 1 and kind in (None, "organisation"):
             uf.union(next(iter(roots)), key)

@@ -898,3 +898,57 @@ def test_a_current_role_wins_a_tie_with_a_former_one():
     )
     actors = by_name(find_actors([article(text)]))
     assert actors["Ana Pell"].role == "President"
+
+
+def test_justice_is_a_title_and_the_justice_department_an_organisation():
+    text = (
+        "Justice Miriam Obuya chairs the panel. The Justice Department said it would "
+        "appeal. Justice Obuya declined to comment."
+    )
+    index = find_actors([article(text)])
+    actors = by_name(index)
+    assert sorted(actors) == ["Justice Department", "Miriam Obuya"]
+    assert actors["Miriam Obuya"].role == "Justice"
+    assert actors["Justice Department"].kind == "organisation"
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        # an organisation word ends the run: the title word opens its name
+        ("General Torvane Corp. said it would cut jobs.", "General Torvane Corp"),
+        # a title that also opens names, then a word the corpus writes in lower case
+        (
+            "Hale joined a club in the Premier Division. It is the top division.",
+            "Premier Division",
+        ),
+    ],
+)
+def test_title_word_opening_an_organisation_name(text, name):
+    actors = by_name(find_actors([article(text)]))
+    assert name in actors, sorted(actors)
+    assert actors[name].kind == "organisation"
+    assert actors[name].role is None
+
+
+def test_administrator_title_and_its_agency_acronym():
+    text = (
+        "The Federal Road Safety Agency opened an inquiry. "
+        "FRSA Administrator Dana Whitby said owners deserved answers."
+    )
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Dana Whitby"].role == "Administrator"
+    assert actors["Federal Road Safety Agency"].aliases.keys() == {
+        "Federal Road Safety Agency",
+        "FRSA",
+    }
+
+
+def test_place_of_a_bank_is_not_the_short_name_of_another_body():
+    text = (
+        "The Reserve Bank of Norland held rates. The Norland Chamber of Commerce "
+        "objected. The Norland krone rose."
+    )
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Norland Chamber of Commerce"].kind == "organisation"
+    assert "Norland" not in actors["Norland Chamber of Commerce"].aliases
