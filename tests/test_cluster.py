@@ -280,6 +280,7 @@ def _features_for(spans: list[tuple[int | None, int, int]]):
         subject=[None] * n,
         subject_code=np.full(n, -1),
         background=np.zeros(n, dtype=bool),
+        loose=earliest < 0,
     )
 
 
@@ -787,3 +788,24 @@ def test_sharing_only_a_decade_does_not_make_two_outlets_one_event():
     ]
     events = cluster_mentions(mentions, articles, ACTORS)
     assert len(events) == 2, [e.sources for e in events]
+
+
+def test_a_week_places_a_statement_no_better_than_no_date():
+    """ "next week" is no evidence that a statement and another outlet's report of a day in
+    that week are one happening: like an undated line, it needs the claim's wording or
+    more actors in common. One name and one shared word made a minister's "would decide on
+    funding next week" the same event as her Monday speech about an inquiry."""
+    week = Timex(0, 9, "next week", "DATE", "2024-W20", date(2024, 5, 13), date(2024, 5, 19))
+    week = replace(week, granularity="week")
+    articles = {x: art(x, x.upper()) for x in "abc"}
+    speech = "Olaf Scholz told ministers on Monday that an inquiry would examine the embankment."
+    funding = "Scholz said ministers would decide on emergency funding next week."
+    mentions = [
+        mention("a", 0, speech, ["olaf-scholz"], day(5, "on Monday")),
+        mention("b", 0, funding, ["olaf-scholz"], week),
+        mention("c", 0, funding.replace("Scholz", "He"), ["olaf-scholz"], week),
+    ]
+    events = cluster_mentions(mentions, articles, ACTORS)
+    assert event_of(events, "a:0") is not event_of(events, "b:0")
+    assert event_of(events, "b:0") is event_of(events, "c:0")
+    assert event_of(events, "b:0").source_count == 2
