@@ -106,6 +106,8 @@ class Lexicon:
     age_after_re: re.Pattern[str]  # ", 52," after a person's name
     never_last: frozenset[str]  # words that do not end a name ("Thursday")
     also_first_names: frozenset[str]  # stop names that open people's names ("Jan Kavan")
+    # stop names that open people's names unless they open a question ("Will Haddon said")
+    unasked_first_names: frozenset[str]
     not_actor_heads: frozenset[str]  # last words of names that are not actors ("War")
     not_actor_names: frozenset[str]  # whole names that are not actors ("Internet", "DNA")
     dateline_re: re.Pattern[str]  # the place in capitals opening a wire story
@@ -226,6 +228,7 @@ def load_lexicon() -> Lexicon:
         age_after_re=re.compile(kinds["names"]["age_after"]),
         never_last=frozenset(w.casefold() for w in kinds["names"]["never_last"]),
         also_first_names=frozenset(w.casefold() for w in kinds["names"]["also_first_names"]),
+        unasked_first_names=frozenset(w.casefold() for w in kinds["names"]["unasked_first_names"]),
         not_actor_heads=frozenset(w.casefold() for w in kinds["not_actors"]["heads"]),
         not_actor_names=frozenset(w.casefold() for w in kinds["not_actors"]["names"]),
         dateline_re=re.compile(kinds["names"]["dateline"]),
@@ -523,6 +526,12 @@ def _candidates(
                 tokens.pop(0)
             elif folded in lex.also_first_names and _name_follows(text, tokens, lex):
                 break  # "Jan Kavan", "April Ryan": a first name, not the month
+            elif (
+                folded in lex.unasked_first_names
+                and _name_follows(text, tokens, lex)
+                and not _opens_question(text, tokens[0][0])
+            ):
+                break  # "co-leader Will Haddon said", not "Will Kyiv accept?"
             elif folded in lex.stopnames or _is_contraction(word):
                 tokens.pop(0)
             elif "-" in word and word.rsplit("-", 1)[1].islower():
@@ -858,6 +867,19 @@ def _name_follows(text: str, tokens: list[tuple[int, int, bool]], lex: Lexicon) 
         return False
     word = text[tokens[1][0] : tokens[1][1]]
     return word[:1].isupper() and word.casefold().rstrip(".") not in lex.stopnames
+
+
+# The end of a sentence: a stop that no single capital letter comes before ("U.S."), a
+# question or exclamation mark, or the end of the line.
+SENTENCE_END_RE = re.compile(r"(?<![A-Z])[.?!](?=[\s\"”’']|$)|\n")
+
+
+def _opens_question(text: str, pos: int) -> bool:
+    """The word at ``pos`` opens a sentence that ends with a question mark."""
+    if not _is_sentence_start(text, pos):
+        return False  # "Will" inside a sentence is a name: the verb is written in lower case
+    end = SENTENCE_END_RE.search(text, pos)
+    return end is not None and end.group() == "?"
 
 
 def _is_contraction(word: str) -> bool:

@@ -952,3 +952,16 @@ def test_place_of_a_bank_is_not_the_short_name_of_another_body():
     actors = by_name(find_actors([article(text)]))
     assert actors["Norland Chamber of Commerce"].kind == "organisation"
     assert "Norland" not in actors["Norland Chamber of Commerce"].aliases
+
+
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        ("Green co-leader Will Hadley said observers were turned away.", ["Will Hadley"]),
+        ("Will Hadley said observers were turned away.", ["Will Hadley"]),
+        ("Will Kyiv accept the deal? Nobody knows.", ["Kyiv"]),
+    ],
+)
+def test_will_opens_a_name_unless_it_opens_a_question(text, names):
+    actors = by_name(find_actors([article(text)]))
+    assert sorted(actors) == names
