@@ -18,7 +18,7 @@ from dashboard.models import Timex, publication_day
 from dashboard.temporal.calendar import Resolved
 from dashboard.temporal.finder import Candidate, find
 from dashboard.temporal.grammar import UnsupportedLanguage, load_grammar
-from dashboard.temporal.resolver import Context, resolve
+from dashboard.temporal.resolver import Context, lend_range_years, resolve
 
 __all__ = ["tag", "dateline", "UnsupportedLanguage"]
 
@@ -60,7 +60,7 @@ def tag(text: str, anchor: date | datetime | None, *, lang: str = "en") -> list[
     day = publication_day(anchor)
     ctx = Context(text=text, anchor=day, grammar=grammar, reference=day, reference_any=day)
     found: list[Timex] = []
-    for cand in find(text, grammar):
+    for cand in lend_range_years(text, find(text, grammar), grammar):
         resolved = resolve(cand, ctx)
         if resolved is None:
             continue

@@ -856,6 +856,51 @@ RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved | None]] = {
 }
 
 
+# Kinds whose year a range's other end can give: "from Oct. 3 to Nov. 20, 2023".
+RANGE_KINDS = ("date", "month")
+OPENER = re.compile(r"\b([a-z]+)\s+(?:the\s+)?\Z", re.IGNORECASE)
+# How far (characters) before a range's first end its opener may start ("between the ").
+OPENER_REACH = 14
+
+
+def _month_day(c: Candidate, grammar: Grammar) -> tuple[int, int]:
+    """Where in a year a date or month candidate falls, to order a range's two ends."""
+    month = grammar.lookup("months", c.fields["month"]) or c.fields["month"]
+    day = "".join(ch for ch in c.fields.get("day", "1") if ch.isdigit()) or "1"
+    return int(month), int(day)
+
+
+def _is_range(text: str, a: Candidate, b: Candidate, grammar: Grammar) -> bool:
+    """ "from <a> to <b>", "between <a> and <b>": a and b are the two ends of one range."""
+    table = grammar.lexicon["ranges"]
+    if a.kind not in RANGE_KINDS or b.kind not in RANGE_KINDS or "month" not in a.fields:
+        return False
+    if "month" not in b.fields or text[a.end : b.start].strip().lower() not in table["links"]:
+        return False
+    opener = OPENER.search(text, max(0, a.start - OPENER_REACH), a.start)
+    return opener is not None and opener.group(1).lower() in table["openers"]
+
+
+def _with_year(c: Candidate, year: int) -> Candidate:
+    return replace(c, fields={**c.fields, "year": str(year)})
+
+
+def lend_range_years(text: str, cands: list[Candidate], grammar: Grammar) -> list[Candidate]:
+    """Candidates where a range end without a year takes it from the other end: the end
+    falls on or after the start, so "between June 2024 and March" ends in March 2025."""
+    out = list(cands)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if ("year" in a.fields) == ("year" in b.fields) or not _is_range(text, a, b, grammar):
+            continue
+        backwards = _month_day(b, grammar) < _month_day(a, grammar)
+        if "year" in a.fields:
+            out[i + 1] = _with_year(b, int(a.fields["year"]) + backwards)
+        else:
+            out[i] = _with_year(a, int(b.fields["year"]) - backwards)
+    return out
+
+
 def resolve(c: Candidate, ctx: Context) -> Resolved | None:
     """Resolve one candidate with the resolver of its kind."""
     return RESOLVERS[c.kind](c, ctx)
