@@ -113,6 +113,8 @@ class Lexicon:
     dateline_re: re.Pattern[str]  # the place in capitals opening a wire story
     # kind -> (cue right after a name, cue right before it): "X said it" is a company
     context_cues: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]
+    # nouns that say what a name is ("carmaker Halvard", "striker Mateo Castellano") -> kind
+    descriptors: dict[str, str]
     role_re: re.Pattern[str]
     of_country_re: re.Pattern[str]  # "of France" after a role: "the President of France"
     to_country_re: re.Pattern[str]  # "to Kenya" after a posted role: "Ambassador to Kenya"
@@ -145,6 +147,17 @@ def _cue_alternation(cues: Iterable[str]) -> str:
     apostrophe; with no cue, a pattern that never matches."""
     parts = [re.escape(c).replace(r"\ ", r"\s+").replace("'", "[’']") for c in cues]
     return "|".join(sorted(parts, key=len, reverse=True)) or "(?!)"
+
+
+def _apposition_cue(nouns: Iterable[str], stops: Iterable[str]) -> str:
+    """ ", the Swedish supplier" after a name: a comma, an article, up to three words that
+    are no preposition or article ("a lawyer at the firm" says nothing of the name), then
+    one of the nouns."""
+    stop = rf"(?!(?i:{_alternation(stops)})\b)"
+    return (
+        rf",\s+(?i:the|an?)\s+(?:{stop}[\w’'\-]+\s+){{0,3}}"
+        rf"(?i:{_alternation(nouns) or '(?!)'})(?![\w’'])"
+    )
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -234,10 +247,20 @@ def load_lexicon() -> Lexicon:
         dateline_re=re.compile(kinds["names"]["dateline"]),
         context_cues={
             kind: (
-                re.compile(rf"\s*(?i:{_cue_alternation(cues['after'])})\b"),
-                re.compile(rf"\b(?i:{_cue_alternation(cues['before'])})\s+\Z"),
+                re.compile(
+                    rf"\s*(?i:{_cue_alternation(cues['after'])})\b"
+                    rf"|{_apposition_cue(cues['nouns'], kinds['context']['apposition_stops'])}"
+                ),
+                re.compile(rf"\b(?i:{_cue_alternation([*cues['before'], *cues['nouns']])})\s+\Z"),
             )
             for kind, cues in kinds["context"].items()
+            if isinstance(cues, dict)
+        },
+        descriptors={
+            noun.casefold(): kind
+            for kind, cues in kinds["context"].items()
+            if isinstance(cues, dict)
+            for noun in cues["nouns"]
         },
         role_re=role_re,
         of_country_re=of_country_re,
@@ -536,6 +559,8 @@ def _candidates(
                 tokens.pop(0)
             elif "-" in word and word.rsplit("-", 1)[1].islower():
                 tokens.pop(0)  # "Atlanta-based BellSouth", "Kremlin-backed Ivan Petrov"
+            elif _opening_descriptor(text, run, tokens, lex):
+                tokens.pop(0)  # "Carmaker Halvard said": the noun says what Halvard is
             elif (
                 _is_sentence_start(text, tokens[0][0])
                 and folded in lowered_words
@@ -579,6 +604,8 @@ def _candidates(
             kind, canonical = "place", canonical or name.title()
         if kind is None and run[0][0] in employers:
             kind = "organisation"  # "Kestrel Chief Executive Anna Lindqvist": the employer
+        if kind is None and title is None:
+            kind = _described_kind(text, start, lex)  # "carmaker Halvard", "striker Tavo Quental"
         if (
             kind is None
             and title is None
@@ -628,6 +655,30 @@ def _title_opens_name(
     opener = text[run[0][0] : run[0][1]].casefold()
     rest = text[tokens[0][0] : tokens[0][1]].casefold()
     return len(tokens) == 1 and opener in lex.name_opening_titles and rest in lowered_words
+
+
+DESCRIPTOR_BEFORE_RE = re.compile(r"([\w\-]+)\s+\Z")
+
+
+def _described_kind(text: str, start: int, lex: Lexicon) -> str | None:
+    """The kind the noun right before a name says it has ("carmaker Halvard"), or None."""
+    m = DESCRIPTOR_BEFORE_RE.search(text, max(0, start - CONTEXT_REACH), start)
+    return lex.descriptors.get(m.group(1).casefold()) if m else None
+
+
+def _opening_descriptor(
+    text: str, run: list[tuple[int, int, bool]], tokens: list[tuple[int, int, bool]], lex: Lexicon
+) -> bool:
+    """The first word is a noun that says what the name after it is, capitalised because it
+    opens the sentence ("Carmaker Halvard", "Striker Mateo Castellano"); not a word of the
+    name, as in "Carrier Corp" or "Forward Industries" (the run ends with an organisation
+    word)."""
+    word = text[tokens[0][0] : tokens[0][1]].casefold()
+    if len(tokens) < 2 or word not in lex.descriptors:
+        return False
+    if not _is_sentence_start(text, tokens[0][0]):
+        return False
+    return _classify(" ".join(text[a:b] for a, b, _ in run), lex)[0] is None
 
 
 def _context_kind(text: str, start: int, end: int, lex: Lexicon) -> str | None:
@@ -1130,7 +1181,7 @@ def _drop_lone_openers(per_article: dict[str, list[Candidate]]) -> None:
         fold(c.text)
         for cands in per_article.values()
         for c in cands
-        if not c.initial or c.kind or c.role or c.agentive or c.possessor
+        if not c.initial or c.kind or c.role or c.agentive or c.possessor or c.context_kind
     }
     surnames = {
         fold(c.text.split()[-1]) for cands in per_article.values() for c in cands if " " in c.text

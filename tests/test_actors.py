@@ -965,3 +965,35 @@ def test_place_of_a_bank_is_not_the_short_name_of_another_body():
 def test_will_opens_a_name_unless_it_opens_a_question(text, names):
     actors = by_name(find_actors([article(text)]))
     assert sorted(actors) == names
+
+
+@pytest.mark.parametrize(
+    "text,name,kind",
+    [
+        # a noun opening the sentence is no part of the name, and says what it is
+        ("Carmaker Velmar said it would recall cars. Velmar said so.", "Velmar", "organisation"),
+        ("Striker Tavo Quental signed on Sunday.", "Tavo Quental", "person"),
+        # a company with no company word: what it says of itself, what an apposition says
+        ("Orrin said its profit would not be affected.", "Orrin", "organisation"),
+        (
+            "Orrin, the Swedish supplier that makes the part, said it would help.",
+            "Orrin",
+            "organisation",
+        ),
+        ("Quental, the 24-year-old striker, scored twice.", "Quental", "person"),
+    ],
+)
+def test_nouns_that_say_what_a_name_is(text, name, kind):
+    actors = by_name(find_actors([article(text)]))
+    assert sorted(actors) == [name]
+    assert actors[name].kind == kind
+
+
+def test_an_apposition_naming_a_workplace_says_nothing_of_the_name():
+    actors = by_name(find_actors([article("Ana Holt, a lawyer at the firm, said no.")]))
+    assert actors["Ana Holt"].kind == "person"
+
+
+def test_a_company_word_in_the_name_is_no_noun_before_it():
+    actors = by_name(find_actors([article("Carrier Corp said it would cut jobs.")]))
+    assert sorted(actors) == ["Carrier Corp"]
