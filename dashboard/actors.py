@@ -507,7 +507,10 @@ def _candidates(
     for whole in _sequences(text, lex):
         for run in _split_at_places(text, whole, lex):
             for part, employer in _split_at_title(run, role_at):
-                runs.append(part)
+                pieces = _split_titled_of(text, part, role_at, lex)
+                runs.extend(pieces)
+                if len(pieces) == 2:
+                    employers.add(pieces[1][0][0])  # "Moravec of National Renewal": her party
                 if employer:
                     employers.add(part[0][0])
     for run in runs:
@@ -844,6 +847,27 @@ def _split_at_title(
         if hit is not None and hit.start == run[k][0] and run[k - 1][0] not in role_at:
             return [(run[:k], True), (run[k:], False)]
     return [(run, False)]
+
+
+def _split_titled_of(
+    text: str, run: list[tuple[int, int, bool]], role_at: dict[int, RoleHit], lex: Lexicon
+) -> list[list[tuple[int, int, bool]]]:
+    """Cut "Prime Minister Adela Moravec of National Renewal" into the titled person and
+    what follows "of": a title says the run is a person's name, which no "of" continues.
+    Two name words at least come before "of" ("Governor Ann Lee of Ohio"), and none is an
+    organisation or place word ("President Bank of Norland" stays whole)."""
+    t = next((i for i, (a, _, _) in enumerate(run) if a not in role_at), len(run))
+    words = [text[a:b] for a, b, _ in run]
+    k = next((i for i in range(t + 2, len(run) - 1) if words[i] == "of"), 0)
+    if not t or not k:
+        return [run]
+    heads = lex.org_heads | lex.place_heads
+    if any(w.casefold().rstrip(".") in heads or w in CONNECTORS for w in words[t:k]):
+        return [run]
+    rest = run[k + 1 :]
+    if text[rest[0][0] : rest[0][1]] == "the":
+        rest = rest[1:]
+    return [run[:k], rest] if rest else [run]
 
 
 def _join_and_names(text: str, cands: list[Candidate]) -> list[Candidate]:

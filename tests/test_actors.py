@@ -997,3 +997,11 @@ def test_an_apposition_naming_a_workplace_says_nothing_of_the_name():
 def test_a_company_word_in_the_name_is_no_noun_before_it():
     actors = by_name(find_actors([article("Carrier Corp said it would cut jobs.")]))
     assert sorted(actors) == ["Carrier Corp"]
+
+
+def test_titled_person_of_an_organisation_is_two_actors():
+    text = "His rival, Prime Minister Adela Morvane of National Revival, said it was early."
+    actors = by_name(find_actors([article(text)]))
+    assert sorted(actors) == ["Adela Morvane", "National Revival"]
+    assert actors["Adela Morvane"].role == "Prime Minister"
+    assert actors["National Revival"].kind == "organisation"
