@@ -99,6 +99,8 @@ class Lexicon:
     # Lower-cased country, city and region names -> the name as the lexicon writes it.
     place_case: dict[str, str]
     org_heads: frozenset[str]
+    org_openers: frozenset[str]  # first words of organisations' names ("Real Ventosa")
+    standalone_heads: frozenset[str]  # last words that stand for their name ("Rovers")
     place_heads: frozenset[str]
     prepositions: frozenset[str]
     acronym_max: int
@@ -234,6 +236,8 @@ def load_lexicon() -> Lexicon:
             **{alias.casefold(): name for alias, name in regions.items()},
         },
         org_heads=frozenset(kinds["organisation"]["heads"]),
+        org_openers=frozenset(kinds["organisation"]["openers"]),
+        standalone_heads=frozenset(kinds["organisation"]["standalone_heads"]),
         place_heads=frozenset(kinds["place"]["heads"]),
         prepositions=frozenset(kinds["place"]["prepositions"]),
         acronym_max=int(kinds["organisation"]["acronym_max"]),
@@ -479,6 +483,8 @@ def _classify(name: str, lex: Lexicon) -> tuple[str | None, str | None]:
     last = words[cut - 1].casefold().rstrip(".")
     if last in lex.org_heads and len(words) > 1 or last in {"kremlin", "pentagon"}:
         return "organisation", None
+    if words[0] in lex.org_openers and len(words) > 1:
+        return "organisation", None  # "Real Ventosa"
     letters = name.replace(".", "")
     if letters.isupper() and letters.isalpha() and 2 <= len(letters) <= lex.acronym_max:
         return "organisation", None
@@ -1455,8 +1461,10 @@ def _merge_short_org_names(
     uf: _UnionFind,
 ) -> None:
     """A name is the short form of the one organisation whose longer name it opens
-    ("Kestrel" for "Kestrel Foods", "Vantor Marine" for "Vantor Marine Industries Oy"),
-    unless it is also a person's surname or the corpus reads it as a person or a place."""
+    ("Kestrel" for "Kestrel Foods", "Vantor Marine" for "Vantor Marine Industries Oy") or
+    ends with a word that stands alone ("Rovers" for "Ashford Rovers"), unless it is also
+    a person's surname or the corpus reads it as a person or a place."""
+    lex = load_lexicon()
     orgs_by_opening: dict[tuple[str, ...], set[str]] = defaultdict(set)
     # "Norland" of "Reserve Bank of Norland" is where the bank is: a place, and so not the
     # short name of the "Norland Chamber of Commerce"
@@ -1468,6 +1476,8 @@ def _merge_short_org_names(
                 orgs_by_opening[words[:j]].add(uf.find(key))
             if len(words) >= 3 and words[-2] == "of":
                 of_places.add(words[-1])
+            if words[-1] in lex.standalone_heads:
+                orgs_by_opening[words[-1:]].add(uf.find(key))  # "Rovers": "Ashford Rovers"
     for key in form_counts:
         if not key.startswith("n:"):
             continue

@@ -1005,3 +1005,15 @@ def test_titled_person_of_an_organisation_is_two_actors():
     assert sorted(actors) == ["Adela Morvane", "National Revival"]
     assert actors["Adela Morvane"].role == "Prime Minister"
     assert actors["National Revival"].kind == "organisation"
+
+
+def test_football_clubs_are_organisations_and_a_club_word_stands_alone():
+    text = (
+        "Ashvale Rovers agreed a fee with Real Sotavento for striker Tavo Quental. "
+        "Rovers manager Glen Arkley said he was pleased."
+    )
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Ashvale Rovers"].kind == "organisation"
+    assert "Rovers" in actors["Ashvale Rovers"].aliases
+    assert actors["Real Sotavento"].kind == "organisation"
+    assert actors["Glen Arkley"].kind == "person"
