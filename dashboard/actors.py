@@ -62,6 +62,8 @@ PARALLEL_CHUNKS = 16
 TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]\w*(?:[’'\-]\w+)*")
 MIDDLE_INITIAL_RE = re.compile(r"[A-Z]\. (?=[A-Z])")
 ROMAN_RE = re.compile(r"[IVX]+")
+# An acronym's plural names things or a class of people, not one actor: "SUVs", "MPs".
+PLURAL_ACRONYM_RE = re.compile(r"[A-Z]{2,}s")
 POSSESSIVE_RE = re.compile(r"[’']s$|(?<=s)[’']$")
 # A town and a comma just before a name: "Independence, " of "Independence, Mo.".
 AFTER_TOWN_RE = re.compile(r"\b[A-Z][\w.'-]*,\s+\Z")
@@ -600,6 +602,8 @@ def _candidates(
             continue  # "Russian claims", "ethnic Russians", "Ukrainian-controlled"
         if name.casefold() in lex.not_actor_names:
             continue  # "the Internet", "DNA tests": things, not someone who acts
+        if PLURAL_ACRONYM_RE.fullmatch(name):
+            continue  # "210,000 SUVs", "15 million instructions per second, or MIPs": things
         if len(tokens) > 1 and _head_word(name) in lex.not_actor_heads:
             continue  # "Cold War", "Thanksgiving Day", "Clean Air Act": not someone who acts
         if place is not None and _credited_agency(text, start, end, place):

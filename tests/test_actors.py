@@ -1017,3 +1017,10 @@ def test_football_clubs_are_organisations_and_a_club_word_stands_alone():
     assert "Rovers" in actors["Ashvale Rovers"].aliases
     assert actors["Real Sotavento"].kind == "organisation"
     assert actors["Glen Arkley"].kind == "person"
+
+
+def test_an_acronym_in_the_plural_is_no_actor():
+    text = "Velmar will recall 210,000 SUVs. The NTSB said it had complaints."
+    actors = by_name(find_actors([article(text)]))
+    assert "SUVs" not in actors
+    assert actors["NTSB"].kind == "organisation"
