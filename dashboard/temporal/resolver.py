@@ -250,6 +250,14 @@ def resolve_date(c: Candidate, ctx: Context) -> Resolved | None:
     return cal.day(d) if d else None
 
 
+def resolve_week_of_date(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "the week of March 23": the ISO week holding the day."""
+    d = resolve_date(c, ctx)
+    if d is None or d.earliest is None:
+        return None if d is None else cal.unresolved("DATE", "XXXX-WXX", "week")
+    return cal.week(d.earliest)
+
+
 def resolve_month(c: Candidate, ctx: Context) -> Resolved | None:
     """ "February 2022", "last October", "in March", "early next June"."""
     month = int(ctx.word("months", c, "month"))  # type: ignore[arg-type]
@@ -829,6 +837,7 @@ def resolve_vague_value(value: str, a: date | None) -> Resolved:
 
 RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved | None]] = {
     "date": resolve_date,
+    "week_of_date": resolve_week_of_date,
     "month": resolve_month,
     "year": resolve_year,
     "weekday": resolve_weekday,
