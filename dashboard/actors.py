@@ -102,6 +102,7 @@ class Lexicon:
     place_case: dict[str, str]
     org_heads: frozenset[str]
     org_openers: frozenset[str]  # first words of organisations' names ("Real Ventosa")
+    legal_forms: frozenset[str]  # "inc", "plc": last words saying a company's legal form
     standalone_heads: frozenset[str]  # last words that stand for their name ("Rovers")
     place_heads: frozenset[str]
     prepositions: frozenset[str]
@@ -239,6 +240,7 @@ def load_lexicon() -> Lexicon:
         },
         org_heads=frozenset(kinds["organisation"]["heads"]),
         org_openers=frozenset(kinds["organisation"]["openers"]),
+        legal_forms=frozenset(kinds["organisation"]["legal_forms"]),
         standalone_heads=frozenset(kinds["organisation"]["standalone_heads"]),
         place_heads=frozenset(kinds["place"]["heads"]),
         prepositions=frozenset(kinds["place"]["prepositions"]),
@@ -355,9 +357,21 @@ def _in_spans(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+# A courtesy title's stop right before a position: "Mr. " of "Mr. Basch".
+TITLE_STOP_RE = re.compile(r"\b([A-Z][a-z]{1,5})\.\s+\Z")
+
+
 def _is_sentence_start(text: str, pos: int) -> bool:
     before = text[max(0, pos - 3) : pos].rstrip(" \t\"“‘'")
+    if before[-1:] == "." and _after_courtesy_title(text, pos):
+        return False  # "Mr. Basch and Mr. Pell declined": the stop is the title's
     return not before or before[-1] in ".!?\n:"
+
+
+def _after_courtesy_title(text: str, pos: int) -> bool:
+    """A courtesy title and its stop come right before ``pos`` ("Mr. Basch")."""
+    m = TITLE_STOP_RE.search(text, max(0, pos - 10), pos)
+    return m is not None and m.group(1) in load_lexicon().honorifics
 
 
 # How far before a role word its "the", country and modifier can start.
@@ -638,7 +652,11 @@ def _candidates(
         cand.agentive = bool(SPEECH_AFTER_RE.match(text, end))
         cand.context_kind = _context_kind(text, start, end, lex)
         cand.possessor = possessive
-        cand.personal = courtesy or bool(lex.age_after_re.match(text, end))
+        cand.personal = (
+            courtesy
+            or _after_courtesy_title(text, start)
+            or bool(lex.age_after_re.match(text, end))
+        )
         cand.initial = _is_sentence_start(text, start)
         out.append(cand)
     _find_employers(text, out)
@@ -1465,10 +1483,14 @@ def _merge_short_org_names(
     uf: _UnionFind,
 ) -> None:
     """A name is the short form of the one organisation whose longer name it opens
-    ("Kestrel" for "Kestrel Foods", "Vantor Marine" for "Vantor Marine Industries Oy") or
-    ends with a word that stands alone ("Rovers" for "Ashford Rovers"), unless it is also
-    a person's surname or the corpus reads it as a person or a place."""
+    ("Kestrel" for "Kestrel Foods", "Vantor Marine" for "Vantor Marine Industries Oy"),
+    ends with a word that stands alone ("Rovers" for "Ashford Rovers"), or follows a
+    generic opening word ("Paribas" for "Financiere de Paribas"), unless it is also a
+    person's surname or the corpus reads it as a person or a place. Names that differ only
+    in their legal form are one ("Philip Morris Co", "Philip Morris Cos")."""
     lex = load_lexicon()
+    _merge_legal_forms(form_counts, form_kinds, uf, lex)
+    openers = {fold(w) for w in lex.org_openers}
     orgs_by_opening: dict[tuple[str, ...], set[str]] = defaultdict(set)
     # "Norland" of "Reserve Bank of Norland" is where the bank is: a place, and so not the
     # short name of the "Norland Chamber of Commerce"
@@ -1482,6 +1504,10 @@ def _merge_short_org_names(
                 of_places.add(words[-1])
             if words[-1] in lex.standalone_heads:
                 orgs_by_opening[words[-1:]].add(uf.find(key))  # "Rovers": "Ashford Rovers"
+            if words[0] in openers:
+                rest = words[2:] if words[1] in CONNECTORS else words[1:]
+                if rest:
+                    orgs_by_opening[rest].add(uf.find(key))  # "Paribas"
     for key in form_counts:
         if not key.startswith("n:"):
             continue
@@ -1492,6 +1518,26 @@ def _merge_short_org_names(
             continue
         if len(roots) == 1 and kind in (None, "organisation"):
             uf.union(next(iter(roots)), key)
+
+
+def _merge_legal_forms(
+    form_counts: Counter[str], form_kinds: dict[str, Counter[str]], uf: _UnionFind, lex: Lexicon
+) -> None:
+    """Join organisations whose names differ only in a last word for their legal form:
+    "Philip Morris Co" and "Philip Morris Cos", "Acme Holdings Ltd" and "Acme Holdings Plc"."""
+    by_base: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key in form_counts:
+        words = tuple(fold(key[2:]).split())
+        if (
+            key.startswith("n:")
+            and len(words) >= 3
+            and form_kinds[key]["organisation"]
+            and words[-1].rstrip(".") in lex.legal_forms
+        ):
+            by_base[words[:-1]].append(key)
+    for keys in by_base.values():
+        for key in keys[1:]:
+            uf.union(keys[0], key)
 
 
 def _form_key(c: Candidate) -> str:

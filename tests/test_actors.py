@@ -1024,3 +1024,48 @@ def test_an_acronym_in_the_plural_is_no_actor():
     actors = by_name(find_actors([article(text)]))
     assert "SUVs" not in actors
     assert actors["NTSB"].kind == "organisation"
+
+
+@pytest.mark.parametrize(
+    "text,name,kind",
+    [
+        ("Orrin Air Lines said it would add flights.", "Orrin Air Lines", "organisation"),
+        ("Orrin Cos said sales rose.", "Orrin Cos", "organisation"),
+        ("Credit Velmont said it would cut 900 jobs.", "Credit Velmont", "organisation"),
+        ("Mark Hale, an analyst at Brindle, said sales fell.", "Brindle", "organisation"),
+    ],
+)
+def test_company_words_openers_and_workplaces(text, name, kind):
+    actors = by_name(find_actors([article(text)]))
+    assert actors[name].kind == kind
+
+
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        ("Presidents Ivo Basch and Ana Pell met in Oslo.", ["Ana Pell", "Ivo Basch", "Oslo"]),
+        ("Messrs. Basch and Pell declined to comment.", ["Basch", "Pell"]),
+        ("Both sides broke the U.N. Resolution, she said.", []),
+        ("The GNP grew and the DAX fell.", []),
+    ],
+)
+def test_plural_titles_pacts_and_measures_are_no_actors(text, names):
+    actors = by_name(find_actors([article(text)]))
+    assert sorted(actors) == names
+
+
+def test_generic_openers_and_legal_forms_merge_company_names():
+    text = (
+        "Financiere de Velmont bid for the bank. Velmont said the offer was final. "
+        "Orrin Holdings Co rose, and Orrin Holdings Cos said sales grew."
+    )
+    actors = by_name(find_actors([article(text)]))
+    assert "Velmont" in actors["Financiere de Velmont"].aliases
+    orrin = [a for a in actors.values() if "Orrin Holdings Co" in a.aliases]
+    assert len(orrin) == 1 and "Orrin Holdings Cos" in orrin[0].aliases
+
+
+def test_a_courtesy_title_stop_does_not_open_a_sentence():
+    actors = by_name(find_actors([article("Mr. Basch and Ms. Pell declined to comment.")]))
+    assert sorted(actors) == ["Basch", "Pell"]
+    assert {a.kind for a in actors.values()} == {"person"}
