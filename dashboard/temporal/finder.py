@@ -82,10 +82,12 @@ REACH = 60
 # How far a window's end may move to fall on a space rather than inside a word.
 SNAP = 40
 CLOCK_SUFFIXES = ("am", "pm", "a.m", "p.m", "a", "p", ":")
+ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 
 
 def _digit_anchor(token: str) -> str:
-    """ "2008" #year, "1990s" or "90s" #decade, "15:" or "3pm" #clock; "" otherwise."""
+    """ "2008" #year, "1990s" or "90s" #decade, "15:" or "3pm" #clock, "25th" #ordinal;
+    "" otherwise."""
     digits = token.rstrip("abcdefghijklmnopqrstuvwxyz.:")
     suffix = token[len(digits) :].rstrip(".") if not token.endswith(":") else ":"
     if not suffix and len(digits) == 4 and "1600" <= digits <= "2099":
@@ -94,6 +96,8 @@ def _digit_anchor(token: str) -> str:
         return "#decade"
     if suffix in CLOCK_SUFFIXES:
         return "#clock"
+    if suffix in ORDINAL_SUFFIXES and len(digits) <= 2:
+        return "#ordinal"
     return ""
 
 

@@ -68,7 +68,7 @@ class Grammar:
     abbreviations: frozenset[str]
     # one scan of the lower-cased text for every anchor word and digit run
     anchor_scan: re.Pattern[str]
-    # anchor word (or "#year", "#decade", "#clock") -> the anchor classes it belongs to
+    # anchor word (or "#year", "#decade", "#clock", "#ordinal") -> its anchor classes
     anchor_classes: dict[str, frozenset[str]]
 
     def lookup(self, table: str, word: str) -> Any:
@@ -141,8 +141,8 @@ def word_trie(words: set[str]) -> str:
 
 
 # Anchor classes of digit runs: a year (1600-2099), a decade ("1990s", "90s"), the hour
-# of a clock time ("15:", "3pm").
-DIGIT_ANCHORS = ("#year", "#decade", "#clock")
+# of a clock time ("15:", "3pm"), a day of the month ("25th").
+DIGIT_ANCHORS = ("#year", "#decade", "#clock", "#ordinal")
 
 
 def _anchors(

@@ -258,6 +258,21 @@ def resolve_week_of_date(c: Candidate, ctx: Context) -> Resolved | None:
     return cal.week(d.earliest)
 
 
+def resolve_day_of_month(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "on the 25th": in the anchor's month, or the month before or after it by the tense."""
+    day = int("".join(ch for ch in c.fields["day"] if ch.isdigit()))
+    if ctx.anchor is None:
+        return cal.unresolved("DATE", f"XXXX-XX-{day:02d}", "day")
+    a = ctx.anchor
+    months = [cal.add_months(a.year, a.month, k) for k in (-1, 0, 1)]
+    days = [d for y, m in months if (d := cal.safe_date(y, m, day))]
+    forward = ctx.forward(c)
+    if forward is not None:
+        side = [d for d in days if (d >= a if forward else d <= a)]
+        days = side[:1] if forward else side[-1:]
+    return cal.day(min(days, key=lambda d: abs((d - a).days))) if days else None
+
+
 def resolve_month(c: Candidate, ctx: Context) -> Resolved | None:
     """ "February 2022", "last October", "in March", "early next June"."""
     month = int(ctx.word("months", c, "month"))  # type: ignore[arg-type]
@@ -838,6 +853,7 @@ def resolve_vague_value(value: str, a: date | None) -> Resolved:
 RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved | None]] = {
     "date": resolve_date,
     "week_of_date": resolve_week_of_date,
+    "day_of_month": resolve_day_of_month,
     "month": resolve_month,
     "year": resolve_year,
     "weekday": resolve_weekday,
