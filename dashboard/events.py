@@ -33,6 +33,9 @@ DATING_TYPES = ("DATE", "TIME")
 MAX_SENTENCE_CHARS = 1200
 # How far (characters) before a date a speech verb makes the date the saying's, not the event's.
 REPORTING_WINDOW = 45
+# How far (characters) before a date a comparison may start that makes it a baseline
+# ("the strongest storm to hit the coast since Hurricane Delia in 2019").
+COMPARISON_REACH = 80
 # Shortest quote (characters inside the marks) that makes a sentence a quoted statement.
 MIN_QUOTE_CHARS = 12
 # A quoted stretch of fewer words than this inside a sentence is a scare quote or a label,
@@ -206,7 +209,7 @@ def governing_timex(sentence: str, offset: int, timexes: Sequence[Timex]) -> Tim
     asides = relative_clauses(sentence)
     for rank, tx in enumerate(timexes):
         local = tx.start - offset
-        if cues.any["comparison"].search(sentence[max(0, local - 40) : local]):
+        if cues.any["comparison"].search(sentence[max(0, local - COMPARISON_REACH) : local]):
             continue  # "fell 38% from a year earlier": the baseline, never the event's date
         if any(a <= local < b for a, b in asides):
             continue  # "the mayor, who has run the town since 2018,": the person's past

@@ -114,6 +114,13 @@ def test_the_period_some_figures_cover_does_not_date_their_release(text, expecte
             "Sales were $4 billion in July, down from $5 billion in the same period last year.",
             "the",
         ),
+        # a record's baseline: "the highest since ..."
+        ("Turnout on Sunday was the highest since 1998.", "1998"),
+        (
+            "It was the strongest storm to hit the coast on Monday since Hurricane Ines in 2019.",
+            "2019",
+        ),
+        ("The bank raised rates on Tuesday, the first increase since 2022.", "2022"),
     ],
 )
 def test_the_baseline_of_a_comparison_does_not_date_the_event(sentence, baseline):
@@ -126,13 +133,29 @@ def test_the_baseline_of_a_comparison_does_not_date_the_event(sentence, baseline
     assert chosen is None or not chosen.text.startswith(baseline), chosen
 
 
-def test_a_statement_dated_only_by_its_baseline_is_undated():
+@pytest.mark.parametrize(
+    "sentence,baseline",
+    [
+        (
+            "Sales were $4 billion, down from $5 billion in the same period last year.",
+            "the same period last year",
+        ),
+        ("Turnout was the highest since 1998.", "1998"),
+        ("Unemployment fell to its lowest level since March 2008.", "March 2008"),
+    ],
+)
+def test_a_statement_dated_only_by_its_baseline_is_undated(sentence, baseline):
     from dashboard.temporal import tag
 
-    sentence = "Sales were $4 billion, down from $5 billion in the same period last year."
     timexes = tag(sentence, date(2025, 10, 29))
-    assert [t.text for t in timexes] == ["the same period last year"]
+    assert [t.text for t in timexes] == [baseline]
     assert governing_timex(sentence, 0, timexes) is None
+
+
+def test_a_date_since_which_a_state_lasts_still_dates_it():
+    sentence = "The two men have been detained since Monday."
+    timexes = tag(sentence, PUBLISHED)
+    assert governing_timex(sentence, 0, timexes).text == "Monday"
 
 
 @pytest.mark.parametrize(
