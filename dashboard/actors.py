@@ -1075,6 +1075,56 @@ def _acronym(name: str) -> str:
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
+def _join_acronyms(
+    form_counts: Counter[str],
+    form_kinds: dict[str, Counter[str]],
+    acronyms: dict[str, str],
+    uf: _UnionFind,
+    expanded: set[str],
+) -> None:
+    """Join each acronym to the one name it stands for: by its capitalised words without a
+    legal form ("IBM" of "International Business Machines Corp"), else with it ("FDIC" of
+    "Federal Deposit Insurance Corp") unless the acronym opens a name of its own ("DPC" of
+    "DPC Acquisition Partners" is not "Du Pont Co"). An acronym two names share ("GM" of
+    "General Motors Corp" and "General Mills Inc") joins neither. ``expanded`` gets the
+    acronyms names spell out: none is the short form of a longer name it opens ("GM" of
+    "GM Hughes Electronics")."""
+    strong: dict[str, set[str]] = defaultdict(set)
+    weak: dict[str, set[str]] = defaultdict(set)
+    openings: set[str] = set()
+    for key in form_counts:
+        words = key[2:].split()
+        # a person's initials are not an acronym: "AP" is not "Alex Penelas"
+        if not key.startswith("n:") or len(words) < 2:
+            continue
+        if form_kinds[key]["organisation"]:
+            openings.add(words[0])
+        if _group_kind(form_kinds[key]) == "person":
+            continue
+        short = _acronym(_without_legal_form(key[2:]))
+        if short in acronyms:
+            strong[short].add(key)
+        full = _acronym(key[2:])
+        if full != short and full in acronyms:
+            weak[full].add(key)
+    for acro, key in acronyms.items():
+        keys = strong.get(acro) or (weak.get(acro) if acro not in openings else None)
+        if keys:
+            expanded.add(key)
+        if keys and len({fold(k) for k in keys}) == 1:
+            for other in keys:
+                uf.union(key, other)
+
+
+def _without_legal_form(name: str) -> str:
+    """The name without a last word for its legal form: an acronym may leave it out ("GM"
+    of "General Motors Corp", "IBM" of "International Business Machines Corp")."""
+    words = name.split()
+    if len(words) >= 3 and fold(words[-1]).rstrip(".") in load_lexicon().legal_forms:
+        return " ".join(words[:-1])
+    return name
+
+
 class _UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
@@ -1306,16 +1356,8 @@ def _merge(
             uf.find(key)
     # Organisations and places: one key per casefolded name; acronyms join their expansion.
     acronyms = {k[2:]: k for k in form_counts if k.startswith("n:") and k[2:].isupper()}
-    for key in form_counts:
-        # a person's initials are not an acronym: "AP" is not "Alex Penelas"
-        if (
-            key.startswith("n:")
-            and len(key[2:].split()) >= 2
-            and _group_kind(form_kinds[key]) != "person"
-        ):
-            acro = _acronym(key[2:])
-            if acro in acronyms:
-                uf.union(acronyms[acro], key)
+    expanded: set[str] = set()  # acronyms joined to their expansion ("GM")
+    _join_acronyms(form_counts, form_kinds, acronyms, uf, expanded)
     casefolded: dict[str, str] = {}
     # Canonical forms first: "Lima" (from the dateline "LIMA") takes in the plain "Lima".
     for key in sorted(form_counts, key=lambda k: not k.startswith("c:")):
@@ -1348,7 +1390,7 @@ def _merge(
     surname_groups: dict[str, set[str]] = defaultdict(set)
     for k in full:
         surname_groups[_name_parts(k[2:])[1]].add(uf.find(k))
-    _merge_short_org_names(form_counts, form_kinds, surname_groups, uf)
+    _merge_short_org_names(form_counts, form_kinds, surname_groups, uf, expanded)
     _merge_first_names(form_counts, form_kinds, form_places, full, surname_groups, uf)
     surnamed: set[tuple[str, int]] = set()  # uses of a bare surname: people are named so
     owner: dict[tuple[str, int], str] = {}
@@ -1481,13 +1523,16 @@ def _merge_short_org_names(
     form_kinds: dict[str, Counter[str]],
     surname_groups: dict[str, set[str]],
     uf: _UnionFind,
+    expanded: set[str],
 ) -> None:
     """A name is the short form of the one organisation whose longer name it opens
     ("Kestrel" for "Kestrel Foods", "Vantor Marine" for "Vantor Marine Industries Oy"),
     ends with a word that stands alone ("Rovers" for "Ashford Rovers"), or follows a
     generic opening word ("Paribas" for "Financiere de Paribas"), unless it is also a
-    person's surname or the corpus reads it as a person or a place. Names that differ only
-    in their legal form are one ("Philip Morris Co", "Philip Morris Cos")."""
+    person's surname or the corpus reads it as a person or a place, or an acronym already
+    joined to what it stands for ("GM" of "General Motors Corp" does not open "GM Hughes
+    Electronics"). Names that differ only in their legal form are one ("Philip Morris Co",
+    "Philip Morris Cos")."""
     lex = load_lexicon()
     _merge_legal_forms(form_counts, form_kinds, uf, lex)
     openers = {fold(w) for w in lex.org_openers}
@@ -1515,6 +1560,8 @@ def _merge_short_org_names(
         roots = {uf.find(r) for r in orgs_by_opening.get(words, set())}
         kind = _group_kind(form_kinds[key])
         if len(words) == 1 and (words[0] in surname_groups or words[0] in of_places):
+            continue
+        if key in expanded:
             continue
         if len(roots) == 1 and kind in (None, "organisation"):
             uf.union(next(iter(roots)), key)

@@ -1069,3 +1069,77 @@ def test_a_courtesy_title_stop_does_not_open_a_sentence():
     actors = by_name(find_actors([article("Mr. Basch and Ms. Pell declined to comment.")]))
     assert sorted(actors) == ["Basch", "Pell"]
     assert {a.kind for a in actors.values()} == {"person"}
+
+
+@pytest.mark.parametrize(
+    "text,name,kind,role",
+    [
+        (
+            "The Serious Fraud Office brought the case.",
+            "Serious Fraud Office",
+            "organisation",
+            None,
+        ),
+        ("Sarah Whitby KC told the jury he had lied.", "Sarah Whitby", "person", None),
+        ("The Kestovan Electoral Board met.", "Kestovan Electoral Board", "organisation", None),
+        (
+            "Orrin Civil Engineering collapsed in 2024.",
+            "Orrin Civil Engineering",
+            "organisation",
+            None,
+        ),
+        (
+            "Chief Financial Officer Luc Berthe said the cost was small.",
+            "Luc Berthe",
+            "person",
+            "Chief Financial Officer",
+        ),
+    ],
+)
+def test_openers_post_nominals_boards_and_officers(text, name, kind, role):
+    actors = by_name(find_actors([article(text)]))
+    assert sorted(actors) == [name]
+    assert actors[name].kind == kind
+    assert actors[name].role == role
+
+
+def test_a_headline_noun_in_sentence_case_is_no_actor():
+    text = "Witness says minister took cash\n\nA civil servant told the court she saw it."
+    assert find_actors([article(text)]).actors == {}
+
+
+def test_the_front_stands_for_the_one_front():
+    text = "The Democratic Front won. Front leader Irina Salk said the Front was ready."
+    actors = by_name(find_actors([article(text)]))
+    assert "Front" in actors["Democratic Front"].aliases
+
+
+@pytest.mark.parametrize(
+    "text,acronym,expansion",
+    [
+        # without its legal form
+        (
+            "International Orrin Machines Corp rose. IOM said so.",
+            "IOM",
+            "International Orrin Machines Corp",
+        ),
+        # with it, when nothing else is spelled so
+        (
+            "Federal Velmar Insurance Corp paid. FVIC said so.",
+            "FVIC",
+            "Federal Velmar Insurance Corp",
+        ),
+        # the acronym opens a name of its own
+        (
+            "DPC Acquisition Partners bid. Du Pont Co declined. DPC said so.",
+            "DPC",
+            "DPC Acquisition Partners",
+        ),
+        # two names spell it out: neither
+        ("Global Motors Corp and Global Mills Inc fell. GM said so.", "GM", "GM"),
+    ],
+)
+def test_acronyms_join_the_one_name_they_stand_for(text, acronym, expansion):
+    index = find_actors([article(text)])
+    owner = next(a for a in index.actors.values() if acronym in a.aliases)
+    assert owner.name == expansion
