@@ -166,16 +166,42 @@ def lookup(vectors: dict[str, np.ndarray]) -> Callable[[list[str]], sparse.csr_m
     return vectorize
 
 
+class Whole:
+    """A wording function over all the texts at once, read by clustering as its wording
+    weights (which count every text, then transform them in order, a batch at a time)."""
+
+    dtype = np.float64
+
+    def __init__(self, wording: Callable[[list[str]], sparse.csr_matrix]) -> None:
+        self.wording = wording
+        self.texts: list[str] = []
+        self.vocabulary: dict[str, int] = {}
+        self.matrix = sparse.csr_matrix((0, 1))
+        self.done = 0
+
+    def count(self, text: str) -> None:
+        self.texts.append(text)
+
+    def fit(self) -> None:
+        self.matrix = sparse.csr_matrix(self.wording(self.texts))
+        self.vocabulary = {str(k): k for k in range(self.matrix.shape[1])}
+
+    def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        rows = self.matrix[self.done : self.done + len(texts)]
+        self.done += len(texts)
+        return rows
+
+
 @contextmanager
 def settings(wording: Callable, threshold: float, floor: float) -> Iterator[None]:
     """Patch the clusterer's wording function and thresholds for one run."""
-    saved = (cluster.wording_matrix, cluster.MERGE_THRESHOLD, cluster.MIN_TEXT_SIMILARITY)
-    cluster.wording_matrix = wording
+    saved = (cluster.wording_weights, cluster.MERGE_THRESHOLD, cluster.MIN_TEXT_SIMILARITY)
+    cluster.wording_weights = lambda: Whole(wording)
     cluster.MERGE_THRESHOLD, cluster.MIN_TEXT_SIMILARITY = threshold, floor
     try:
         yield
     finally:
-        cluster.wording_matrix, cluster.MERGE_THRESHOLD, cluster.MIN_TEXT_SIMILARITY = saved
+        cluster.wording_weights, cluster.MERGE_THRESHOLD, cluster.MIN_TEXT_SIMILARITY = saved
 
 
 def run(

@@ -13,18 +13,22 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Protocol, TypeVar
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as STOP_WORDS
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from dashboard.events import data_words, dateline_length, load_cues
 from dashboard.models import GRANULARITIES, Actor, Article, Event, Mention
+from dashboard.spill import Spill, SpillFolder
+
+T = TypeVar("T")
 
 # Average linkage score two groups need to merge. Chosen with the wording floor and the
 # entity weight by sweeping them (bench/cluster_compare.py and docs/benchmarks.md) on the
@@ -128,11 +132,8 @@ class _Features:
     earliest: np.ndarray  # day ordinal, or -1 when undated
     reported: np.ndarray  # publication day ordinal, or -1 when unknown
     latest: np.ndarray
-    value: list[str | None]
     article: np.ndarray  # article index
-    actors: list[frozenset[str]]
     anchors: sparse.csr_matrix  # 1 for each actor of the mention and for its article
-    subject: list[str | None]
     subject_code: np.ndarray  # a number per distinct subject, -1 for none
     background: np.ndarray  # undated pluperfect ("had supported"): before the story's present
     loose: np.ndarray  # undated, or dated too broadly to tell (UNTELLING_GRANULARITIES)
@@ -167,11 +168,55 @@ def _entity_text(m: Mention) -> str:
     return " ".join(tokens)
 
 
-def _vectorize(texts: list[str], **options: object) -> sparse.csr_matrix:
-    try:
-        return normalize(TfidfVectorizer(sublinear_tf=True, **options).fit_transform(texts))
-    except ValueError:  # every text empty after stop words
-        return sparse.csr_matrix((len(texts), 1))
+class _Weights:
+    """TF-IDF over a stream of texts, in two passes: document frequencies first (the
+    vocabulary and its IDF), then the rows, a batch at a time. The same numbers as
+    scikit-learn's TfidfVectorizer(sublinear_tf=True) fitted on all the texts at once
+    (smoothed IDF, 1 + log of the count, rows L2-normalised), without holding the texts or
+    their counts: the vectorizer keeps every text's counts until it has seen the last."""
+
+    def __init__(self, analyzer: Callable[[str], list[str]], dtype: type = np.float64) -> None:
+        self.analyzer = analyzer
+        self.dtype = dtype
+        self._df: Counter[str] = Counter()
+        self._n = 0
+        self.vocabulary: dict[str, int] = {}
+        self.idf = np.zeros(0, dtype=dtype)
+
+    def count(self, text: str) -> None:
+        """Pass one: count the text's terms once each."""
+        self._df.update(set(self.analyzer(text)))
+        self._n += 1
+
+    def fit(self) -> None:
+        """The vocabulary (sorted, as scikit-learn orders it) and the IDF of each term."""
+        terms = sorted(self._df)
+        self.vocabulary = {t: k for k, t in enumerate(terms)}
+        df = np.array([self._df[t] for t in terms], dtype=self.dtype)
+        df += 1.0
+        idf = np.full_like(df, fill_value=self._n + 1, dtype=self.dtype)
+        idf /= df
+        np.log(idf, out=idf)
+        idf += 1.0
+        self.idf = idf
+        self._df = Counter()
+
+    def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        """Pass two: the rows of ``texts``."""
+        if not self.vocabulary:  # every text empty after stop words
+            return sparse.csr_matrix((len(texts), 1), dtype=self.dtype)
+        counts = CountVectorizer(
+            analyzer=self.analyzer, vocabulary=self.vocabulary, dtype=self.dtype
+        ).transform(texts)
+        counts = sparse.csr_matrix(counts)
+        np.log(counts.data, counts.data)
+        counts.data += 1.0
+        counts.data *= self.idf[counts.indices]
+        return normalize(counts, copy=False)
+
+
+def _entity_tokens(text: str) -> list[str]:
+    return text.split()
 
 
 def word_prefixes(text: str, skip: Set[str] = STOP_WORDS) -> list[str]:
@@ -192,69 +237,109 @@ def _unclaimed_words() -> frozenset[str]:
     return STOP_WORDS | data_words("speech_verbs.txt") | data_words("attribution_words.txt")
 
 
-def wording_matrix(texts: list[str]) -> sparse.csr_matrix:
-    """Row-normalised wording vectors of the mentions (bench/cluster_compare.py swaps it)."""
-    return _vectorize(texts, analyzer=word_prefixes)
+def wording_weights() -> _Weights:
+    """TF-IDF of the mentions' wording (bench/cluster_compare.py swaps it)."""
+    return _Weights(word_prefixes)
+
+
+# Mentions whose feature rows are made at once: bounds the texts held while making them.
+FEATURE_BATCH = 4096
 
 
 def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> _Features:
-    words = wording_matrix([_content_text(m) for m in mentions])
-    bare = _vectorize(
-        [_content_text(m, bare=True) for m in mentions],
-        analyzer=claim_prefixes,
-        dtype=np.float32,
+    return _features_of(lambda: iter(mentions), len(mentions), article_index)
+
+
+def _features_of(
+    stream: Callable[[], Iterator[Mention]], n: int, article_index: Mapping[str, int]
+) -> _Features:
+    """The features of the ``n`` mentions ``stream()`` yields (called twice: one pass
+    counts terms and reads the dates, the other makes the rows), without holding them."""
+    weights = (
+        wording_weights(),
+        _Weights(claim_prefixes, np.float32),
+        _Weights(_entity_tokens),
     )
-    entities = _vectorize(
-        [_entity_text(m) for m in mentions], token_pattern=r"\S+", lowercase=False
-    )
-    earliest = np.full(len(mentions), -1, dtype=np.int64)
-    latest = np.full(len(mentions), -1, dtype=np.int64)
-    values: list[str | None] = []
-    for i, m in enumerate(mentions):
+    earliest = np.full(n, -1, dtype=np.int64)
+    latest = np.full(n, -1, dtype=np.int64)
+    reported = np.full(n, -1, dtype=np.int64)
+    article = np.zeros(n, dtype=np.int64)
+    subject_code = np.full(n, -1, dtype=np.int64)
+    background = np.zeros(n, dtype=bool)
+    loose = np.zeros(n, dtype=bool)
+    codes: dict[str, int] = {}
+    actor_index: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    k = -1
+    for k, m in enumerate(stream()):
+        for w, text in zip(weights, _texts(m), strict=True):
+            w.count(text)
         tx = m.timex
         if tx is not None and tx.earliest is not None:
-            earliest[i] = tx.earliest.toordinal()
-            latest[i] = (tx.latest or tx.earliest).toordinal()
-            values.append(tx.value)
-        else:
-            values.append(None)
-    subjects = [m.actors[0] if m.actors else None for m in mentions]
-    codes: dict[str, int] = {}
-    return _Features(
-        text=words.tocsr(),
-        bare=bare.tocsr(),
-        entities=entities.tocsr(),
-        earliest=earliest,
-        latest=latest,
-        value=values,
-        reported=np.array(
-            [m.reported_on.toordinal() if m.reported_on else -1 for m in mentions], dtype=np.int64
-        ),
-        article=np.array([article_index[m.article_id] for m in mentions], dtype=np.int64),
-        actors=[frozenset(m.actors) for m in mentions],
-        subject=subjects,
-        subject_code=np.array(
-            [-1 if x is None else codes.setdefault(x, len(codes)) for x in subjects],
-            dtype=np.int64,
-        ),
-        background=np.array([_is_background(m) for m in mentions], dtype=bool),
-        loose=np.array([_is_loose(m) for m in mentions], dtype=bool),
-        anchors=_anchors(mentions, article_index),
-    )
-
-
-def _anchors(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> sparse.csr_matrix:
-    """Mentions x (articles, then actors): what an undated mention can be placed by."""
-    actor_index: dict[str, int] = {}
-    rows, cols = [], []
-    for k, m in enumerate(mentions):
+            earliest[k] = tx.earliest.toordinal()
+            latest[k] = (tx.latest or tx.earliest).toordinal()
+        if m.reported_on:
+            reported[k] = m.reported_on.toordinal()
+        article[k] = article_index[m.article_id]
+        if m.actors:
+            subject_code[k] = codes.setdefault(m.actors[0], len(codes))
+        background[k] = _is_background(m)
+        loose[k] = _is_loose(m)
+        # the anchors: the mention's article, then each of its actors
         rows.append(k)
-        cols.append(article_index[m.article_id])
+        cols.append(article[k])
         for a in m.actors:
             rows.append(k)
             cols.append(len(article_index) + actor_index.setdefault(a, len(actor_index)))
-    shape = (len(mentions), len(article_index) + len(actor_index))
-    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    if k + 1 != n:
+        raise ValueError(f"expected {n} mentions, the stream gave {k + 1}")
+    for w in weights:
+        w.fit()
+    parts: list[list[sparse.csr_matrix]] = [[], [], []]
+    batch: list[Mention] = []
+    for m in stream():
+        batch.append(m)
+        if len(batch) >= FEATURE_BATCH:
+            _add_rows(weights, batch, parts)
+            batch = []
+    _add_rows(weights, batch, parts)
+    text, bare, entities = (_stacked(p, w, n) for p, w in zip(parts, weights, strict=True))
+    shape = (n, len(article_index) + len(actor_index))
+    anchors = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    del rows, cols
+    return _Features(
+        text=text,
+        bare=bare,
+        entities=entities,
+        earliest=earliest,
+        latest=latest,
+        reported=reported,
+        article=article,
+        subject_code=subject_code,
+        background=background,
+        loose=loose,
+        anchors=anchors,
+    )
+
+
+def _texts(m: Mention) -> tuple[str, str, str]:
+    """What each of the three weightings reads of a mention."""
+    return _content_text(m), _content_text(m, bare=True), _entity_text(m)
+
+
+def _add_rows(weights: tuple[_Weights, ...], batch: list[Mention], parts: list[list]) -> None:
+    if not batch:
+        return
+    texts = [_texts(m) for m in batch]
+    for k, w in enumerate(weights):
+        parts[k].append(w.transform([t[k] for t in texts]))
+
+
+def _stacked(parts: list[sparse.csr_matrix], w: _Weights, n: int) -> sparse.csr_matrix:
+    if not parts:
+        return sparse.csr_matrix((n, max(1, len(w.vocabulary))), dtype=w.dtype)
+    return sparse.csr_matrix(sparse.vstack(parts, format="csr"))
 
 
 def _is_background(m: Mention) -> bool:
@@ -559,10 +644,10 @@ def _rowwise_dot(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.
 def _entity_only_pairs(f: _Features) -> tuple[np.ndarray, np.ndarray]:
     """Pairs with one subject, dated to one same day, whose actor-and-date tokens are near
     identical: compared only within each (day, subject) block, so never quadratic overall."""
-    blocks: dict[tuple[int, str], list[int]] = {}
-    for k, subject in enumerate(f.subject):
-        if subject is not None and f.earliest[k] >= 0 and f.earliest[k] == f.latest[k]:
-            blocks.setdefault((int(f.earliest[k]), subject), []).append(k)
+    blocks: dict[tuple[int, int], list[int]] = {}
+    day = (f.subject_code >= 0) & (f.earliest >= 0) & (f.earliest == f.latest)
+    for k in np.flatnonzero(day).tolist():
+        blocks.setdefault((int(f.earliest[k]), int(f.subject_code[k])), []).append(k)
     pairs_i: list[np.ndarray] = []
     pairs_j: list[np.ndarray] = []
     for members in blocks.values():
@@ -698,19 +783,72 @@ def syndication_groups(articles: Sequence[Article]) -> dict[str, int]:
     two texts is at least SYNDICATION_SIMILARITY.  Comparing every pair of articles
     instead grows with the square of the corpus (most pairs share common words).
     """
-    ids = [a.id for a in articles]
-    groups = {aid: i for i, aid in enumerate(ids)}
-    if len(articles) < 2:
+    return syndication_groups_of(lambda: iter(articles))
+
+
+# Articles read at once when hashing 4-grams or weighting words.
+SYNDICATION_BATCH = 1024
+SHINGLE_FEATURES = 2**22
+
+
+def _shingles() -> HashingVectorizer:
+    return HashingVectorizer(
+        ngram_range=(4, 4),
+        n_features=SHINGLE_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        binary=True,
+    )
+
+
+@cache
+def _article_words() -> Callable[[str], list[str]]:
+    """The words TF-IDF compares article texts by (scikit-learn's default analyzer)."""
+    return TfidfVectorizer().build_analyzer()
+
+
+def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, int]:
+    """syndication_groups over the articles ``stream()`` yields (read up to three times,
+    a batch at a time): the texts are never all held, only each article's rare 4-grams and
+    the word vectors of the articles in a candidate pair."""
+    ids: list[str] = []
+    words = _Weights(_article_words())
+    per_shingle = np.zeros(SHINGLE_FEATURES, dtype=np.int64)
+    for batch in _batched(stream(), SYNDICATION_BATCH):
+        for article in batch:
+            ids.append(article.id)
+            words.count(article.text)
+        hashed = _shingles().transform([a.text for a in batch])
+        per_shingle += np.bincount(hashed.indices, minlength=SHINGLE_FEATURES)
+    groups = {aid: k for k, aid in enumerate(ids)}
+    words.fit()
+    rare = np.flatnonzero((per_shingle >= 2) & (per_shingle <= SHINGLE_MAX_DOCS))
+    del per_shingle
+    if len(ids) < 2 or not words.vocabulary or not len(rare):
         return groups
-    texts = [a.text for a in articles]
-    try:
-        matrix = normalize(TfidfVectorizer(sublinear_tf=True).fit_transform(texts))
-    except ValueError:
-        return groups
-    i, j = _shared_shingle_pairs(texts)
+    parts = [
+        sparse.csr_matrix(_shingles().transform([a.text for a in batch])[:, rare])
+        for batch in _batched(stream(), SYNDICATION_BATCH)
+    ]
+    i, j = _shared_shingle_pairs(sparse.csr_matrix(sparse.vstack(parts, format="csr")))
+    del parts
     if not len(i):
         return groups
-    copies = _rowwise_dot(matrix, i, j) >= SYNDICATION_SIMILARITY
+    # The word vectors of the articles in a candidate pair only, in article order.
+    needed = np.unique(np.r_[i, j])
+    rows = []
+    position = 0
+    for batch in _batched(stream(), SYNDICATION_BATCH):
+        lo = np.searchsorted(needed, position)
+        hi = np.searchsorted(needed, position + len(batch))
+        if hi > lo:
+            rows.append(words.transform([batch[k - position].text for k in needed[lo:hi]]))
+        position += len(batch)
+    matrix = sparse.csr_matrix(sparse.vstack(rows, format="csr"))
+    copies = (
+        _rowwise_dot(matrix, np.searchsorted(needed, i), np.searchsorted(needed, j))
+        >= SYNDICATION_SIMILARITY
+    )
     parent = list(range(len(ids)))
 
     def find(x: int) -> int:
@@ -724,19 +862,20 @@ def syndication_groups(articles: Sequence[Article]) -> dict[str, int]:
     return {aid: find(k) for k, aid in enumerate(ids)}
 
 
-def _shared_shingle_pairs(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i < j) of texts sharing at least SHINGLES_SHARED word 4-grams that at most
-    SHINGLE_MAX_DOCS texts contain."""
-    hashed = HashingVectorizer(
-        ngram_range=(4, 4), n_features=2**22, alternate_sign=False, norm=None, binary=True
-    ).transform(texts)
-    hashed = sparse.csc_matrix(hashed)
-    per_shingle = np.diff(hashed.indptr)
-    rare = np.flatnonzero((per_shingle >= 2) & (per_shingle <= SHINGLE_MAX_DOCS))
-    if not len(rare):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    shared = sparse.csr_matrix(hashed[:, rare])
-    del hashed
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _shared_shingle_pairs(shared: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) of rows of ``shared`` (texts x their 4-grams that 2 to
+    SHINGLE_MAX_DOCS texts contain) sharing at least SHINGLES_SHARED of them."""
     found_i, found_j = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     # A slice of rows at a time: the whole product holds every pair sharing any rare 4-gram.
     for start in range(0, shared.shape[0], SHINGLE_ROWS):
@@ -965,13 +1104,106 @@ def _events_of(
     features: _Features, mentions: Sequence[Mention], articles: Mapping[str, Article]
 ) -> list[Event]:
     """Group the mentions (whose features these are) and make each group an event."""
-    pairs = candidate_pairs(features)
-    groups = [sorted(g) for g in _group(len(mentions), pairs, features) if g]
-    central = _centrality(len(mentions), groups, pairs)
-    del pairs
+    groups, central = _grouped(features)
     article_ids = sorted({m.article_id for m in mentions})
     syndicated = syndication_groups([articles[a] for a in article_ids if a in articles])
-    return [_event(g, mentions, central[g].tolist(), articles, syndicated) for g in groups]
+    return [
+        _event([mentions[k] for k in g], central[g].tolist(), articles, syndicated) for g in groups
+    ]
+
+
+def _grouped(features: _Features) -> tuple[list[list[int]], np.ndarray]:
+    """The groups of mentions (indices, each sorted) and each mention's centrality."""
+    n = features.text.shape[0]
+    pairs = candidate_pairs(features)
+    groups = [sorted(g) for g in _group(n, pairs, features) if g]
+    central = _centrality(n, groups, pairs)
+    return groups, central
+
+
+class Sourced(Protocol):
+    """What an event needs of an article: the source it counts for and the outlet's name."""
+
+    @property
+    def source_key(self) -> str: ...
+
+    @property
+    def outlet(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An article's source, without its text: what a spilled build keeps per article."""
+
+    source_key: str
+    outlet: str | None
+
+
+# Mentions per bucket when a spilled build sorts them into events: one bucket is read at a
+# time, and a group's mentions all go to the same bucket.
+BUCKET_MENTIONS = 20_000
+
+
+def mention_order(m: Mention) -> tuple[str, int, str]:
+    """The order clustering reads mentions in (see _in_order)."""
+    return (m.article_id, m.sentence_start, m.id)
+
+
+def cluster_spilled(
+    mentions: Spill[Mention],
+    sources: Mapping[str, Sourced],
+    articles: Callable[[], Iterator[Article]],
+    folder: SpillFolder,
+) -> Spill[Event]:
+    """cluster_mentions for a corpus kept on disk: the same events, without holding the
+    mentions or the articles' texts.
+
+    ``mentions`` was written in runs each in mention_order; ``sources`` gives each article's
+    source; ``articles()`` yields the articles (for syndicated copies). Memory holds the
+    features and the pairs of the mentions (numbers, not objects) and one bucket of
+    mentions at a time when making the events.
+    """
+    events: Spill[Event] = folder.spill("events")
+    n = len(mentions)
+    if not n:
+        return events
+
+    def ordered() -> Iterator[Mention]:
+        return mentions.sorted_by(mention_order)
+
+    article_ids: list[str] = []
+    for m in ordered():
+        if not article_ids or article_ids[-1] != m.article_id:
+            article_ids.append(m.article_id)
+    index = {a: k for k, a in enumerate(article_ids)}
+    groups, central = _grouped(_features_of(ordered, n, index))
+    label = np.empty(n, dtype=np.int64)
+    for g, members in enumerate(groups):
+        label[members] = g
+    del groups, index
+    reported = set(article_ids)
+    del article_ids
+    syndicated = syndication_groups_of(lambda: (a for a in articles() if a.id in reported))
+    n_buckets = max(1, -(-n // BUCKET_MENTIONS))
+    buckets: list[Spill[tuple[int, int, Mention]]] = [
+        folder.spill(f"bucket-{b}") for b in range(n_buckets)
+    ]
+    writers = [b.writer() for b in buckets]
+    for k, m in enumerate(ordered()):
+        writers[label[k] % n_buckets].append((int(label[k]), k, m))
+    for w in writers:
+        w.close()
+    with events.writer() as out:
+        for bucket in buckets:
+            members: dict[int, list[tuple[int, Mention]]] = {}
+            for g, k, m in bucket:
+                members.setdefault(g, []).append((k, m))
+            for g in sorted(members):
+                ms = members[g]  # in mention order: written in it
+                out.append(
+                    _event([m for _, m in ms], [central[k] for k, _ in ms], sources, syndicated)
+                )
+    return events
 
 
 def _sorted_events(events: list[Event]) -> list[Event]:
@@ -980,7 +1212,6 @@ def _sorted_events(events: list[Event]) -> list[Event]:
 
 def _subset(f: _Features, idx: np.ndarray) -> _Features:
     """The features of the mentions at ``idx``, in that order (weights stay the corpus's)."""
-    pick = idx.tolist()
     return _Features(
         text=f.text[idx],
         bare=f.bare[idx],
@@ -988,11 +1219,8 @@ def _subset(f: _Features, idx: np.ndarray) -> _Features:
         earliest=f.earliest[idx],
         reported=f.reported[idx],
         latest=f.latest[idx],
-        value=[f.value[k] for k in pick],
         article=f.article[idx],
-        actors=[f.actors[k] for k in pick],
         anchors=f.anchors[idx],
-        subject=[f.subject[k] for k in pick],
         subject_code=f.subject_code[idx],
         background=f.background[idx],
         loose=f.loose[idx],
@@ -1000,13 +1228,11 @@ def _subset(f: _Features, idx: np.ndarray) -> _Features:
 
 
 def _event(
-    idx: list[int],
-    mentions: Sequence[Mention],
+    ms: list[Mention],
     central: list[float],
-    articles: Mapping[str, Article],
+    articles: Mapping[str, Sourced],
     syndicated: dict[str, int],
 ) -> Event:
-    ms = [mentions[i] for i in idx]
     mention_ids = tuple(sorted(m.id for m in ms))
     event_id = "ev-" + hashlib.sha1("\n".join(mention_ids).encode()).hexdigest()[:12]
     dated, _ = _event_date(ms)
@@ -1041,7 +1267,7 @@ def _event(
 
 
 def _fold_syndicated(
-    ms: list[Mention], articles: Mapping[str, Article], syndicated: dict[str, int]
+    ms: list[Mention], articles: Mapping[str, Sourced], syndicated: dict[str, int]
 ) -> int:
     """Distinct sources once outlets that ran copies of one wire report count once."""
     parent: dict[str, str] = {}

@@ -1,0 +1,80 @@
+"""Spills: records kept on disk between the stages of a large build, read back in order."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard import cluster
+from dashboard.spill import BATCH_RECORDS, SpilledMapping, SpillFolder
+
+
+def test_records_come_back_in_the_order_written_across_runs_and_batches() -> None:
+    with SpillFolder() as folder:
+        spill = folder.spill("numbers")
+        assert len(spill) == 0 and not spill and list(spill) == []
+        spill.write_run(range(BATCH_RECORDS * 2 + 5))
+        with spill.writer() as out:
+            for k in range(3):
+                out.append(("x", k))
+        assert len(spill) == BATCH_RECORDS * 2 + 8
+        assert list(spill) == [*range(BATCH_RECORDS * 2 + 5), ("x", 0), ("x", 1), ("x", 2)]
+        assert [len(b) for b in spill.batches(200)] == [200, 200, len(spill) - 400]
+        path = folder.path
+    assert not path.exists()  # removed with its spills
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 50), max_size=600), max_size=6))
+def test_runs_each_in_key_order_merge_into_one_sorted_stream(runs: list[list[int]]) -> None:
+    with SpillFolder() as folder:
+        spill = folder.spill("runs")
+        for k, run in enumerate(runs):
+            spill.write_run(sorted((value, k, i) for i, value in enumerate(run)))
+        merged = list(spill.sorted_by(lambda r: r[0]))
+    assert merged == sorted(merged, key=lambda r: r[0])
+    assert sorted(merged) == sorted(
+        (v, k, i) for k, run in enumerate(runs) for i, v in enumerate(run)
+    )
+    # equal keys keep the order of their runs
+    for a, b in zip(merged, merged[1:], strict=False):
+        if a[0] == b[0]:
+            assert (a[1], a[2]) < (b[1], b[2])
+
+
+def test_a_spilled_mapping_reads_like_items() -> None:
+    with SpillFolder() as folder:
+        mapping = SpilledMapping(folder.spill("pairs"))
+        mapping.spill.write_run([("a", [1]), ("b", [])])
+        assert len(mapping) == 2
+        assert list(mapping.items()) == [("a", [1]), ("b", [])]
+        assert list(mapping.keys()) == list(mapping) == ["a", "b"]
+        assert sum(len(v) for v in mapping.values()) == 1
+
+
+def test_clustering_mentions_on_disk_gives_the_events_of_clustering_them_in_memory(
+    seed_corpus,
+) -> None:
+    """The seeds' mentions, spilled in runs of a few articles in a shuffled order, give the
+    very events clustering them in memory gives (features, pairs, groups, summaries,
+    source counts and syndicated copies)."""
+    articles = list(seed_corpus.articles)
+    by_id = {a.id: a for a in articles}
+    expected = cluster.cluster_mentions(seed_corpus.mentions, by_id, seed_corpus.actors.actors)
+    order = articles[:]
+    random.Random(7).shuffle(order)
+    per_article: dict[str, list] = {}
+    for m in seed_corpus.mentions:
+        per_article.setdefault(m.article_id, []).append(m)
+    with SpillFolder() as folder:
+        mentions = folder.spill("mentions")
+        for start in range(0, len(order), 3):
+            run = [m for a in order[start : start + 3] for m in per_article.get(a.id, [])]
+            mentions.write_run(sorted(run, key=cluster.mention_order))
+        sources = {a.id: cluster.Source(a.source_key, a.outlet) for a in articles}
+        got = list(cluster.cluster_spilled(mentions, sources, lambda: iter(order), folder))
+    assert len(expected) > 20
+    key = lambda e: e.mention_ids  # noqa: E731
+    assert sorted(got, key=key) == sorted(expected, key=key)
