@@ -322,6 +322,7 @@ class Candidate:
     personal: bool = False  # a courtesy title before it or an age after it: a person
     initial: bool = False  # starts a sentence
     canonical: str | None = None  # set for countries, cities and pinned forms
+    expands: int | None = None  # an acronym in brackets: where the name it stands for starts
 
 
 @lru_cache(maxsize=65536)
@@ -661,6 +662,7 @@ def _candidates(
         out.append(cand)
     _find_employers(text, out)
     out = _join_and_names(text, out)
+    out = _bracketed_acronyms(text, out)
     _attach_appositions(text, out, hits)
     _add_outlet_kind(article, out)
     return out, hits
@@ -898,6 +900,75 @@ def _split_titled_of(
     return [run[:k], rest] if rest else [run]
 
 
+# The words before an acronym in brackets, from the nearest: capitalised ones give its
+# letters, a few lower-case ones may come between ("Organization for Security and
+# Co-operation in Europe (OSCE)").
+WORD_BEFORE_RE = re.compile(r"([\w’'\-&]+)\s*\Z")
+SPELLED_JOINERS = frozenset({"and", "the", "on", "in", "at", "&"}) | CONNECTORS
+
+
+def _spelled_out(text: str, end: int, acronym: str) -> int | None:
+    """Where the name whose capitalised words spell ``acronym`` and that ends at ``end``
+    starts, or None."""
+    letters = ""
+    start = None
+    pos = end
+    while len(letters) < len(acronym):
+        m = WORD_BEFORE_RE.search(text, max(0, pos - 40), pos)
+        if m is None:
+            return None
+        word, pos = m.group(1), m.start(1)
+        if word[:1].isupper():
+            letters = word[0] + letters
+            start = pos
+        elif word not in SPELLED_JOINERS:
+            return None
+        if not acronym.endswith(letters):
+            return None
+    return start if letters == acronym and len(acronym) >= 2 else None
+
+
+def _bracketed_acronyms(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """An acronym in brackets stands for the name its capitalised words spell right before
+    it ("Organization for Security and Co-operation in Europe (OSCE)": one organisation,
+    not "Organization for Security" and "Europe"; "Members of the Amalgamated Rail Workers
+    (ARW)": the workers' union, without "Members of the"), or else for the organisation named right
+    before it, whatever its letters ("the Federal Motor Transport Authority (KBA)"); not
+    for a person or a place ("Nairobi (AFP)")."""
+    out = list(cands)
+    for c in cands:
+        if not (
+            c.text.isupper()
+            and text[c.start - 2 : c.start] == " ("
+            and text[c.end : c.end + 1] == ")"
+        ):
+            continue
+        start = _spelled_out(text, c.start - 2, c.text.replace(".", ""))
+        if start is None:
+            continue
+        # the names the spelled-out one covers ("Members of the Amalgamated Rail Workers")
+        inside = [d for d in out if start < d.end <= c.start - 2]
+        if not inside or any(d.role or d.personal for d in inside):
+            continue
+        name = Candidate(
+            c.article_id, start, c.start - 2, text[start : c.start - 2], "organisation"
+        )
+        name.initial = _is_sentence_start(text, start)
+        out = sorted([d for d in out if d not in inside] + [name], key=lambda d: d.start)
+    for prev, c in zip(out, out[1:], strict=False):
+        if (
+            c.text.isupper()
+            and text[prev.end : c.start] == " ("
+            and text[c.end : c.end + 1] == ")"
+            and " " in prev.text
+            and prev.role is None
+            and prev.kind in (None, "organisation")
+            and not prev.personal
+        ):
+            c.expands = prev.start
+    return out
+
+
 def _join_and_names(text: str, cands: list[Candidate]) -> list[Candidate]:
     """ "Competition" + "and" + "Markets Authority" is one organisation when the second
     part ends with an organisation word and the first is not a known name of its own."""
@@ -1073,6 +1144,18 @@ def _same_person(a: str, b: str) -> bool:
 def _acronym(name: str) -> str:
     words = [w for w in name.split() if w[:1].isupper()]
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def _join_bracketed(
+    per_article: dict[str, list[Candidate]], uf: _UnionFind, expanded: set[str]
+) -> None:
+    """Join each acronym written in brackets after a name to that name ("KBA")."""
+    for cands in per_article.values():
+        key_at = {c.start: _form_key(c) for c in cands}
+        for c in cands:
+            if c.expands is not None and c.expands in key_at:
+                uf.union(key_at[c.expands], _form_key(c))
+                expanded.add(_form_key(c))
 
 
 def _join_acronyms(
@@ -1357,6 +1440,7 @@ def _merge(
     # Organisations and places: one key per casefolded name; acronyms join their expansion.
     acronyms = {k[2:]: k for k in form_counts if k.startswith("n:") and k[2:].isupper()}
     expanded: set[str] = set()  # acronyms joined to their expansion ("GM")
+    _join_bracketed(per_article, uf, expanded)
     _join_acronyms(form_counts, form_kinds, acronyms, uf, expanded)
     casefolded: dict[str, str] = {}
     # Canonical forms first: "Lima" (from the dateline "LIMA") takes in the plain "Lima".

@@ -1143,3 +1143,29 @@ def test_acronyms_join_the_one_name_they_stand_for(text, acronym, expansion):
     index = find_actors([article(text)])
     owner = next(a for a in index.actors.values() if acronym in a.aliases)
     assert owner.name == expansion
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        # the capitalised words before the brackets spell the acronym
+        (
+            "Observers from the Council for Trade and Co-operation in Norland (CTCN) "
+            "arrived. The CTCN said the vote was fair.",
+            "Council for Trade and Co-operation in Norland",
+        ),
+        ("Members of the Allied Tram Workers (ATW) voted. ATW said so.", "Allied Tram Workers"),
+        # letters of another language: the organisation named right before
+        (
+            "Germany's Federal Motor Transport Authority (KBA) opened an inquiry. "
+            "KBA said seven vans caught fire.",
+            "Federal Motor Transport Authority",
+        ),
+    ],
+)
+def test_an_acronym_in_brackets_stands_for_the_name_before_it(text, name):
+    index = find_actors([article(text)])
+    acronym = text.split("(")[1].split(")")[0]
+    owner = next(a for a in index.actors.values() if acronym in a.aliases)
+    assert owner.name == name
+    assert owner.kind == "organisation"
