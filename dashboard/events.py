@@ -78,6 +78,7 @@ class Cues:
     background: tuple[re.Pattern[str], ...]
     comparison: tuple[re.Pattern[str], ...]  # a comparison's baseline, never the date
     relative_clause: tuple[re.Pattern[str], ...]  # ", who has run the town since 2018"
+    aside: tuple[re.Pattern[str], ...]  # ", which began on Sunday,"
     past: tuple[re.Pattern[str], ...]
     dateline: tuple[re.Pattern[str], ...]
     pluperfect: tuple[re.Pattern[str], ...]
@@ -134,6 +135,7 @@ def load_cues() -> Cues:
         background=compile_all("background"),
         comparison=compile_all("comparison"),
         relative_clause=compile_all("relative_clause"),
+        aside=compile_all("aside"),
         past=compile_all("past"),
         dateline=compile_all("dateline", 0),
         pluperfect=compile_all("pluperfect"),
@@ -206,12 +208,16 @@ def governing_timex(sentence: str, offset: int, timexes: Sequence[Timex]) -> Tim
     cues = load_cues()
     best: tuple[float, int] | None = None
     chosen = None
-    asides = relative_clauses(sentence)
+    about_people = relative_clauses(sentence, "relative_clause")
+    # the figures of a period are what a future clause publishes, not when ("will publish
+    # the data for May on Friday"); in "third-quarter profit rose" the quarter is the event's
+    future = bool(cues.any["future"].search(sentence))
+    asides = relative_clauses(sentence, "aside")
     for rank, tx in enumerate(timexes):
         local = tx.start - offset
         if cues.any["comparison"].search(sentence[max(0, local - COMPARISON_REACH) : local]):
             continue  # "fell 38% from a year earlier": the baseline, never the event's date
-        if any(a <= local < b for a, b in asides):
+        if any(a <= local < b for a, b in about_people):
             continue  # "the mayor, who has run the town since 2018,": the person's past
         if len(timexes) == 1:
             return tx  # nothing to weigh it against
@@ -226,9 +232,11 @@ def governing_timex(sentence: str, offset: int, timexes: Sequence[Timex]) -> Tim
             score += 1
         if cues.any["background"].search(sentence[max(0, local - 40) : local]):
             score -= 1.5
+        if any(a <= local < b for a, b in asides):
+            score -= 1.5  # "the talks, which began on Sunday, are to last until Friday"
         if is_attributive(sentence, local, tx.end - offset):
             score -= 1.5  # "the 2025 quota", "next year's budget": a name, not a date
-        elif figures_period(sentence, local, tx.end - offset, load_grammar("en")):
+        elif future and figures_period(sentence, local, tx.end - offset, load_grammar("en")):
             score -= 1.5  # "the data for May will be published on Friday": Friday's event
         key = (score, -rank)
         if best is None or key > best:
@@ -236,9 +244,10 @@ def governing_timex(sentence: str, offset: int, timexes: Sequence[Timex]) -> Tim
     return chosen
 
 
-def relative_clauses(sentence: str) -> list[tuple[int, int]]:
-    """Spans of the non-restrictive relative clauses about a person in a sentence."""
-    return [m.span() for m in load_cues().any["relative_clause"].finditer(sentence)]
+def relative_clauses(sentence: str, kind: str) -> list[tuple[int, int]]:
+    """Spans of the non-restrictive relative clauses of a sentence: about a person
+    ("relative_clause") or a thing ("aside")."""
+    return [m.span() for m in load_cues().any[kind].finditer(sentence)]
 
 
 def is_attributive(sentence: str, start: int, end: int) -> bool:

@@ -80,7 +80,12 @@ def test_a_background_date_does_not_govern():
     [
         # the only date describes the speaker, not the statement
         ("“We will rebuild,” said the mayor, Ada Quell, who has run the town since 2018.", None),
-        ("Ada Quell, whose term ends in 2027, has resigned.", None),
+        ("“It was terrible,” said Ada Quell, a fisherman who has lived here since 1971.", None),
+        # "whose" and "which" clauses only count less than the main clause's own date
+        ("The talks, which began on Sunday, are expected to last until Friday.", "Friday"),
+        ("The plan, which takes effect in 2027, was approved.", "2027"),
+        # no name before the comma: no apposition
+        ("In 45 states, the number of doctors who perform the surgery fell in 2023.", "2023"),
         # the main clause's own date still governs
         ("Ada Quell, who was elected in 2018, resigned on Friday.", "Friday"),
         # a restrictive clause ("the mayor who ...") is the statement's own
@@ -347,6 +352,7 @@ def test_wire_dateline_is_not_the_subject():
         "background",
         "comparison",
         "relative_clause",
+        "aside",
         "dateline",
         "pluperfect",
         "perfect",
