@@ -59,7 +59,8 @@ HEADLINE_CAPS_SHARE = 0.6
 # each carries the corpus's set of lower-case words with it.
 PARALLEL_CHUNKS = 16
 
-TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]\w*(?:[’'\-]\w+)*")
+# Words, dotted initials ("J.P.") and a free-standing "&" ("Brandt & Ochoa": a connector).
+TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]\w*(?:[’'\-]\w+)*|&(?=\s)")
 MIDDLE_INITIAL_RE = re.compile(r"[A-Z]\. (?=[A-Z])")
 ROMAN_RE = re.compile(r"[IVX]+")
 # An acronym's plural names things or a class of people, not one actor: "SUVs", "MPs".
@@ -971,7 +972,9 @@ def _bracketed_acronyms(text: str, cands: list[Candidate]) -> list[Candidate]:
 
 def _join_and_names(text: str, cands: list[Candidate]) -> list[Candidate]:
     """ "Competition" + "and" + "Markets Authority" is one organisation when the second
-    part ends with an organisation word and the first is not a known name of its own."""
+    part ends with an organisation word and the first is not a known name of its own: not
+    one the article writes alone too ("Talks between Brandt & Ochoa and Tessaly Group")."""
+    alone = Counter(c.text for c in cands)
     out: list[Candidate] = []
     for c in cands:
         prev = out[-1] if out else None
@@ -980,6 +983,7 @@ def _join_and_names(text: str, cands: list[Candidate]) -> list[Candidate]:
             and text[prev.end : c.start] == " and "
             and c.kind == "organisation"
             and prev.kind is None
+            and alone[prev.text] == 1
             and prev.role is None
             and c.role is None
             and len(c.text.split()) >= 2
@@ -1127,8 +1131,8 @@ class _Group:
 def _name_parts(name: str) -> tuple[str, str]:
     """The first name and the surname, initials and a generational suffix left out."""
     words = [w for w in name.split() if w.rstrip(".") and not w.endswith(".")] or name.split()
-    while len(words) > 2 and words[-1].casefold().rstrip(".,") in NAME_SUFFIXES:
-        words.pop()  # "James A. Baker III": Baker, not III
+    while len(words) > 1 and words[-1].casefold().rstrip(".,") in NAME_SUFFIXES:
+        words.pop()  # "James A. Baker III", "J.P. Hartley Jr": Baker, Hartley
     return fold(words[0]), fold(words[-1])
 
 

@@ -1169,3 +1169,21 @@ def test_an_acronym_in_brackets_stands_for_the_name_before_it(text, name):
     owner = next(a for a in index.actors.values() if acronym in a.aliases)
     assert owner.name == name
     assert owner.kind == "organisation"
+
+
+def test_ampersand_names_and_an_and_between_two_known_names():
+    text = (
+        "Talks between Brandt & Ochoa and Tessaly Group collapsed. Brandt & Ochoa said "
+        "so. Orla Hart, an analyst at Corbel & Finch, agreed."
+    )
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Brandt & Ochoa"].kind == "organisation"
+    assert actors["Tessaly Group"].kind == "organisation"
+    assert actors["Corbel & Finch"].kind == "organisation"
+    assert "Brandt & Ochoa and Tessaly Group" not in actors
+
+
+def test_surname_before_a_generational_suffix_after_initials():
+    text = "J.P. Hartwell Jr., an analyst, said so. Hartwell added more."
+    actors = by_name(find_actors([article(text)]))
+    assert "Hartwell" in actors["J.P. Hartwell Jr"].aliases
