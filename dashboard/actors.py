@@ -501,8 +501,8 @@ def _classify(name: str, lex: Lexicon) -> tuple[str | None, str | None]:
     last = words[cut - 1].casefold().rstrip(".")
     if last in lex.org_heads and len(words) > 1 or last in {"kremlin", "pentagon"}:
         return "organisation", None
-    if words[0] in lex.org_openers and len(words) > 1:
-        return "organisation", None  # "Real Ventosa"
+    if words[0] in lex.org_openers and len(words) > 1 or "&" in words:
+        return "organisation", None  # "Real Ventosa", "Brandt & Ochoa"
     letters = name.replace(".", "")
     if letters.isupper() and letters.isalpha() and 2 <= len(letters) <= lex.acronym_max:
         return "organisation", None
