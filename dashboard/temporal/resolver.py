@@ -194,10 +194,19 @@ POSSESSIVE = re.compile(r"['’]s\b")
 POSSESSIVE_REACH = 30
 
 
+WORD_BEFORE = re.compile(r"\b([a-z]+)\s+\Z", re.IGNORECASE)
+
+
 def _future_just_before(c: Candidate, ctx: Context) -> bool:
-    """ "ahead of Friday's vote" is ahead; "Friday's vote" alone reports a past one."""
+    """ "ahead of Friday's vote" is ahead; "Friday's vote" alone reports a past one, and
+    "before Sunday's game" is the coming one in a future clause."""
     lo = max(0, c.start - POSSESSIVE_REACH)
-    return any(cue.search(ctx.text, lo, c.start) for cue in ctx.grammar.future)
+    if any(cue.search(ctx.text, lo, c.start) for cue in ctx.grammar.future):
+        return True
+    word = WORD_BEFORE.search(ctx.text, lo, c.start)
+    ahead_after = ctx.grammar.lexicon["possessive_weekday"]["ahead_after"]
+    # future, not present: "Nestle's share before Friday's purchases is 7%" looks back
+    return bool(word and word.group(1).lower() in ahead_after and ctx.tense(c) == FUTURE)
 
 
 # How far (characters) before a period its figures' noun and link may start ("statistics
