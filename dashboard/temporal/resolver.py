@@ -282,6 +282,19 @@ def resolve_day_of_month(c: Candidate, ctx: Context) -> Resolved | None:
     return cal.day(min(days, key=lambda d: abs((d - a).days))) if days else None
 
 
+def resolve_nth_weekday(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "the first Monday in January", "the last Thursday of November 2024"."""
+    month = int(ctx.word("months", c, "month"))  # type: ignore[arg-type]
+    weekday = int(ctx.word("weekdays", c, "weekday"))  # type: ignore[arg-type]
+    nth_word = _fold(c.fields["nth"])
+    last = nth_word in ("last", "final")
+    nth = -1 if last else int(ctx.grammar.lookup("ordinals", nth_word) or nth_word[0])
+    where = _month(c, ctx, month, None)
+    if where.earliest is None:
+        return cal.unresolved("DATE", "XXXX-XX-XX", "day")
+    return cal.day(cal.nth_weekday(where.earliest.year, month, weekday, nth))
+
+
 def resolve_month(c: Candidate, ctx: Context) -> Resolved | None:
     """ "February 2022", "last October", "in March", "early next June"."""
     month = int(ctx.word("months", c, "month"))  # type: ignore[arg-type]
@@ -480,6 +493,14 @@ def _relative_span(r: Resolved, mod_word: str, anchor: date, grammar: Grammar) -
     if folded.endswith(("rest of", "remainder of")):
         return cal.clip(r, earliest=anchor)
     return cal.narrow(r, mod)
+
+
+def resolve_before_last(c: Candidate, ctx: Context) -> Resolved | None:
+    """ "the week before last", "the year before last": two units before the anchor's."""
+    unit = _fold(c.fields["unit"])
+    if ctx.anchor is None:
+        return _unresolved_unit(unit)
+    return _shift(unit, ctx.anchor, -2)
 
 
 def resolve_relative_unit(c: Candidate, ctx: Context) -> Resolved | None:
@@ -863,6 +884,8 @@ RESOLVERS: dict[str, Callable[[Candidate, Context], Resolved | None]] = {
     "date": resolve_date,
     "week_of_date": resolve_week_of_date,
     "day_of_month": resolve_day_of_month,
+    "nth_weekday": resolve_nth_weekday,
+    "before_last": resolve_before_last,
     "month": resolve_month,
     "year": resolve_year,
     "weekday": resolve_weekday,
