@@ -126,6 +126,11 @@ def test_the_period_some_figures_cover_does_not_date_their_release(text, expecte
             "2019",
         ),
         ("The bank raised rates on Tuesday, the first increase since 2022.", "2022"),
+        (
+            "The vote on Sunday, the first since the constitution was changed in 2022, "
+            "passed peacefully.",
+            "2022",
+        ),
     ],
 )
 def test_the_baseline_of_a_comparison_does_not_date_the_event(sentence, baseline):
