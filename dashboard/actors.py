@@ -106,6 +106,7 @@ class Lexicon:
     legal_forms: frozenset[str]  # "inc", "plc": last words saying a company's legal form
     standalone_heads: frozenset[str]  # last words that stand for their name ("Rovers")
     place_heads: frozenset[str]
+    region_adjectives: frozenset[str]  # "European", "Arab": said of people like "French"
     prepositions: frozenset[str]
     acronym_max: int
     stopnames: frozenset[str]
@@ -244,6 +245,7 @@ def load_lexicon() -> Lexicon:
         legal_forms=frozenset(kinds["organisation"]["legal_forms"]),
         standalone_heads=frozenset(kinds["organisation"]["standalone_heads"]),
         place_heads=frozenset(kinds["place"]["heads"]),
+        region_adjectives=frozenset(kinds["place"]["adjectives"]),
         prepositions=frozenset(kinds["place"]["prepositions"]),
         acronym_max=int(kinds["organisation"]["acronym_max"]),
         stopnames=stopnames | (ENGLISH_STOP_WORDS - frozenset(kinds["names"]["openers"])),
@@ -620,7 +622,7 @@ def _candidates(
             continue  # "the Internet", "DNA tests": things, not someone who acts
         if PLURAL_ACRONYM_RE.fullmatch(name):
             continue  # "210,000 SUVs", "15 million instructions per second, or MIPs": things
-        if len(tokens) > 1 and _head_word(name) in lex.not_actor_heads:
+        if len(tokens) > 1 and not lex.not_actor_heads.isdisjoint(_head_words(name)):
             continue  # "Cold War", "Thanksgiving Day", "Clean Air Act": not someone who acts
         if place is not None and _credited_agency(text, start, end, place):
             continue  # "NAIROBI, Kenya (AP) _": the agency filing the story is not in it
@@ -1031,12 +1033,16 @@ def _is_known_place(text: str, tokens: list[tuple[int, int, bool]], lex: Lexicon
     return name in lex.countries or name in lex.cities or name in lex.regions
 
 
-def _head_word(name: str) -> str:
-    """The last word, or the one before a numeral ("World War II" -> "war"), casefolded."""
+def _head_words(name: str) -> set[str]:
+    """The last word, or the one before a numeral ("World War II" -> "war"), and the one
+    before "of" ("Battle of Armageddon" -> "battle"), casefolded."""
     words = name.split()
     if len(words) > 1 and ROMAN_RE.fullmatch(words[-1]):
         words.pop()
-    return words[-1].casefold()
+    heads = {words[-1].casefold()}
+    if "of" in words[1:]:
+        heads.add(words[words.index("of", 1) - 1].casefold())
+    return heads
 
 
 def _name_follows(text: str, tokens: list[tuple[int, int, bool]], lex: Lexicon) -> bool:
@@ -1070,6 +1076,8 @@ def _is_adjective(name: str, lex: Lexicon) -> bool:
         return False
     if name in lex.demonyms or (name.endswith("s") and name[:-1] in lex.demonyms):
         return True
+    if name in lex.region_adjectives or name.removesuffix("s") in lex.region_adjectives:
+        return True  # "European", "Arabs"
     parts = re.split(r"[\s\-]+", name)
     if len(parts) > 1 and all(p in lex.demonyms or p[:-1] in lex.demonyms for p in parts):
         return True  # "Cuban-American", "Cuban Americans"

@@ -1187,3 +1187,49 @@ def test_surname_before_a_generational_suffix_after_initials():
     text = "J.P. Hartwell Jr., an analyst, said so. Hartwell added more."
     actors = by_name(find_actors([article(text)]))
     assert "Hartwell" in actors["J.P. Hartwell Jr"].aliases
+
+
+@pytest.mark.parametrize(
+    "text,name,role",
+    [
+        ("Inspector Dana Bowe said the road was shut.", "Dana Bowe", "Inspector"),
+        ("Detective Joe Penn said the car was found.", "Joe Penn", "Detective"),
+        ("Cardinal Ian Doyle said Mass.", "Ian Doyle", "Cardinal"),
+        ("Representative Tom Dell voted no.", "Tom Dell", "Representative"),
+        ("Doctor Jim Burke said the boy was well.", "Jim Burke", None),
+        ("Justices Ana Dane and Lee Ross dissented.", "Ana Dane", None),
+        (
+            "U.S. Trade Representative Carla Hale said talks went well.",
+            "Carla Hale",
+            "Trade Representative (United States)",
+        ),
+    ],
+)
+def test_more_titles_before_names(text, name, role):
+    actors = by_name(find_actors([article(text)]))
+    assert name in actors, sorted(actors)
+    assert actors[name].kind == "person"
+    assert actors[name].role == role
+
+
+@pytest.mark.parametrize(
+    "text,absent,kinds",
+    [
+        ("Arabs and Europeans watched as Asian markets fell.", ["Arabs", "Europeans", "Asian"], {}),
+        (
+            "The Norland Interests Section and the Joint Chiefs of Staff met at the Karl "
+            "Marx Theater. The Orrin Composite fell. The Battle of Velmar began.",
+            ["Orrin Composite", "Battle of Velmar"],
+            {
+                "Norland Interests Section": "organisation",
+                "Joint Chiefs of Staff": "organisation",
+                "Karl Marx Theater": "place",
+            },
+        ),
+    ],
+)
+def test_region_adjectives_sections_theaters_battles_indices(text, absent, kinds):
+    actors = by_name(find_actors([article(text)]))
+    assert not set(absent) & set(actors)
+    for name, kind in kinds.items():
+        assert actors[name].kind == kind
