@@ -262,7 +262,8 @@ def load_lexicon() -> Lexicon:
                     rf"\s*(?i:{_cue_alternation(cues['after'])})\b"
                     rf"|{_apposition_cue(cues['nouns'], kinds['context']['apposition_stops'])}"
                 ),
-                re.compile(rf"\b(?i:{_cue_alternation([*cues['before'], *cues['nouns']])})\s+\Z"),
+                # (the nouns right before a name: _described_kind, a word look-up)
+                re.compile(rf"\b(?i:{_cue_alternation(cues['before'])})\s+\Z"),
             )
             for kind, cues in kinds["context"].items()
             if isinstance(cues, dict)
