@@ -561,6 +561,10 @@ def _shared_occasion(own: str, occasion: tuple[Timex, int], number: int) -> Time
     if number - where > OCCASION_REACH:
         return None
     cues = load_cues()
+    # "X, who was arrested in 2024, denies the charges": the clause about X is not the
+    # statement, and its past verb says nothing of when X denies
+    for a, b in reversed(relative_clauses(own, "relative_clause")):
+        own = own[:a] + own[b:]
     if not cues.any["simple_past"].search(own):
         return None
     blockers = ("pluperfect", "perfect", "future", "past", "ongoing")

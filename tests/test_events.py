@@ -496,6 +496,15 @@ def test_an_undated_simple_past_statement_shares_its_subjects_occasion():
     assert visit.timex is None  # future: no occasion
 
 
+def test_a_past_verb_in_a_clause_about_the_subject_does_not_share_its_occasion():
+    text = (
+        "Corin Ashby appeared in court on Monday. "
+        "Ashby, who was arrested in August 2023, denies the charges."
+    )
+    mentions, _ = tagged(text)
+    assert mentions[-1].timex is None and mentions[-1].status == "undated"
+
+
 def test_an_occasion_is_not_shared_with_another_subject_or_too_far():
     filler = " ".join(f"Emmanuel Macron spoke about topic {k}." for k in range(8))
     text = f"Olaf Scholz said on Monday that farmers deserved help. {filler} Scholz left."
