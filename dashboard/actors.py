@@ -222,7 +222,9 @@ def load_lexicon() -> Lexicon:
     of_country_re = re.compile(
         rf"\s+of\s+(?:the\s+)?(?P<country>{_alternation(countries)})\b(?![’'\-]\w)"
     )
-    to_country_re = re.compile(rf"\s+to\s+(?:the\s+)?(?:{_alternation(countries)})\b(?![’'\-]\w)")
+    to_country_re = re.compile(
+        rf"\s+to\s+(?:the\s+)?(?P<post>{_alternation(countries)})\b(?![’'\-]\w)"
+    )
     return Lexicon(
         roles=roles,
         equivalents=equivalents,
@@ -306,6 +308,9 @@ class RoleHit:
     role: str
     country: str | None
     determined: bool  # has "the" or a country in front: can stand for a person
+    # where a posted role is held ("to Greece"): "the Iraqi ambassador to Greece" is not
+    # Iraq's ambassador to the U.N.
+    post: str | None = None
 
 
 @dataclass(slots=True)
@@ -327,6 +332,7 @@ class Candidate:
     initial: bool = False  # starts a sentence
     canonical: str | None = None  # set for countries, cities and pinned forms
     expands: int | None = None  # an acronym in brackets: where the name it stands for starts
+    post: str | None = None  # where its posted role is held ("Kenya")
 
 
 @lru_cache(maxsize=65536)
@@ -433,11 +439,13 @@ def _role_hits(text: str, lex: Lexicon) -> list[RoleHit]:
             raw = after.group("country")
             country, end = lex.country_of(raw), after.end()
         posted = lex.to_country_re.match(text, end) if posted_role else None
+        post = None
         if posted is not None:  # "U.S. Ambassador to Kenya": where, not whose
             end = posted.end()
+            post = lex.countries[posted.group("post")]
         determined = bool(m.group("det")) or bool(m.group("poss")) or country is not None
         start = m.start("det") if m.group("det") else m.start()
-        hits.append(RoleHit(start, end, role, country, determined))
+        hits.append(RoleHit(start, end, role, country, determined, post))
     return hits
 
 
@@ -452,7 +460,10 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
         start, end = m.span()
         stop = end
         joined = current and last_end >= 0 and text[last_end:start] == " "
-        if word[0].isupper():
+        if current and _plural_possessive_in_name(text, last_end, start, word, lex):
+            joined = True  # "the Farmers' Party": the apostrophe is in the name
+            current[-1] = (current[-1][0], last_end + 1, False)
+        if word[0].isupper() or (joined and _particle_name(word)):
             # (Only a capitalised word can end a run as a possessive or be an initial.)
             possessive = False
             pm = POSSESSIVE_RE.search(word)
@@ -485,6 +496,25 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
     if current:
         runs.append(current)
     return runs
+
+
+def _particle_name(word: str) -> bool:
+    """A surname opening with a lower-case particle and a hyphen: "al-Rashidi", "el-Sisi"."""
+    particle, _, rest = word.partition("-")
+    return particle in CONNECTORS and rest[:1].isupper()
+
+
+def _plural_possessive_in_name(
+    text: str, last_end: int, start: int, word: str, lex: Lexicon
+) -> bool:
+    """ "Farmers'" before an organisation word is part of a name ("the Farmers' Party",
+    "the Dockworkers' Union"), not its owner."""
+    return (
+        text[last_end - 1 : last_end] == "s"
+        and text[last_end:start] in ("' ", "’ ")
+        and word[:1].isupper()
+        and word.casefold() in lex.org_heads
+    )
 
 
 def _classify(name: str, lex: Lexicon) -> tuple[str | None, str | None]:
@@ -646,7 +676,7 @@ def _candidates(
             continue  # common words written with capitals ("Security Policy")
         cand = Candidate(article.id, start, end, name, kind=kind, canonical=canonical)
         if title is not None:
-            cand.role, cand.country = title.role, title.country
+            cand.role, cand.country, cand.post = title.role, title.country, title.post
             if title.role in lex.regnal and " " not in name:
                 cand.canonical = f"{title.role} {name}"  # "King Hussein", not a Mr Hussein
         before = text[max(0, start - 12) : start].split()
@@ -1094,19 +1124,19 @@ def _attach_appositions(text: str, cands: list[Candidate], hits: list[RoleHit]) 
         cand = by_start.get(hit.end + 1)
         if cand is not None and text[hit.end] == " " and cand.role is None:
             if cand.kind is None:  # a lower-case title: "spokesman Dmitry Peskov"
-                cand.role, cand.country = hit.role, hit.country
+                cand.role, cand.country, cand.post = hit.role, hit.country, hit.post
                 continue
         after = re.match(r",\s+", text[hit.end : hit.end + 3])
         if after:
             cand = by_start.get(hit.end + after.end())
             if cand is not None and cand.role is None and cand.kind is None:
-                cand.role, cand.country = hit.role, hit.country
+                cand.role, cand.country, cand.post = hit.role, hit.country, hit.post
                 continue
         before = re.search(r",\s+$", text[max(0, hit.start - 3) : hit.start])
         if before and hit.determined:
             cand = by_end.get(hit.start - len(before.group()))
             if cand is not None and cand.role is None and cand.kind is None:
-                cand.role, cand.country = hit.role, hit.country
+                cand.role, cand.country, cand.post = hit.role, hit.country, hit.post
 
 
 def _add_outlet_kind(article: Article, cands: list[Candidate]) -> None:
@@ -1830,7 +1860,8 @@ def _resolve_role_refs(
                     for r in index.refs[article.id]
                     if r.start == c.start and r.end == c.end
                 )
-                for key in ((c.role, c.country), (c.role, None)):
+                role = _tie_role(c.role, c.post)
+                for key in ((role, c.country), (role, None)):
                     corpus_ties[key][actor_id] += 1
                     article_ties[article.id][key][actor_id] += 1
     for article in articles:
@@ -1860,6 +1891,11 @@ def _resolve_role_refs(
             index.refs[article.id] = sorted(refs + added, key=lambda r: r.start)
 
 
+def _tie_role(role: str, post: str | None) -> str:
+    """The role a reference is tied by, with its post: "Ambassador to Kenya"."""
+    return f"{role} to {post}" if post else role
+
+
 def _role_holder(
     hit: RoleHit,
     local: dict[tuple[str, str | None], Counter[str]],
@@ -1867,7 +1903,9 @@ def _role_holder(
     lex: Lexicon,
 ) -> str | None:
     """The one actor the article, else the corpus, ties to this role (and country)."""
-    roles = [hit.role, *lex.equivalents.get(hit.role, ())]
+    roles = [_tie_role(hit.role, hit.post)]
+    if hit.post is None:
+        roles += lex.equivalents.get(hit.role, ())
     for ties in (local, corpus):
         for role in roles:
             counter = ties.get((role, hit.country))

@@ -1233,3 +1233,33 @@ def test_region_adjectives_sections_theaters_battles_indices(text, absent, kinds
     assert not set(absent) & set(actors)
     for name, kind in kinds.items():
         assert actors[name].kind == kind
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("A steward, Omar bin Khalid al-Rashidi, was there.", "Omar bin Khalid al-Rashidi"),
+        ("The Dockworkers' Union said 3,000 members walked out.", "Dockworkers' Union"),
+    ],
+)
+def test_particle_surnames_and_plural_possessives_inside_names(text, name):
+    actors = by_name(find_actors([article(text)]))
+    assert name in actors, sorted(actors)
+
+
+def test_a_possessive_before_a_common_noun_is_not_in_the_name():
+    actors = by_name(find_actors([article("Ana Howes said so. Howes' team was clearing mines.")]))
+    assert sorted(actors) == ["Ana Howes"]
+
+
+def test_a_posted_role_reference_goes_to_the_holder_of_that_post():
+    text = (
+        "U.S. Ambassador to Kenya Ruth Bell said the embassy would reopen. Tom Frey, the U.S. "
+        "ambassador to Poland, agreed. The American ambassador to Kenya spoke again later. "
+        "The American ambassador to Greece said nothing."
+    )
+    index = find_actors([article(text)])
+    actors = by_name(index)
+    assert actors["Ruth Bell"].role == "Ambassador (United States)"
+    assert "The American ambassador to Kenya" in actors["Ruth Bell"].aliases
+    assert not any("Greece" in form for a in actors.values() for form in a.aliases)
