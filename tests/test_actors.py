@@ -1263,3 +1263,29 @@ def test_a_posted_role_reference_goes_to_the_holder_of_that_post():
     assert actors["Ruth Bell"].role == "Ambassador (United States)"
     assert "The American ambassador to Kenya" in actors["Ruth Bell"].aliases
     assert not any("Greece" in form for a in actors.values() for form in a.aliases)
+
+
+@pytest.mark.parametrize(
+    "text,name,kind",
+    [
+        (
+            "Orrin Health, which filed for bankruptcy, is not a defendant.",
+            "Orrin Health",
+            "organisation",
+        ),
+        (
+            "Ivo Varga, the former chief executive of Orrin Health, spoke.",
+            "Orrin Health",
+            "organisation",
+        ),
+    ],
+)
+def test_which_and_officers_of_say_a_company(text, name, kind):
+    actors = by_name(find_actors([article(text)]))
+    assert actors[name].kind == kind
+
+
+def test_finance_director_title():
+    text = "Tessaly's finance director, Chen Wei, said the group would press ahead."
+    actors = by_name(find_actors([article(text)]))
+    assert actors["Chen Wei"].role == "Finance Director"
