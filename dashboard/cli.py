@@ -10,9 +10,15 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dashboard import settings
 from dashboard.models import STATUSES
+
+if TYPE_CHECKING:
+    from dashboard.pipeline import Corpus
+    from dashboard.progress import BuildProgress
+    from dashboard.store import Store, StoredCorpus
 
 EXPORT_FORMATS = ("csv", "json", "ics", "timelinejs", "html")
 
@@ -135,6 +141,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from dashboard.pipeline import NothingToBuild, run
     from dashboard.progress import BuildProgress
     from dashboard.store import Store, StoreBusy, StoreError
+    from dashboard.stream import run_spilled
 
     # The build report names every file skipped or partly read, once: ingestion's own
     # warning as it reads each one would name it a second time.
@@ -152,6 +159,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         return _fail("--workers must be at least 1")
     progress = BuildProgress()
+    spills = None
     try:
         if not args.no_wait and store.busy():
             print(f"waiting for another build of {store.path} to finish", file=sys.stderr)
@@ -182,16 +190,30 @@ def cmd_build(args: argparse.Namespace) -> int:
             else:
                 if args.scheduler:
                     return _fail("--scheduler needs --engine dask")
-                corpus = run(
-                    inputs,
-                    aliases=args.aliases,
-                    progress=progress,
-                    previous=previous,
-                    prune=args.prune,
-                    workers=args.workers or 1,
-                    dates=dates,
-                )
+                if previous is None:
+                    # A build from nothing keeps each stage's records on disk beside the
+                    # store, not in memory (dashboard/stream.py).
+                    spills = store.spill_folder()
+                    corpus = run_spilled(
+                        inputs,
+                        spills,
+                        aliases=args.aliases,
+                        progress=progress,
+                        workers=args.workers or 1,
+                        dates=dates,
+                    )
+                else:
+                    corpus = run(
+                        inputs,
+                        aliases=args.aliases,
+                        progress=progress,
+                        previous=previous,
+                        prune=args.prune,
+                        workers=args.workers or 1,
+                        dates=dates,
+                    )
             store.write_corpus(corpus, name)
+            return _report_build(args, name, store, progress, corpus, previous, fetch_errors)
     except NothingToBuild as exc:
         progress.close()
         _report_problems([*fetch_errors, *exc.errors], [])
@@ -201,6 +223,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     except StoreError as exc:
         progress.close()
         return _fail(str(exc))
+    finally:
+        if spills is not None:
+            spills.close()
+
+
+def _report_build(
+    args: argparse.Namespace,
+    name: str,
+    store: Store,
+    progress: BuildProgress,
+    corpus: Corpus,
+    previous: StoredCorpus | None,
+    fetch_errors: Sequence[object],
+) -> int:
+    """What the build did: skipped inputs, flagged articles, changes, timings, counts."""
     progress.close()
     _report_problems([*fetch_errors, *corpus.errors], corpus.articles)
     counts = corpus.counts()

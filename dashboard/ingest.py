@@ -487,6 +487,14 @@ def load_articles(paths: Sequence[Path | str]) -> IngestResult:
     """Read every article under ``paths``; problems are collected, never raised."""
     result = IngestResult()
     files, result.errors = expand_paths(paths)
+    result.articles = list(read_articles(files, result))
+    return result
+
+
+def read_articles(files: Sequence[Path], result: IngestResult) -> Iterator[Article]:
+    """The articles of ``files`` (from expand_paths) as they are read, each copy of one
+    read once; problems go to ``result.errors``, never raised. For builds that hand each
+    article on as it comes instead of holding them all."""
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     seen: dict[tuple[str, str], str] = {}
     for path, data in _read_ahead(files):
@@ -500,7 +508,8 @@ def load_articles(paths: Sequence[Path | str]) -> IngestResult:
         meta = manifests[folder].get(path.name, {})
         if path.suffix.lower() in formats.SUFFIXES:
             for label, article in _read_structured(path, data, meta, result):
-                _keep(article, label, seen, result)
+                if _first_copy(article, label, seen, result):
+                    yield article
             continue
         try:
             article = _text_article(path, data, meta)
@@ -511,20 +520,21 @@ def load_articles(paths: Sequence[Path | str]) -> IngestResult:
         for warning in article.warnings:
             if warning.startswith("unparseable publication date"):
                 result.errors.append(IngestError(str(path), f"manifest: {warning}"))
-        _keep(article, str(path), seen, result)
-    return result
+        if _first_copy(article, str(path), seen, result):
+            yield article
 
 
-def _keep(
+def _first_copy(
     article: Article, label: str, seen: dict[tuple[str, str], str], result: IngestResult
-) -> None:
-    """Add the article unless the same content from the same source was already read."""
+) -> bool:
+    """Whether the article is the first read of its content from its source (a later copy
+    is reported as a duplicate)."""
     key = (article.content_hash, article.source_key)
     if key in seen:
         result.errors.append(IngestError(label, f"duplicate of {seen[key]}; skipped", "duplicate"))
-        return
+        return False
     seen[key] = label
-    result.articles.append(article)
+    return True
 
 
 def _read_structured(
@@ -590,7 +600,8 @@ def load_uploads(
             for record_label, article in records_to_articles(
                 label, data, overrides.get(name, {}), result
             ):
-                _keep(article, record_label, seen, result)
+                if _first_copy(article, record_label, seen, result):
+                    result.articles.append(article)
             continue
         try:
             raw, note = decode(data)

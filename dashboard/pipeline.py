@@ -43,6 +43,7 @@ from dashboard.ingest import (
     split_sentences,
 )
 from dashboard.models import Actor, ActorRef, Article, Event, Mention, Timex
+from dashboard.spill import Spill
 from dashboard.store import StoredCorpus, crash_point
 from dashboard.temporal import tag
 
@@ -116,6 +117,18 @@ class Corpus:
     cluster_key: str = ""
     # Ids of events of earlier builds that no event carries on -> where their mentions went.
     event_aliases: dict[str, str] = field(default_factory=dict)
+    # (article id, timex key, mention key) rows, when a spilled build keeps them on disk
+    # instead of in timex_keys and mention_keys (dashboard/stream.py).
+    key_spill: Spill[tuple[str, str, str]] | None = None
+
+    def build_keys(self) -> Iterator[tuple[str, str | None, str | None]]:
+        """(article id, timex key, mention key) of each article that has either."""
+        if self.key_spill is not None:
+            yield from self.key_spill
+            return
+        for a in self.articles:
+            if a.id in self.timex_keys or a.id in self.mention_keys:
+                yield a.id, self.timex_keys.get(a.id), self.mention_keys.get(a.id)
 
     def counts(self) -> dict[str, int]:
         """Rows per stage, for the build report."""

@@ -31,8 +31,8 @@ BATCH_RECORDS = 256
 class SpillFolder:
     """A temporary folder for one build's spills; removed on close."""
 
-    def __init__(self, parent: Path | None = None) -> None:
-        self.path = Path(tempfile.mkdtemp(prefix="storyline-spill-", dir=parent))
+    def __init__(self, parent: Path | None = None, prefix: str = "storyline-spill-") -> None:
+        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
         self._count = 0
 
     def spill(self, name: str) -> Spill:

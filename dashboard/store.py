@@ -12,6 +12,7 @@ import fcntl
 import json
 import logging
 import os
+import shutil
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.models import ActorRef, Article, Event, Mention, Timex
+from dashboard.spill import SpillFolder
 
 if TYPE_CHECKING:
     from dashboard.pipeline import Corpus
@@ -212,6 +214,15 @@ class Store:
                 raise StoreError(f"{self.path}: could not write the store: {exc}") from exc
             finally:
                 _remove(tmp)
+
+    def spill_folder(self) -> SpillFolder:
+        """A folder beside the store for a build's spills (dashboard/stream.py), after
+        removing those a killed build left. Call it holding the store's lock."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        prefix = f".{self.path.name}.spill-"
+        for stale in self.path.parent.glob(prefix + "*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        return SpillFolder(self.path.parent, prefix=prefix)
 
     def _remove_stale_files(self) -> None:
         """Delete files a killed writer left beside the store (only called under the lock)."""
@@ -707,16 +718,8 @@ def _event_mention_rows(corpus: Corpus, name: str) -> Iterator[dict]:
 
 
 def _build_key_rows(corpus: Corpus, name: str) -> Iterator[dict]:
-    timex_keys = getattr(corpus, "timex_keys", {})
-    mention_keys = getattr(corpus, "mention_keys", {})
-    for a in corpus.articles:
-        if a.id in timex_keys or a.id in mention_keys:
-            yield {
-                "corpus": name,
-                "article_id": a.id,
-                "timex_key": timex_keys.get(a.id),
-                "mention_key": mention_keys.get(a.id),
-            }
+    for article_id, timex, mention in corpus.build_keys():
+        yield {"corpus": name, "article_id": article_id, "timex_key": timex, "mention_key": mention}
 
 
 def _cluster_key_rows(corpus: Corpus, name: str) -> Iterator[dict]:

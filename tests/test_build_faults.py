@@ -111,8 +111,32 @@ def test_a_build_killed_at_any_stage_leaves_the_old_store_and_the_next_build_fin
     assert build(*args) == 0
     assert store.counts("c") == expected
     assert store.counts("seeds") == before["seeds"]
-    leftovers = [p.name for p in store.path.parent.iterdir() if p.name.endswith(".tmp")]
+    # neither a half-written store nor the killed build's spills (dashboard/stream.py)
+    leftovers = [
+        p.name
+        for p in store.path.parent.iterdir()
+        if p.name.endswith(".tmp") or ".spill-" in p.name
+    ]
     assert leftovers == []
+
+
+@pytest.mark.parametrize("point", CRASH_POINTS)
+def test_a_first_build_killed_at_any_stage_leaves_no_spills_and_the_next_one_finishes(
+    point: str, batches, expected, store: Store
+) -> None:
+    """A corpus built from nothing keeps its stages' records on disk beside the store
+    (dashboard/stream.py): killed anywhere, it leaves the store as it was, and the next build
+    clears what it left and makes the corpus a clean build makes."""
+    before = snapshot(store)
+    args = (batches["a"], batches["b"], "--db", store.path, "--corpus", "fresh")
+    assert build(*args, crash_at=point) == -signal.SIGKILL
+    assert snapshot(store) == before and "fresh" not in store.corpora()
+    if point in ("temporal", "actors", "events", "cluster"):
+        assert [p for p in store.path.parent.iterdir() if ".spill-" in p.name]
+    assert build(*args) == 0
+    assert store.counts("fresh") == expected
+    assert snapshot(store) == before | {"corpora": [*before["corpora"], "fresh"]}
+    assert not [p for p in store.path.parent.iterdir() if ".spill-" in p.name]
 
 
 @pytest.mark.parametrize("delay", [0.7, 1.3, 1.6])

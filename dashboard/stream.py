@@ -1,0 +1,259 @@
+"""The build of pipeline.run with every stage's records on disk, for corpora larger than
+memory.
+
+pipeline.run holds every article, time expression, actor reference and mention until the
+store is written: about 1.5 GB at 100,000 articles. This build hands each article on as it
+is read and keeps what each stage makes in spills (dashboard/spill.py), read back a batch
+at a time by the stages after it: ingestion and tagging, a batch of articles at a time;
+actors, from each article's candidates and the corpus's name statistics; mentions, a
+batch at a time; clustering, from the spilled mentions (cluster.cluster_spilled); and the
+store, written from the spills. What stays in memory is what is counted over the corpus
+(names, word and date frequencies, the actors) and clustering's features and pairs.
+
+It makes the corpus pipeline.run makes (tests compare the two table by table), for a build
+from nothing: an incremental build reads the stored corpus into memory, and goes through
+pipeline.run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import islice
+from pathlib import Path
+
+from dashboard.actors import ActorIndex, find_actors
+from dashboard.cluster import Source, cluster_spilled, mention_order
+from dashboard.ingest import IngestResult, expand_paths, read_articles
+from dashboard.models import Article, Mention, Timex
+from dashboard.pipeline import (
+    STAGES,
+    BuildDelta,
+    Corpus,
+    Mapper,
+    NothingToBuild,
+    PoolMapper,
+    Progress,
+    _chunked,
+    _report,
+    _serial_map,
+    _with_date,
+    cluster_key,
+    mention_chunk,
+    mention_key,
+    tag_chunk,
+    timex_key,
+)
+from dashboard.spill import Spill, SpillFolder
+from dashboard.store import crash_point
+
+# Articles read, tagged and handed on at a time (each batch is one run of the spill).
+BATCH_ARTICLES = 2_000
+
+Record = tuple[Article, list[Timex]]
+
+
+def article_order(article: Article) -> tuple[str, str]:
+    """The order of a build's articles (pipeline.reconcile's)."""
+    return (article.source_path, article.id)
+
+
+def _record_order(record: Record) -> tuple[str, str]:
+    return article_order(record[0])
+
+
+@dataclass(slots=True)
+class ArticlesView:
+    """The build's articles, in order, read from the spill of (article, timexes) records."""
+
+    records: Spill[Record]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[Article]:
+        return (article for article, _ in self.records.sorted_by(_record_order))
+
+
+@dataclass(slots=True)
+class TimexesView:
+    """Article id -> its time expressions, read like a mapping's items(), in article order."""
+
+    records: Spill[Record]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def items(self) -> Iterator[tuple[str, list[Timex]]]:
+        return ((a.id, found) for a, found in self.records.sorted_by(_record_order))
+
+    def values(self) -> Iterator[list[Timex]]:
+        return (found for _, found in self.items())
+
+
+def run_spilled(
+    paths: Sequence[Path | str],
+    folder: SpillFolder,
+    *,
+    aliases: Path | None = None,
+    progress: Progress | None = None,
+    workers: int = 1,
+    dates: Mapping[str, date] | None = None,
+    until: str = "cluster",
+) -> Corpus:
+    """Build the articles under ``paths`` like pipeline.run with no stored corpus, keeping
+    every stage's records in spills under ``folder`` (which must outlive the corpus: the
+    store reads its articles, mentions and events from there)."""
+    if until not in STAGES:
+        raise ValueError(f"until={until!r}: not a stage (one of {', '.join(STAGES)})")
+    mapper = PoolMapper(workers) if workers > 1 else None
+    try:
+        return _run(paths, folder, aliases, progress, mapper, dates, until)
+    finally:
+        if mapper is not None:
+            mapper.close()
+
+
+def _run(
+    paths: Sequence[Path | str],
+    folder: SpillFolder,
+    aliases: Path | None,
+    progress: Progress | None,
+    mapper: Mapper | None,
+    dates: Mapping[str, date] | None,
+    until: str,
+) -> Corpus:
+    apply = mapper or _serial_map
+    corpus = Corpus()
+    timings = corpus.timings
+    timings.update(dict.fromkeys(STAGES, 0.0))
+    records = _read_and_tag(paths, folder, apply, progress, dates, corpus)
+    crash_point("temporal")
+    if until in ("ingest", "temporal"):
+        return corpus
+
+    def articles() -> Iterator[Article]:
+        return iter(corpus.articles)
+
+    started = time.perf_counter()
+    _report(progress, "actors", 0.0)
+    corpus.actors = _actors(articles, folder, aliases, mapper)
+    timings["actors"] = time.perf_counter() - started
+    crash_point("actors")
+    if until == "actors":
+        return corpus
+
+    started = time.perf_counter()
+    _report(progress, "events", 0.0)
+    mentions, keys = _extract_mentions(records, corpus.actors, folder, apply, progress)
+    corpus.mentions = mentions  # type: ignore[assignment]
+    corpus.key_spill = keys
+    timings["events"] = time.perf_counter() - started
+    crash_point("events")
+    if until == "events":
+        return corpus
+
+    started = time.perf_counter()
+    _report(progress, "cluster", 0.0)
+    sources = {a.id: Source(a.source_key, a.outlet) for a in articles()}
+    corpus.events = cluster_spilled(mentions, sources, articles, folder)  # type: ignore[assignment]
+    corpus.cluster_key = cluster_key()
+    corpus.delta.mentions_reclustered = len(mentions)
+    timings["cluster"] = time.perf_counter() - started
+    crash_point("cluster")
+    _report(progress, "done", 1.0)
+    return corpus
+
+
+def _read_and_tag(
+    paths: Sequence[Path | str],
+    folder: SpillFolder,
+    apply: Mapper,
+    progress: Progress | None,
+    dates: Mapping[str, date] | None,
+    corpus: Corpus,
+) -> Spill[Record]:
+    """Read and tag the articles a batch at a time into a spill of (article, timexes)."""
+    timings = corpus.timings
+    started = time.perf_counter()
+    _report(progress, "ingest", 0.0)
+    files, errors = expand_paths(paths)
+    result = IngestResult(errors=errors)
+    reading = read_articles(files, result)
+    records: Spill[Record] = folder.spill("articles")
+    timings["ingest"] += time.perf_counter() - started
+    while True:
+        started = time.perf_counter()
+        batch = list(islice(reading, BATCH_ARTICLES))
+        if dates:
+            batch = [_with_date(a, dates) for a in batch]
+        timings["ingest"] += time.perf_counter() - started
+        if not batch:
+            break
+        started = time.perf_counter()
+        found: list[list[Timex]] = []
+        for _, tagged in _chunked(apply, tag_chunk, batch, None, "temporal"):
+            found.extend(tagged)
+        records.write_run(sorted(zip(batch, found, strict=True), key=_record_order))
+        timings["temporal"] += time.perf_counter() - started
+        _report(progress, "temporal", min(1.0, len(records) / max(1, len(files))))
+    crash_point("ingest")
+    corpus.errors = list(result.errors)
+    if not records:
+        raise NothingToBuild("no article could be read", result.errors)
+    corpus.articles = ArticlesView(records)  # type: ignore[assignment]
+    corpus.timexes = TimexesView(records)  # type: ignore[assignment]
+    corpus.delta = BuildDelta(new=len(records))
+    return records
+
+
+def _actors(
+    articles: Callable[[], Iterator[Article]],
+    folder: SpillFolder,
+    aliases: Path | None,
+    mapper: Mapper | None,
+) -> ActorIndex:
+    return find_actors(list(articles()), overrides=aliases, mapper=mapper)
+
+
+def _extract_mentions(
+    records: Spill[Record],
+    actors: ActorIndex,
+    folder: SpillFolder,
+    apply: Mapper,
+    progress: Progress | None,
+) -> tuple[Spill[Mention], Spill[tuple[str, str, str]]]:
+    """Each article's mentions, a batch at a time, as runs in clustering's order; and each
+    article's build keys (what its timexes and mentions were made from)."""
+    mentions: Spill[Mention] = folder.spill("mentions")
+    keys: Spill[tuple[str, str, str]] = folder.spill("keys")
+    done = 0
+    with keys.writer() as key_out:
+        for batch in _batches(records.sorted_by(_record_order), BATCH_ARTICLES):
+            items = []
+            for article, timexes in batch:
+                refs = actors.refs.get(article.id, [])
+                used = {r.actor_id: actors.actors[r.actor_id] for r in refs}
+                items.append((article, timexes, refs, used))
+                key_out.append(
+                    (
+                        article.id,
+                        timex_key(article),
+                        mention_key(article, timexes, refs, actors.actors),
+                    )
+                )
+            found: list[Mention] = []
+            for _, extracted in _chunked(apply, mention_chunk, items, None, "events"):
+                for one in extracted:
+                    found.extend(one)
+            mentions.write_run(sorted(found, key=mention_order))
+            done += len(batch)
+            _report(progress, "events", done / len(records))
+    return mentions, keys
+
+
+def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    while batch := list(islice(records, size)):
+        yield batch

@@ -1,0 +1,80 @@
+"""A build from nothing with its records on disk (dashboard/stream.py) stores what the
+in-memory build stores, table by table."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard import stream
+from dashboard.pipeline import NothingToBuild, run
+from dashboard.spill import SpillFolder
+from dashboard.store import TABLES, Store
+
+ROOT = Path(__file__).resolve().parent.parent
+# Folders of text files with manifests, JSON Lines and JSON batches (several articles in one
+# file, read in file order), HTML pages, a feed: every kind of input, in several batches.
+INPUTS = [
+    ROOT / "seeds",
+    ROOT / "tests" / "stories" / "rail_strike",
+    ROOT / "tests" / "jsonl",
+    ROOT / "tests" / "pages",
+    ROOT / "tests" / "feeds" / "wire.rss",
+]
+
+
+def differences(a: Path, b: Path) -> dict[str, tuple[int, int, int]]:
+    """Per table: (rows, rows only in a, rows only in b), the corpus column aside."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{a}' AS a (READ_ONLY)")
+    con.execute(f"ATTACH '{b}' AS b (READ_ONLY)")
+    out = {}
+    for table in TABLES:
+        if table in ("meta", "corpora"):
+            continue
+        one = f"SELECT * EXCLUDE (corpus) FROM a.{table}"
+        two = f"SELECT * EXCLUDE (corpus) FROM b.{table}"
+        rows = con.execute(f"SELECT count(*) FROM a.{table}").fetchone()[0]
+        only_a = con.execute(f"SELECT count(*) FROM ({one} EXCEPT ALL {two})").fetchone()[0]
+        only_b = con.execute(f"SELECT count(*) FROM ({two} EXCEPT ALL {one})").fetchone()[0]
+        out[table] = (rows, only_a, only_b)
+    return out
+
+
+@pytest.mark.parametrize("batch", [3, 1000])
+def test_a_spilled_build_stores_what_an_in_memory_build_stores(
+    batch: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stream, "BATCH_ARTICLES", batch)
+    dates = {"no_date.html": date(2024, 3, 1)}
+    memory = run(INPUTS, dates=dates)
+    Store(tmp_path / "memory.duckdb").write_corpus(memory, "c")
+    with SpillFolder(tmp_path) as folder:
+        spilled = stream.run_spilled(INPUTS, folder, dates=dates)
+        assert spilled.counts() == memory.counts()
+        assert [str(e) for e in spilled.errors] == [str(e) for e in memory.errors]
+        assert spilled.delta.summary() == memory.delta.summary()
+        Store(tmp_path / "spilled.duckdb").write_corpus(spilled, "c")
+    found = differences(tmp_path / "memory.duckdb", tmp_path / "spilled.duckdb")
+    assert found["articles"][0] >= 20 and found["events"][0] > 50
+    assert {t: d for t, d in found.items() if d[1] or d[2]} == {}
+
+
+def test_a_spilled_build_of_nothing_readable_says_so(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    with SpillFolder(tmp_path) as folder, pytest.raises(NothingToBuild) as caught:
+        stream.run_spilled([tmp_path / "empty.txt"], folder)
+    assert [e.path for e in caught.value.errors] == [str(tmp_path / "empty.txt")]
+
+
+def test_the_spills_are_on_disk_and_go_with_their_folder(tmp_path: Path) -> None:
+    folder = SpillFolder(tmp_path)
+    corpus = stream.run_spilled([ROOT / "seeds"], folder)
+    spilled = [p for p in folder.path.rglob("*.pkl")]
+    assert spilled and sum(p.stat().st_size for p in spilled) > 50_000
+    assert len(list(corpus.articles)) == len(corpus.articles) == 5
+    folder.close()
+    assert not folder.path.exists()
