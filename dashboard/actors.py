@@ -92,6 +92,7 @@ class Lexicon:
     regnal: frozenset[str]  # roles that go with a first or regnal name ("King")
     modifiers: frozenset[str]
     honorifics: frozenset[str]
+    honorific_roles: dict[str, str]  # "Sen" -> "Senator"
     countries: dict[str, str]  # name or alias as written -> canonical name
     demonyms: dict[str, str]  # adjective -> canonical country
     country_kinds: dict[str, str]
@@ -111,6 +112,7 @@ class Lexicon:
     acronym_max: int
     stopnames: frozenset[str]
     age_after_re: re.Pattern[str]  # ", 52," after a person's name
+    party_tag_re: re.Pattern[str]  # "D-N.M.", "R-Okla.": a lawmaker's party and state
     never_last: frozenset[str]  # words that do not end a name ("Thursday")
     also_first_names: frozenset[str]  # stop names that open people's names ("Jan Kavan")
     # stop names that open people's names unless they open a question ("Will Haddon said")
@@ -231,6 +233,7 @@ def load_lexicon() -> Lexicon:
         regnal=frozenset(roles_doc["regnal"]["roles"]),
         modifiers=modifiers,
         honorifics=honorifics,
+        honorific_roles=roles_doc["honorifics"]["roles"],
         countries=countries,
         demonyms=demonyms,
         country_kinds=country_kinds,
@@ -252,6 +255,7 @@ def load_lexicon() -> Lexicon:
         acronym_max=int(kinds["organisation"]["acronym_max"]),
         stopnames=stopnames | (ENGLISH_STOP_WORDS - frozenset(kinds["names"]["openers"])),
         age_after_re=re.compile(kinds["names"]["age_after"]),
+        party_tag_re=re.compile(kinds["names"]["party_tag"]),
         never_last=frozenset(w.casefold() for w in kinds["names"]["never_last"]),
         also_first_names=frozenset(w.casefold() for w in kinds["names"]["also_first_names"]),
         unasked_first_names=frozenset(w.casefold() for w in kinds["names"]["unasked_first_names"]),
@@ -374,15 +378,16 @@ TITLE_STOP_RE = re.compile(r"\b([A-Z][a-z]{1,5})\.\s+\Z")
 
 def _is_sentence_start(text: str, pos: int) -> bool:
     before = text[max(0, pos - 3) : pos].rstrip(" \t\"“‘'")
-    if before[-1:] == "." and _after_courtesy_title(text, pos):
+    if before[-1:] == "." and _courtesy_title(text, pos):
         return False  # "Mr. Basch and Mr. Pell declined": the stop is the title's
     return not before or before[-1] in ".!?\n:"
 
 
-def _after_courtesy_title(text: str, pos: int) -> bool:
-    """A courtesy title and its stop come right before ``pos`` ("Mr. Basch")."""
+def _courtesy_title(text: str, pos: int) -> str | None:
+    """The courtesy title that comes with its stop right before ``pos`` ("Mr" of "Mr.
+    Basch"), or None."""
     m = TITLE_STOP_RE.search(text, max(0, pos - 10), pos)
-    return m is not None and m.group(1) in load_lexicon().honorifics
+    return m.group(1) if m is not None and m.group(1) in load_lexicon().honorifics else None
 
 
 # How far before a role word its "the", country and modifier can start.
@@ -598,12 +603,12 @@ def _candidates(
                 default=-1,
             )
             tokens = tokens[cut + 1 :]
-        courtesy = False
+        courtesy = _courtesy_title(text, tokens[0][0]) if tokens else None  # "Mr. " before
         while tokens and not _is_known_place(text, tokens, lex):
             word = text[tokens[0][0] : tokens[0][1]]
             folded = word.casefold().rstrip(".")
             if word.rstrip(".") in lex.honorifics:
-                courtesy = True  # "Dr. Ilse Brandvik": a person
+                courtesy = word.rstrip(".")  # "Dr Ilse Brandvik": a person
                 tokens.pop(0)
             elif word in CONNECTORS:
                 tokens.pop(0)
@@ -651,6 +656,8 @@ def _candidates(
             continue  # "Russian claims", "ethnic Russians", "Ukrainian-controlled"
         if name.casefold() in lex.not_actor_names:
             continue  # "the Internet", "DNA tests": things, not someone who acts
+        if lex.party_tag_re.fullmatch(name):
+            continue  # "Sen. Carla Mendes, D-N.M.": her party and state
         if PLURAL_ACRONYM_RE.fullmatch(name):
             continue  # "210,000 SUVs", "15 million instructions per second, or MIPs": things
         if len(tokens) > 1 and not lex.not_actor_heads.isdisjoint(_head_words(name)):
@@ -687,11 +694,9 @@ def _candidates(
         cand.agentive = bool(SPEECH_AFTER_RE.match(text, end))
         cand.context_kind = _context_kind(text, start, end, lex)
         cand.possessor = possessive
-        cand.personal = (
-            courtesy
-            or _after_courtesy_title(text, start)
-            or bool(lex.age_after_re.match(text, end))
-        )
+        cand.personal = bool(courtesy) or bool(lex.age_after_re.match(text, end))
+        if cand.role is None and courtesy in lex.honorific_roles:
+            cand.role = lex.honorific_roles[courtesy]  # "Sen. Carla Mendes": a senator
         cand.initial = _is_sentence_start(text, start)
         out.append(cand)
     _find_employers(text, out)
@@ -756,11 +761,27 @@ def _context_kind(text: str, start: int, end: int, lex: Lexicon) -> str | None:
     return None
 
 
+# A first line with no closing stop, then a blank line: a headline before the story.
+HEADLINE_THEN_RE = re.compile(r"[^\n]*[^.!?:\s”\"'’][ \t]*\n\s*\n")
+# What follows the place of a dateline with no date: "(Reuters)" or " - ".
+DATELINE_MARK_RE = re.compile(r"\s*\(|\s+[-–—_]\s")
+
+
 def _opening_place(text: str, lex: Lexicon) -> tuple[int, int] | None:
     """The span of the place in capitals opening a wire story with no date in its dateline
     ("NAIROBI, Kenya (AP) _"), or None."""
     m = lex.dateline_re.match(text)
-    return m.span("place") if m else None
+    if m is not None:
+        return m.span("place")
+    # after a headline: "Senate passes bill\n\nWASHINGTON (CR) - ..."; a comma is not
+    # enough there ("NATO, the alliance, said ...")
+    head = HEADLINE_THEN_RE.match(text)
+    if head is None:
+        return None
+    m = lex.dateline_re.match(text[head.end() :])  # (its "^" is the string's start)
+    if m is None or not DATELINE_MARK_RE.match(text, head.end() + m.end()):
+        return None
+    return head.end() + m.start("place"), head.end() + m.end("place")
 
 
 def _credited_agency(text: str, start: int, end: int, place: tuple[int, int]) -> bool:

@@ -1289,3 +1289,29 @@ def test_finance_director_title():
     text = "Tessaly's finance director, Chen Wei, said the group would press ahead."
     actors = by_name(find_actors([article(text)]))
     assert actors["Chen Wei"].role == "Finance Director"
+
+
+@pytest.mark.parametrize(
+    "text,name,role",
+    [
+        ("Sen. Carla Mendes, D-N.M., wrote the bill.", "Carla Mendes", "Senator"),
+        (
+            "Rep. Dana Whitcomb (R-Minn.) said the House would vote.",
+            "Dana Whitcomb",
+            "Representative",
+        ),
+        ("Gov. Helen Brandt said aid would help.", "Helen Brandt", "Governor"),
+    ],
+)
+def test_abbreviated_titles_are_roles_and_party_tags_no_actors(text, name, role):
+    actors = by_name(find_actors([article(text)]))
+    assert name in actors, sorted(actors)
+    assert actors[name].role == role
+    assert not [n for n in actors if n.startswith(("D-", "R-", "Gov", "Sen", "Rep"))]
+
+
+def test_an_agency_credited_in_a_dateline_after_a_headline_is_no_actor():
+    text = "Senate passes flood bill\n\nWASHINGTON (CR) - The Senate voted on Monday."
+    actors = by_name(find_actors([article(text)]))
+    assert "CR" not in actors
+    assert actors["Washington"].kind == "place"
