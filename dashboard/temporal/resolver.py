@@ -243,8 +243,17 @@ def figures_period(text: str, start: int, end: int, grammar: Grammar) -> bool:
 # ----- resolvers, one per kind ----------------------------------------------------------
 
 
+def _year_of_rel(c: Candidate, ctx: Context) -> Candidate:
+    """ "March next year", "Nov. 4 last year": the year the words give, as if written."""
+    if "yrel" not in c.fields or "year" in c.fields or ctx.anchor is None:
+        return c
+    steps = direction(c.fields["yrel"], ctx.grammar) or 0
+    return replace(c, fields={**c.fields, "year": str(ctx.anchor.year + steps)})
+
+
 def resolve_date(c: Candidate, ctx: Context) -> Resolved | None:
     """ "14 July 2019", "Jul. 14", "2019-07-14" (a weekday alongside is ignored)."""
+    c = _year_of_rel(c, ctx)
     month = int(ctx.word("months", c, "month") or c.fields["month"])
     day = int("".join(ch for ch in c.fields["day"] if ch.isdigit()))
     if "year" in c.fields:
@@ -307,6 +316,7 @@ def resolve_month(c: Candidate, ctx: Context) -> Resolved | None:
 
 def _month(c: Candidate, ctx: Context, month: int, mod: str | None) -> Resolved:
     """The month of the year its fields, the anchor or the clause tense give, narrowed."""
+    c = _year_of_rel(c, ctx)
     if "year" in c.fields:
         return cal.narrow(cal.month(int(c.fields["year"]), month), mod)
     if ctx.anchor is None:
