@@ -620,7 +620,7 @@ def _candidates(
                 and not _opens_question(text, tokens[0][0])
             ):
                 break  # "co-leader Will Haddon said", not "Will Kyiv accept?"
-            elif folded in lex.stopnames or _is_contraction(word):
+            elif (folded in lex.stopnames and not _is_acronym(word)) or _is_contraction(word):
                 tokens.pop(0)
             elif "-" in word and word.rsplit("-", 1)[1].islower():
                 tokens.pop(0)  # "Atlanta-based BellSouth", "Kremlin-backed Ivan Petrov"
@@ -1116,6 +1116,11 @@ def _opens_question(text: str, pos: int) -> bool:
         return False  # "Will" inside a sentence is a name: the verb is written in lower case
     end = SENTENCE_END_RE.search(text, pos)
     return end is not None and end.group() == "?"
+
+
+def _is_acronym(word: str) -> bool:
+    """Three capitals or more: an acronym, not the stop word it spells ("WHO", "IT")."""
+    return len(word) >= 3 and word.isupper() and word.isalpha()
 
 
 def _is_contraction(word: str) -> bool:

@@ -1315,3 +1315,25 @@ def test_an_agency_credited_in_a_dateline_after_a_headline_is_no_actor():
     actors = by_name(find_actors([article(text)]))
     assert "CR" not in actors
     assert actors["Washington"].kind == "place"
+
+
+def test_an_acronym_spelling_a_stop_word_is_an_actor():
+    text = "The World Health Organization (WHO) sent teams. WHO spokesman Tariq Jasar spoke."
+    actors = by_name(find_actors([article(text)]))
+    assert "WHO" in actors["World Health Organization"].aliases
+    assert actors["Tariq Jasar"].role == "Spokesperson"
+
+
+@pytest.mark.parametrize(
+    "text,name,kind",
+    [
+        ("The quake struck the Sarvan province early on Sunday.", "Sarvan", "place"),
+        ("The quake struck the province of Tavristan on Sunday.", "Tavristan", "place"),
+        ("Neighbouring Kazakhstan sent 40 rescuers.", "Kazakhstan", "place"),
+        ("The Red Crescent said roads were damaged.", "Red Crescent", "organisation"),
+    ],
+)
+def test_places_the_lexicon_does_not_know_and_relief_bodies(text, name, kind):
+    actors = by_name(find_actors([article(text)]))
+    assert sorted(actors) == [name]
+    assert actors[name].kind == kind
