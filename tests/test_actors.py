@@ -1337,3 +1337,18 @@ def test_places_the_lexicon_does_not_know_and_relief_bodies(text, name, kind):
     actors = by_name(find_actors([article(text)]))
     assert sorted(actors) == [name]
     assert actors[name].kind == kind
+
+
+@pytest.mark.parametrize(
+    "text,form,name",
+    [
+        ("A plant in Covington, Ga., will open.", "Ga", "Georgia (U.S. state)"),
+        ("The Blue Bell, Pa., concern took a charge.", "Pa", "Pennsylvania"),
+        ("The Kirkland, Wash., company extended its offer.", "Wash", "Washington (U.S. state)"),
+    ],
+)
+def test_state_short_forms_after_a_town(text, form, name):
+    index = find_actors([article(text)])
+    owner = next(a for a in index.actors.values() if form in a.aliases)
+    assert owner.name == name
+    assert owner.kind == "place"
