@@ -81,6 +81,11 @@ def test_a_background_date_does_not_govern():
         # the only date describes the speaker, not the statement
         ("“We will rebuild,” said the mayor, Ada Quell, who has run the town since 2018.", None),
         ("“It was terrible,” said Ada Quell, a fisherman who has lived here since 1971.", None),
+        (
+            "The minister, Ada Quell, who lived in Oslo from 1968, when the army invaded, "
+            "until 1989, said she was pleased.",
+            None,
+        ),
         # "whose" and "which" clauses only count less than the main clause's own date
         ("The talks, which began on Sunday, are expected to last until Friday.", "Friday"),
         ("The plan, which takes effect in 2027, was approved.", "2027"),
