@@ -107,6 +107,7 @@ def test_a_date_in_a_relative_clause_about_a_person_does_not_date_the_statement(
     [
         ("The data for May will be published on Friday.", "Friday"),
         ("Results for the first quarter will be out next week.", "next week"),
+        ("The jobs report for May is due on Friday.", "Friday"),
         # a period that is the clause's own time still governs
         ("The agency will publish the data in May, officials said on Friday.", "May"),
     ],
