@@ -107,11 +107,13 @@ class Lexicon:
     legal_forms: frozenset[str]  # "inc", "plc": last words saying a company's legal form
     standalone_heads: frozenset[str]  # last words that stand for their name ("Rovers")
     place_heads: frozenset[str]
+    place_openers: frozenset[str]  # first words of places' names ("Mt.", "Fort")
     region_adjectives: frozenset[str]  # "European", "Arab": said of people like "French"
     prepositions: frozenset[str]
     acronym_max: int
     stopnames: frozenset[str]
     age_after_re: re.Pattern[str]  # ", 52," after a person's name
+    dotted_openers: frozenset[str]  # "St", "Mt": abbreviations opening a name, with a stop
     party_tag_re: re.Pattern[str]  # "D-N.M.", "R-Okla.": a lawmaker's party and state
     never_last: frozenset[str]  # words that do not end a name ("Thursday")
     also_first_names: frozenset[str]  # stop names that open people's names ("Jan Kavan")
@@ -250,11 +252,13 @@ def load_lexicon() -> Lexicon:
         legal_forms=frozenset(kinds["organisation"]["legal_forms"]),
         standalone_heads=frozenset(kinds["organisation"]["standalone_heads"]),
         place_heads=frozenset(kinds["place"]["heads"]),
+        place_openers=frozenset(kinds["place"]["openers"]),
         region_adjectives=frozenset(kinds["place"]["adjectives"]),
         prepositions=frozenset(kinds["place"]["prepositions"]),
         acronym_max=int(kinds["organisation"]["acronym_max"]),
         stopnames=stopnames | (ENGLISH_STOP_WORDS - frozenset(kinds["names"]["openers"])),
         age_after_re=re.compile(kinds["names"]["age_after"]),
+        dotted_openers=frozenset(kinds["names"]["dotted_openers"]),
         party_tag_re=re.compile(kinds["names"]["party_tag"]),
         never_last=frozenset(w.casefold() for w in kinds["names"]["never_last"]),
         also_first_names=frozenset(w.casefold() for w in kinds["names"]["also_first_names"]),
@@ -468,6 +472,13 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
         if current and _plural_possessive_in_name(text, last_end, start, word, lex):
             joined = True  # "the Farmers' Party": the apostrophe is in the name
             current[-1] = (current[-1][0], last_end + 1, False)
+        elif current and text[last_end:start] == ". " and word[:1].isupper():
+            # (not "... Navigation Mixte Cie. Mr. Smith said": a new sentence)
+            if text[current[-1][0] : last_end] in lex.dotted_openers and not (
+                word in lex.honorifics or word.casefold() in lex.stopnames
+            ):
+                joined = True  # "St. Albans", "Mt. Kilimanjaro": the stop is in the name
+                current[-1] = (current[-1][0], last_end + 1, False)
         if word[0].isupper() or (joined and _particle_name(word)):
             # (Only a capitalised word can end a run as a possessive or be an initial.)
             possessive = False
@@ -546,6 +557,8 @@ def _classify(name: str, lex: Lexicon) -> tuple[str | None, str | None]:
         return "organisation", None
     if last in lex.place_heads and len(words) > 1:
         return "place", None
+    if words[0] in lex.place_openers and len(words) > 1:
+        return "place", None  # "St. Albans", "Mt. Kilimanjaro", "Fort Knox"
     return None, None
 
 
@@ -1702,10 +1715,11 @@ def _merge_short_org_names(
                 of_places.add(words[-1])
             if words[-1] in lex.standalone_heads:
                 orgs_by_opening[words[-1:]].add(uf.find(key))  # "Rovers": "Ashford Rovers"
-            if words[0] in openers:
-                rest = words[2:] if words[1] in CONNECTORS else words[1:]
-                if rest:
-                    orgs_by_opening[rest].add(uf.find(key))  # "Paribas"
+            rest = words
+            while rest and (rest[0] in openers or rest[0] in CONNECTORS):
+                rest = rest[1:]  # "Cie. Financiere de Paribas" -> "Paribas"
+            if rest and rest != words:
+                orgs_by_opening[rest].add(uf.find(key))
     for key in form_counts:
         if not key.startswith("n:"):
             continue

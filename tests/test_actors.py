@@ -1352,3 +1352,26 @@ def test_state_short_forms_after_a_town(text, form, name):
     owner = next(a for a in index.actors.values() if form in a.aliases)
     assert owner.name == name
     assert owner.kind == "place"
+
+
+@pytest.mark.parametrize(
+    "text,name,kind",
+    [
+        ("Kopp, 44, of St. Albans, Vt., was charged.", "St. Albans", "place"),
+        ("Tanzania is home to Mt. Kilimanjaro, the peak.", "Mt. Kilimanjaro", "place"),
+        ("The troops left Fort Orrin on Monday.", "Fort Orrin", "place"),
+        (
+            "They bid for Cie. Financiere de Velmont. Velmont said so.",
+            "Cie. Financiere de Velmont",
+            "organisation",
+        ),
+    ],
+)
+def test_dotted_openers_and_place_openers(text, name, kind):
+    actors = by_name(find_actors([article(text)]))
+    assert actors[name].kind == kind
+
+
+def test_a_dotted_opener_that_ends_a_sentence_joins_no_title():
+    actors = by_name(find_actors([article("They sold Orrin Cie. Mr. Basch said so.")]))
+    assert not [n for n in actors if "Mr" in n]
