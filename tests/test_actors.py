@@ -1375,3 +1375,15 @@ def test_dotted_openers_and_place_openers(text, name, kind):
 def test_a_dotted_opener_that_ends_a_sentence_joins_no_title():
     actors = by_name(find_actors([article("They sold Orrin Cie. Mr. Basch said so.")]))
     assert not [n for n in actors if "Mr" in n]
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("It was on the front page of the party daily Velmar. Velmar said so.", "Velmar"),
+        ("At least 43 people died, state news agency TNA reported.", "TNA"),
+    ],
+)
+def test_the_press_named_after_its_noun_is_an_organisation(text, name):
+    actors = by_name(find_actors([article(text)]))
+    assert actors[name].kind == "organisation"
