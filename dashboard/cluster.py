@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
@@ -705,12 +706,19 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
     scores are read from the pair arrays when needed instead: a Python dict entry for
     every pair from the start held about 1 GB at 100,000 articles, and most of those
     entries go as soon as the mentions join a group.
+
+    Per mention, arrays (its root, its group's size, the group's window of dates): a dict
+    and a list per mention held about 100 MB at 100,000 articles; only groups of two or
+    more keep a list of their members.
     """
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    root = list(range(n))
-    window: dict[int, tuple[int, int]] = {
-        i: (int(f.earliest[i]), int(f.latest[i])) for i in range(n) if f.earliest[i] >= 0
-    }
+    members: dict[int, list[int]] = {}  # groups of two or more only
+    root = array("q", range(n))
+    size = array("q", bytes(8 * n))
+    for k in range(n):
+        size[k] = 1
+    # a group's dates: the intersection of its mentions' intervals (-1: no date)
+    lo = array("q", f.earliest.tolist())
+    hi = array("q", np.where(f.earliest >= 0, f.latest, -1).tolist())
     starts, pair_of = _pairs_by_mention(pairs, n)
     links: dict[int, dict[int, float]] = {}  # groups of two or more only
 
@@ -737,8 +745,7 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
-        wa, wb = window.get(ra), window.get(rb)
-        if wa is not None and wb is not None and (wa[0] > wb[1] or wb[0] > wa[1]):
+        if lo[ra] >= 0 and lo[rb] >= 0 and (lo[ra] > hi[rb] or lo[rb] > hi[ra]):
             continue
         if ra in links:
             total = links[ra].get(rb, 0.0)
@@ -746,16 +753,16 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
             total = links[rb].get(ra, 0.0)
         else:  # two single mentions: this pair is all they share (pairs are unique)
             total = score
-        if total / (len(members[ra]) * len(members[rb])) < MERGE_THRESHOLD:
+        if total / (size[ra] * size[rb]) < MERGE_THRESHOLD:
             continue
-        if len(members[ra]) < len(members[rb]):
+        if size[ra] < size[rb]:
             ra, rb = rb, ra  # fold the smaller group into the larger
-            wa, wb = wb, wa
         mine = neighbours(ra)
         folded = neighbours(rb)
         links.pop(rb, None)
         root[rb] = ra
-        members[ra].extend(members.pop(rb))
+        members.setdefault(ra, [ra]).extend(members.pop(rb, [rb]))
+        size[ra] += size[rb]
         links[ra] = mine
         mine.pop(rb, None)
         for other, value in folded.items():
@@ -766,12 +773,11 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
             if theirs is not None:  # a single mention finds its group through ``root``
                 theirs.pop(rb, None)
                 theirs[ra] = theirs.get(ra, 0.0) + value
-        if wa is not None and wb is not None:
-            window[ra] = (max(wa[0], wb[0]), min(wa[1], wb[1]))
-        elif wb is not None:
-            window[ra] = wb
-        window.pop(rb, None)
-    return list(members.values())
+        if lo[ra] >= 0 and lo[rb] >= 0:
+            lo[ra], hi[ra] = max(lo[ra], lo[rb]), min(hi[ra], hi[rb])
+        elif lo[rb] >= 0:
+            lo[ra], hi[ra] = lo[rb], hi[rb]
+    return [members.get(r, [r]) for r in range(n) if root[r] == r]
 
 
 def syndication_groups(articles: Sequence[Article]) -> dict[str, int]:
@@ -813,23 +819,31 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
     the word vectors of the articles in a candidate pair."""
     ids: list[str] = []
     words = _Weights(_article_words())
-    per_shingle = np.zeros(SHINGLE_FEATURES, dtype=np.int64)
+    # texts per 4-gram (int32, 16 MB, whatever the corpus)
+    per_shingle = np.zeros(SHINGLE_FEATURES, dtype=np.int32)
     for batch in _batched(stream(), SYNDICATION_BATCH):
         for article in batch:
             ids.append(article.id)
             words.count(article.text)
         hashed = _shingles().transform([a.text for a in batch])
-        per_shingle += np.bincount(hashed.indices, minlength=SHINGLE_FEATURES)
+        found, counts = np.unique(hashed.indices, return_counts=True)
+        per_shingle[found] += counts.astype(np.int32)
     groups = {aid: k for k, aid in enumerate(ids)}
     words.fit()
-    rare = np.flatnonzero((per_shingle >= 2) & (per_shingle <= SHINGLE_MAX_DOCS))
-    del per_shingle
-    if len(ids) < 2 or not words.vocabulary or not len(rare):
+    rare = (per_shingle >= 2) & (per_shingle <= SHINGLE_MAX_DOCS)
+    n_rare = int(rare.sum())
+    if len(ids) < 2 or not words.vocabulary or not n_rare:
         return groups
+    # each 4-gram's column among the rare ones, -1 for the others (reuses the counts' array)
+    column = per_shingle
+    column[:] = -1
+    column[rare] = np.arange(n_rare, dtype=np.int32)
+    del rare
     parts = [
-        sparse.csr_matrix(_shingles().transform([a.text for a in batch])[:, rare])
+        _rare_columns(_shingles().transform([a.text for a in batch]), column, n_rare)
         for batch in _batched(stream(), SYNDICATION_BATCH)
     ]
+    del column, per_shingle
     i, j = _shared_shingle_pairs(sparse.csr_matrix(sparse.vstack(parts, format="csr")))
     del parts
     if not len(i):
@@ -860,6 +874,20 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
     for a, b in zip(i[copies].tolist(), j[copies].tolist(), strict=True):
         parent[find(b)] = find(a)
     return {aid: find(k) for k, aid in enumerate(ids)}
+
+
+def _rare_columns(hashed: sparse.csr_matrix, column: np.ndarray, n_rare: int) -> sparse.csr_matrix:
+    """The rows of ``hashed`` with only the rare 4-grams, as columns 0..n_rare-1 (what
+    ``hashed[:, rare]`` gives, without the 4-million-entry index arrays it makes)."""
+    hashed = sparse.csr_matrix(hashed)
+    n_rows = hashed.shape[0]
+    where = column[hashed.indices]
+    keep = where >= 0
+    rows = np.repeat(np.arange(n_rows), np.diff(hashed.indptr))
+    indptr = np.r_[0, np.cumsum(np.bincount(rows[keep], minlength=n_rows))]
+    return sparse.csr_matrix(
+        (hashed.data[keep], where[keep], indptr), shape=(hashed.shape[0], n_rare)
+    )
 
 
 def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

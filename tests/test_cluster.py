@@ -806,3 +806,24 @@ def test_a_week_places_a_statement_no_better_than_no_date():
     assert event_of(events, "a:0") is not event_of(events, "b:0")
     assert event_of(events, "b:0") is event_of(events, "c:0")
     assert event_of(events, "b:0").source_count == 2
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 30), st.floats(0, 0.1), st.floats(0, 1), st.integers(0, 10_000))
+def test_rare_columns_are_the_columns_of_the_rare_4grams(rows, density, share, seed):
+    """Keeping a batch's rare 4-grams by a column lookup gives hashed[:, rare] (which makes
+    index arrays as long as the 4 million hashed columns on every call)."""
+    import numpy as np
+    from scipy import sparse
+
+    from dashboard.cluster import _rare_columns
+
+    rng = np.random.default_rng(seed)
+    hashed = sparse.random(rows, 500, density=density, format="csr", random_state=seed)
+    hashed.data[:] = 1.0
+    rare = rng.random(500) < share
+    column = np.full(500, -1, dtype=np.int32)
+    column[rare] = np.arange(int(rare.sum()))
+    got = _rare_columns(hashed, column, int(rare.sum()))
+    assert got.shape == (rows, int(rare.sum()))
+    assert (got.toarray() == hashed[:, np.flatnonzero(rare)].toarray()).all()
