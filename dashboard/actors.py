@@ -468,11 +468,16 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
         word = m.group()
         start, end = m.span()
         stop = end
-        joined = current and last_end >= 0 and text[last_end:start] == " "
-        if current and _plural_possessive_in_name(text, last_end, start, word, lex):
+        gap = text[last_end:start] if current else ""
+        joined = current and last_end >= 0 and gap == " "
+        if (
+            len(gap) == 2
+            and gap[0] in "'’"
+            and _plural_possessive_in_name(text, last_end, word, lex)
+        ):
             joined = True  # "the Farmers' Party": the apostrophe is in the name
             current[-1] = (current[-1][0], last_end + 1, False)
-        elif current and text[last_end:start] == ". " and word[:1].isupper():
+        elif gap == ". " and word[:1].isupper():
             # (not "... Navigation Mixte Cie. Mr. Smith said": a new sentence)
             if text[current[-1][0] : last_end] in lex.dotted_openers and not (
                 word in lex.honorifics or word.casefold() in lex.stopnames
@@ -520,14 +525,11 @@ def _particle_name(word: str) -> bool:
     return particle in CONNECTORS and rest[:1].isupper()
 
 
-def _plural_possessive_in_name(
-    text: str, last_end: int, start: int, word: str, lex: Lexicon
-) -> bool:
-    """ "Farmers'" before an organisation word is part of a name ("the Farmers' Party",
-    "the Dockworkers' Union"), not its owner."""
+def _plural_possessive_in_name(text: str, last_end: int, word: str, lex: Lexicon) -> bool:
+    """ "Farmers'" (its apostrophe at ``last_end``) before an organisation word is part of a
+    name ("the Farmers' Party", "the Dockworkers' Union"), not its owner."""
     return (
         text[last_end - 1 : last_end] == "s"
-        and text[last_end:start] in ("' ", "’ ")
         and word[:1].isupper()
         and word.casefold() in lex.org_heads
     )
