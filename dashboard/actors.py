@@ -9,23 +9,26 @@ the corpus names in that role, and ``data/actors.toml`` (or the user's file) pin
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import sys
 import tomllib
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from dashboard.genders import assign_genders
+from dashboard.genders import add_votes, set_genders
 from dashboard.models import Actor, ActorRef, Article
+from dashboard.spill import Spill, SpilledMapping, SpillFolder
 from dashboard.temporal import dateline_place
 from dashboard.temporal.grammar import word_trie
 
@@ -744,7 +747,8 @@ def _title_opens_name(
     return len(tokens) == 1 and opener in lex.name_opening_titles and rest in lowered_words
 
 
-DESCRIPTOR_BEFORE_RE = re.compile(r"([\w\-]+)\s+\Z")
+# (the look-behind: a match starts a word, so a scan stays linear on a long run of letters)
+DESCRIPTOR_BEFORE_RE = re.compile(r"(?<![\w\-])([\w\-]+)\s+\Z")
 
 
 def _described_kind(text: str, start: int, lex: Lexicon) -> str | None:
@@ -779,7 +783,17 @@ def _context_kind(text: str, start: int, end: int, lex: Lexicon) -> str | None:
 # A first line with no closing stop, then a blank line: a headline before the story.
 HEADLINE_THEN_RE = re.compile(r"[^\n]*[^.!?:\s”\"'’][ \t]*\n\s*\n")
 # What follows the place of a dateline with no date: "(Reuters)" or " - ".
-DATELINE_MARK_RE = re.compile(r"\s*\(|\s+[-–—_]\s")
+DATELINE_DASHES = "-–—_"
+
+
+def _dateline_mark(text: str, pos: int) -> bool:
+    r"""Whether "(Reuters)" or " - " follows ``pos`` (after spaces). A string test, not a
+    pattern: "\s*\(" scanned over a long run of spaces takes quadratic time."""
+    rest = text[pos : pos + 80]
+    after = rest.lstrip()
+    if after.startswith("("):
+        return True
+    return len(after) < len(rest) and after[:1] in DATELINE_DASHES and after[1:2].isspace()
 
 
 def _opening_place(text: str, lex: Lexicon) -> tuple[int, int] | None:
@@ -794,7 +808,7 @@ def _opening_place(text: str, lex: Lexicon) -> tuple[int, int] | None:
     if head is None:
         return None
     m = lex.dateline_re.match(text[head.end() :])  # (its "^" is the string's start)
-    if m is None or not DATELINE_MARK_RE.match(text, head.end() + m.end()):
+    if m is None or not _dateline_mark(text, head.end() + m.end()):
         return None
     return head.end() + m.start("place"), head.end() + m.end("place")
 
@@ -1230,18 +1244,6 @@ def _acronym(name: str) -> str:
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
-def _join_bracketed(
-    per_article: dict[str, list[Candidate]], uf: _UnionFind, expanded: set[str]
-) -> None:
-    """Join each acronym written in brackets after a name to that name ("KBA")."""
-    for cands in per_article.values():
-        key_at = {c.start: _form_key(c) for c in cands}
-        for c in cands:
-            if c.expands is not None and c.expands in key_at:
-                uf.union(key_at[c.expands], _form_key(c))
-                expanded.add(_form_key(c))
-
-
 def _join_acronyms(
     form_counts: Counter[str],
     form_kinds: dict[str, Counter[str]],
@@ -1360,38 +1362,130 @@ def find_actors(
     """Find and merge the actors named in a corpus; refs are in text order per article.
 
     ``mapper`` (the pipeline's: a pool of processes, Dask tasks) runs the per-article
-    candidate step on PARALLEL_CHUNKS slices of the corpus; merging is corpus-wide and runs
-    here. Without it everything runs in this process.
+    candidate step on slices of the corpus; merging is corpus-wide and runs here. Without it
+    everything runs in this process.
     """
+    index = find_actors_in_passes(
+        lambda: iter(articles), SpillFolder.in_memory(), overrides=overrides, mapper=mapper
+    )
+    return ActorIndex(index.actors, dict(index.refs.items()))
+
+
+# Articles a pass over the corpus reads at once, and the slices of them a mapper hands out.
+ACTOR_BATCH = 2_000
+BATCH_CHUNKS = 4
+
+# An article's candidates, role phrases and headline spans.
+Found = tuple[str, list[Candidate], list["RoleHit"], tuple[tuple[int, int], ...]]
+
+
+def find_actors_in_passes(
+    articles: Callable[[], Iterator[Article]],
+    folder: SpillFolder,
+    *,
+    overrides: Path | None = None,
+    mapper: Callable[[Callable, list], Iterable] | None = None,
+    lowered_words: set[str] | None = None,
+) -> ActorIndex:
+    """find_actors over a corpus read in passes: ``articles()`` yields its articles, in the
+    same order each time. Each pass reads the articles (or what the one before it kept of
+    them, in spills under ``folder``) a batch at a time and keeps only what it counts over
+    the corpus: the lower-case words, the names found, their forms' statistics, the role
+    ties; merging needs those alone. ``lowered_words`` is lowered_words_of the whole corpus
+    when the caller has it. The returned index's refs are a SpilledMapping (article id ->
+    references), in article order."""
     lex = load_lexicon()
     pins, ignored = _pins(load_overrides(overrides))
     apply = mapper or map
-    chunks = _slices(list(articles), PARALLEL_CHUNKS if mapper is not None else 1)
-    lowered_words: set[str] = set().union(*apply(lowered_words_of, chunks))
-    per_article: dict[str, list[Candidate]] = {}
-    role_hits: dict[str, list[RoleHit]] = {}
-    headlines: dict[str, tuple[tuple[int, int], ...]] = {}
-    for found in apply(candidates_of, [(chunk, lowered_words) for chunk in chunks]):
-        for article_id, cands, hits, headline in found:
-            per_article[article_id] = cands
-            role_hits[article_id] = hits
-            headlines[article_id] = headline
-    _split_compounds(per_article, lex)
-    _drop_lone_openers(per_article)
-    for article in articles:
-        cands = [c for c in per_article[article.id] if fold(c.text) not in ignored]
+
+    def slices(batch: list[Article]) -> list[list[Article]]:
+        return _slices(batch, BATCH_CHUNKS if mapper is not None else 1)
+
+    if lowered_words is None:
+        lowered_words = set()
+        for batch in _batched(articles(), ACTOR_BATCH):
+            for words in apply(lowered_words_of, slices(batch)):
+                lowered_words |= words
+    found: Spill[Found] = folder.spill("candidates")
+    names = _Names(lex)
+    with found.writer() as out:
+        for batch in _batched(articles(), ACTOR_BATCH):
+            for part in apply(candidates_of, [(chunk, lowered_words) for chunk in slices(batch)]):
+                for item in part:
+                    out.append(item)
+                    names.add(item[1])
+    del lowered_words
+    inside, surnames = names.evidence(lex)
+    kept, headline_names = _kept_pass(
+        found, articles, names.known, inside, surnames, pins, ignored, lex, folder
+    )
+    del found, names, inside, surnames
+    final, forms = _headline_pass(kept, articles, headline_names, folder)
+    del kept, headline_names
+    merged = _merged(forms, pins)
+    owned: Spill[Owned] = folder.spill("owned")
+    groups: dict[str, _Group] = defaultdict(_Group)
+    ties: RoleTies = defaultdict(Counter)  # by group, until the groups are actors
+    pinned = {e["name"] for e in pins.values()}
+    with owned.writer() as out:
+        for article_id, cands, hits in final:
+            owners, surnamed = _owners(cands, merged)
+            _add_votes(groups, cands, owners, surnamed, pins, pinned)
+            out.append((article_id, cands, owners, hits, _role_ties(cands, owners, ties)))
+    del final, merged
+    actors, root_to_id = _actors_of(groups)
+    del groups
+    corpus_ties = _tied_to_actors(ties, root_to_id)
+    refs = _role_pass(owned, articles, root_to_id, corpus_ties, actors, lex, folder)
+    return ActorIndex(actors, refs)  # type: ignore[arg-type]
+
+
+class _Names:
+    """What the names found say over the corpus, for splitting compounds ("US-Ukraine")
+    and telling a one-word name from a capitalised word opening a sentence."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        # the names written without a hyphen, and the lexicon's places
+        self.known = set(lex.countries) | set(lex.cities) | set(lex.regions)
+        self.inside: set[str] = set()  # seen other than opening a sentence, or else named
+        self.surnames: set[str] = set()
+        # hyphenated names, split or not once every name is known: (text, named inside)
+        self.hyphenated: dict[tuple[str, bool], None] = {}
+
+    def add(self, cands: list[Candidate]) -> None:
         for c in cands:
-            entry = pins.get(fold(c.text))
-            if entry is not None:
-                c.canonical = entry["name"]
-        cands += _pinned_candidates(article, pins, cands) if pins else []
-        per_article[article.id] = sorted(cands, key=lambda c: c.start)
-    _recover_headline_names(articles, per_article, headlines)
-    groups, owner = _merge(per_article, pins)
-    index = _build_index(groups, owner, per_article)
-    _resolve_role_refs(articles, per_article, role_hits, index)
-    assign_genders(articles, index.refs, index.actors)
-    return index
+            if "-" in c.text:
+                self.hyphenated[(c.text, _named_inside(c))] = None
+                continue
+            self.known.add(c.text)
+            if _named_inside(c):
+                self.inside.add(fold(c.text))
+            if " " in c.text:
+                self.surnames.add(fold(c.text.split()[-1]))
+
+    def evidence(self, lex: Lexicon) -> tuple[set[str], set[str]]:
+        """``inside`` and ``surnames`` over the candidates as _split_compounds leaves them."""
+        for text, inside in self.hyphenated:
+            parts = _compound_parts(text, self.known, lex)
+            if parts:  # its parts are names in their own right, never opening a sentence
+                self.inside.update(fold(part) for part in parts)
+                continue
+            if inside:
+                self.inside.add(fold(text))
+            if " " in text:
+                self.surnames.add(fold(text.split()[-1]))
+        return self.inside, self.surnames
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _slices(items: list, n: int) -> list[list]:
@@ -1421,110 +1515,181 @@ def candidates_of(
     return out
 
 
-def _split_compounds(per_article: dict[str, list[Candidate]], lex: Lexicon) -> None:
-    """Split "US-Ukraine" or "Smith-Jones talks" into two names when both are known names."""
-    known = {c.text for cands in per_article.values() for c in cands if "-" not in c.text}
-    known |= set(lex.countries) | set(lex.cities) | set(lex.regions)
-    for article_id, cands in per_article.items():
-        out = []
-        for c in cands:
-            parts = c.text.split("-")
-            if any(p in lex.demonyms for p in parts):
-                out.append(c)  # "Cuban-American" is not two actors
-            elif len(parts) > 1 and " " not in c.text and all(p in known for p in parts):
-                pos = c.start
-                for part in parts:
-                    kind, canonical = _classify(part, lex)
-                    out.append(
-                        Candidate(article_id, pos, pos + len(part), part, kind, canonical=canonical)
-                    )
-                    pos += len(part) + 1
-            else:
-                out.append(c)
-        per_article[article_id] = out
-
-
-def _drop_lone_openers(per_article: dict[str, list[Candidate]]) -> None:
-    """Drop one-word names seen only at the start of sentences and nothing else says are names."""
-    inside = {
-        fold(c.text)
-        for cands in per_article.values()
-        for c in cands
-        if not c.initial or c.kind or c.role or c.agentive or c.possessor or c.context_kind
-    }
-    surnames = {
-        fold(c.text.split()[-1]) for cands in per_article.values() for c in cands if " " in c.text
-    }
-    for article_id, cands in per_article.items():
-        per_article[article_id] = [
-            c for c in cands if " " in c.text or fold(c.text) in inside or fold(c.text) in surnames
-        ]
-
-
-def _recover_headline_names(
-    articles: Sequence[Article],
-    per_article: dict[str, list[Candidate]],
-    headlines: dict[str, tuple[tuple[int, int], ...]],
-) -> None:
-    """Find, in headline and all-caps lines, the names found elsewhere in the corpus."""
-    known = {fold(c.text): c for cands in per_article.values() for c in cands}
-    for cands in per_article.values():
-        for c in cands:
-            words = c.text.split()
-            if len(words) >= 2 and c.kind in (None, "person"):
-                known.setdefault(fold(words[-1]), c)  # the surname alone
-    forms = [f for f in known if len(f) >= 3]
-    if not forms:
-        return
-    pattern = re.compile(rf"(?<!\w)(?:{_alternation(forms)})(?!\w)")
-    for article in articles:
-        spans = headlines[article.id]
-        if not spans:
+def _split_compounds(
+    article_id: str, cands: list[Candidate], known: set[str], lex: Lexicon
+) -> list[Candidate]:
+    """Split "US-Ukraine" or "Smith-Jones talks" into two names when both are known names
+    (``known``: the corpus's names without a hyphen, and the lexicon's places)."""
+    out = []
+    for c in cands:
+        parts = _compound_parts(c.text, known, lex) if "-" in c.text else None
+        if not parts:
+            out.append(c)
             continue
-        folded = fold(article.text)
-        if len(folded) != len(article.text):
-            continue  # folding changed offsets (rare ligatures): skip rather than misplace
-        extra = []
-        for a, b in spans:
-            for m in pattern.finditer(folded, a, b):
-                model = known[m.group()]
-                text = article.text[m.start() : m.end()]
-                extra.append(
-                    Candidate(
-                        article.id,
-                        m.start(),
-                        m.end(),
-                        text,
-                        kind=model.kind,
-                        canonical=model.canonical,
-                    )
-                )
-        if extra:
-            per_article[article.id] = sorted(per_article[article.id] + extra, key=lambda c: c.start)
+        pos = c.start
+        for part in parts:
+            kind, canonical = _classify(part, lex)
+            out.append(Candidate(article_id, pos, pos + len(part), part, kind, canonical=canonical))
+            pos += len(part) + 1
+    return out
 
 
-def _merge(
-    per_article: dict[str, list[Candidate]], pins: dict[str, dict]
-) -> tuple[dict[str, _Group], dict[tuple[str, int], str]]:
-    """Group candidate forms into actors; owner maps (article id, start) -> group key."""
-    uf = _UnionFind()
-    form_kinds: dict[str, Counter[str]] = defaultdict(Counter)
-    form_counts: Counter[str] = Counter()
-    form_places: Counter[str] = Counter()  # uses after "in", "at", "near"...
-    for cands in per_article.values():
+def _compound_parts(text: str, known: set[str], lex: Lexicon) -> list[str] | None:
+    """The names a hyphenated name is made of, or None when it is one name ("Cuban-American"
+    is not two actors)."""
+    parts = text.split("-")
+    if any(p in lex.demonyms for p in parts):
+        return None
+    if len(parts) > 1 and " " not in text and all(p in known for p in parts):
+        return parts
+    return None
+
+
+def _named_inside(c: Candidate) -> bool:
+    """Seen other than opening a sentence, or something else says it is a name."""
+    return bool(not c.initial or c.kind or c.role or c.agentive or c.possessor or c.context_kind)
+
+
+def _kept_pass(
+    found: Spill[Found],
+    articles: Callable[[], Iterator[Article]],
+    known: set[str],
+    inside: set[str],
+    surnames: set[str],
+    pins: dict[str, dict],
+    ignored: set[str],
+    lex: Lexicon,
+    folder: SpillFolder,
+) -> tuple[Spill[Found], dict[str, tuple[str | None, str | None]]]:
+    """Compounds split; one-word names seen only opening sentences, that nothing else says
+    are names, and the ignored forms dropped; pinned forms named and found where
+    capitalisation missed them. With the names to look for in headlines: each form (its
+    kind and canonical name, as the last candidate of that form has them), then each
+    person's surname alone."""
+    kept: Spill[Found] = folder.spill("kept")
+    forms: dict[str, tuple[str | None, str | None]] = {}
+    surname_forms: dict[str, tuple[str | None, str | None]] = {}
+    # the texts are read only to look for pinned forms
+    texts = articles() if pins else itertools.repeat(None)
+    with kept.writer() as out:
+        for (article_id, cands, hits, headline), article in zip(found, texts, strict=False):
+            cands = _split_compounds(article_id, cands, known, lex)
+            cands = [
+                c
+                for c in cands
+                if (" " in c.text or fold(c.text) in inside or fold(c.text) in surnames)
+                and fold(c.text) not in ignored
+            ]
+            for c in cands:
+                entry = pins.get(fold(c.text))
+                if entry is not None:
+                    c.canonical = entry["name"]
+            cands += _pinned_candidates(article, pins, cands) if article is not None else []
+            cands.sort(key=lambda c: c.start)
+            for c in cands:
+                forms[fold(c.text)] = (c.kind, c.canonical)
+            for c in cands:
+                words = c.text.split()
+                if len(words) >= 2 and c.kind in (None, "person"):
+                    surname_forms.setdefault(fold(words[-1]), (c.kind, c.canonical))
+            out.append((article_id, cands, hits, headline))
+    for form, model in surname_forms.items():
+        forms.setdefault(form, model)  # the surname alone
+    return kept, forms
+
+
+def _headline_pass(
+    kept: Spill[Found],
+    articles: Callable[[], Iterator[Article]],
+    known: dict[str, tuple[str | None, str | None]],
+    folder: SpillFolder,
+) -> tuple[Spill[tuple[str, list[Candidate], list[RoleHit]]], _Forms]:
+    """The names found elsewhere in the corpus looked for in headline and all-caps lines;
+    with the statistics of every form, for merging."""
+    final: Spill[tuple[str, list[Candidate], list[RoleHit]]] = folder.spill("final")
+    usable = [f for f in known if len(f) >= 3]
+    pattern = re.compile(rf"(?<!\w)(?:{_alternation(usable)})(?!\w)") if usable else None
+    forms = _Forms()
+    with final.writer() as out:
+        for (article_id, cands, hits, headline), article in zip(kept, articles(), strict=True):
+            if pattern is not None and headline:
+                cands = _headline_names(article, cands, headline, pattern, known)
+            forms.add(cands)
+            out.append((article_id, cands, hits))
+    return final, forms
+
+
+def _headline_names(
+    article: Article,
+    cands: list[Candidate],
+    spans: tuple[tuple[int, int], ...],
+    pattern: re.Pattern[str],
+    known: dict[str, tuple[str | None, str | None]],
+) -> list[Candidate]:
+    """The article's candidates with the known names its headline lines write."""
+    folded = fold(article.text)
+    if len(folded) != len(article.text):
+        return cands  # folding changed offsets (rare ligatures): skip rather than misplace
+    extra = []
+    for a, b in spans:
+        for m in pattern.finditer(folded, a, b):
+            kind, canonical = known[m.group()]
+            text = article.text[m.start() : m.end()]
+            extra.append(
+                Candidate(article.id, m.start(), m.end(), text, kind=kind, canonical=canonical)
+            )
+    return sorted(cands + extra, key=lambda c: c.start) if extra else cands
+
+
+class _Forms:
+    """Statistics of every candidate form of a corpus, gathered an article at a time: how
+    often each is written, where it is written after "in"/"at", the kinds it is given, and
+    the acronyms written in brackets after a name."""
+
+    def __init__(self) -> None:
+        self.uf = _UnionFind()
+        self.kinds: dict[str, Counter[str]] = defaultdict(Counter)
+        self.counts: Counter[str] = Counter()
+        self.places: Counter[str] = Counter()  # uses after "in", "at", "near"...
+        self.bracketed: list[tuple[str, str]] = []  # (the name's form, its acronym's)
+
+    def add(self, cands: list[Candidate]) -> None:
         for c in cands:
             key = _form_key(c)
-            form_counts[key] += 1
-            form_places[key] += c.locative
+            self.counts[key] += 1
+            self.places[key] += c.locative
             if c.kind:
-                form_kinds[key][c.kind] += 1
+                self.kinds[key][c.kind] += 1
             elif c.role or c.personal:
-                form_kinds[key]["person"] += 1
-            uf.find(key)
+                self.kinds[key]["person"] += 1
+            self.uf.find(key)
+        key_at = {c.start: _form_key(c) for c in cands}
+        for c in cands:
+            if c.expands is not None and c.expands in key_at:
+                self.bracketed.append((key_at[c.expands], _form_key(c)))
+
+
+@dataclass(slots=True)
+class _Merged:
+    """The forms merged into groups, and what an article's bare surnames are read by."""
+
+    uf: _UnionFind
+    kinds: dict[str, Counter[str]]
+    surname_groups: dict[str, set[str]]
+    full_roots: set[str]
+    weights: Counter[str]  # uses of each group
+    options: dict[str, set[str]] = field(default_factory=dict)  # surname -> its groups
+
+
+def _merged(forms: _Forms, pins: dict[str, dict]) -> _Merged:
+    """Group candidate forms into actors (over the forms alone, not the articles)."""
+    uf, form_counts, form_kinds = forms.uf, forms.counts, forms.kinds
     # Organisations and places: one key per casefolded name; acronyms join their expansion.
     acronyms = {k[2:]: k for k in form_counts if k.startswith("n:") and k[2:].isupper()}
     expanded: set[str] = set()  # acronyms joined to their expansion ("GM")
-    _join_bracketed(per_article, uf, expanded)
+    for name, acronym in forms.bracketed:  # "KBA" written in brackets after its name
+        uf.union(name, acronym)
+        expanded.add(acronym)
     _join_acronyms(form_counts, form_kinds, acronyms, uf, expanded)
     casefolded: dict[str, str] = {}
     # Canonical forms first: "Lima" (from the dateline "LIMA") takes in the plain "Lima".
@@ -1559,63 +1724,73 @@ def _merge(
     for k in full:
         surname_groups[_name_parts(k[2:])[1]].add(uf.find(k))
     _merge_short_org_names(form_counts, form_kinds, surname_groups, uf, expanded)
-    _merge_first_names(form_counts, form_kinds, form_places, full, surname_groups, uf)
-    surnamed: set[tuple[str, int]] = set()  # uses of a bare surname: people are named so
-    owner: dict[tuple[str, int], str] = {}
+    _merge_first_names(form_counts, form_kinds, forms.places, full, surname_groups, uf)
     # No merges happen below: each group's weight and each surname's options are fixed.
     weights: Counter[str] = Counter()
     for key, n in form_counts.items():
         weights[uf.find(key)] += n
-    options: dict[str, set[str]] = {}
-    full_roots = {uf.find(k) for k in full}
-    for article_id, cands in per_article.items():
-        seen_here: list[str] = []
-        titled_here: dict[str, str] = {}  # "hussein" -> King Hussein, once the article says so
-        first_named = _first_named(cands, surname_groups, full_roots, uf)
-        for c in cands:
-            key = _form_key(c)
-            if key.startswith("n:") and fold(key[2:]) in titled_here:
-                owner[(article_id, c.start)] = titled_here[fold(key[2:])]
+    return _Merged(uf, form_kinds, surname_groups, {uf.find(k) for k in full}, weights)
+
+
+def _owners(cands: list[Candidate], m: _Merged) -> tuple[dict[int, str], set[int]]:
+    """The group each of an article's candidates names (by where it starts), and where
+    the article names a person by the bare surname."""
+    owner: dict[int, str] = {}
+    surnamed: set[int] = set()  # uses of a bare surname: people are named so
+    seen_here: list[str] = []
+    titled_here: dict[str, str] = {}  # "hussein" -> King Hussein, once the article says so
+    first_named = _first_named(cands, m.surname_groups, m.full_roots, m.uf)
+    for c in cands:
+        key = _form_key(c)
+        if key.startswith("n:") and fold(key[2:]) in titled_here:
+            owner[c.start] = titled_here[fold(key[2:])]
+            continue
+        if key.startswith("n:") and _bare_surname(key[2:]):
+            folded = fold(key[2:].split()[-1])
+            if folded not in m.options:
+                m.options[folded] = _surname_options(folded, m.surname_groups, m.uf)
+            target = _surname_owner(m.options[folded], seen_here, m.uf, m.weights, first_named)
+            if target is not None and _group_kind(m.kinds[key]) in (None, "person"):
+                owner[c.start] = target
+                surnamed.add(c.start)
                 continue
-            if key.startswith("n:") and _bare_surname(key[2:]):
-                folded = fold(key[2:].split()[-1])
-                if folded not in options:
-                    options[folded] = _surname_options(folded, surname_groups, uf)
-                target = _surname_owner(options[folded], seen_here, uf, weights, first_named)
-                if target is not None and _group_kind(form_kinds[key]) in (None, "person"):
-                    owner[(article_id, c.start)] = target
-                    surnamed.add((article_id, c.start))
-                    continue
-            root = uf.find(key)
-            owner[(article_id, c.start)] = root
-            seen_here.append(root)
-            if c.canonical and c.role and " " not in c.text:
-                titled_here[fold(c.text)] = root
-    groups: dict[str, _Group] = defaultdict(_Group)
-    for article_id, cands in per_article.items():
-        for c in cands:
-            root = uf.find(owner[(article_id, c.start)])
-            owner[(article_id, c.start)] = root
-            group = groups[root]
-            group.forms[c.text] += 1
-            if c.kind:
-                group.kind_votes[c.kind] += 1
-            if c.role:
-                group.kind_votes["person"] += 1
-                group.roles[(c.role, c.country)] += 1
-            if c.locative:
-                group.context_votes["place"] += 1
-            if c.agentive:
-                group.context_votes["person"] += 1
-            if c.context_kind:
-                group.context_votes[c.context_kind] += 2
-            if c.personal:
-                group.kind_votes["person"] += 1
-            if (article_id, c.start) in surnamed:
-                group.context_votes["person"] += 1  # "Kopp" for "James Kopp"
-            if c.canonical and c.canonical in {e["name"] for e in pins.values()}:
-                group.pinned = next(e for e in pins.values() if e["name"] == c.canonical)
-    return dict(groups), owner
+        root = m.uf.find(key)
+        owner[c.start] = root
+        seen_here.append(root)
+        if c.canonical and c.role and " " not in c.text:
+            titled_here[fold(c.text)] = root
+    return {start: m.uf.find(root) for start, root in owner.items()}, surnamed
+
+
+def _add_votes(
+    groups: dict[str, _Group],
+    cands: list[Candidate],
+    owner: dict[int, str],
+    surnamed: set[int],
+    pins: dict[str, dict],
+    pinned: set[str],
+) -> None:
+    """Add an article's candidates to their groups: forms, kinds, roles, contexts."""
+    for c in cands:
+        group = groups[owner[c.start]]
+        group.forms[c.text] += 1
+        if c.kind:
+            group.kind_votes[c.kind] += 1
+        if c.role:
+            group.kind_votes["person"] += 1
+            group.roles[(c.role, c.country)] += 1
+        if c.locative:
+            group.context_votes["place"] += 1
+        if c.agentive:
+            group.context_votes["person"] += 1
+        if c.context_kind:
+            group.context_votes[c.context_kind] += 2
+        if c.personal:
+            group.kind_votes["person"] += 1
+        if c.start in surnamed:
+            group.context_votes["person"] += 1  # "Kopp" for "James Kopp"
+        if c.canonical and c.canonical in pinned:
+            group.pinned = next(e for e in pins.values() if e["name"] == c.canonical)
 
 
 def _merge_country_qualified(
@@ -1842,18 +2017,15 @@ def _canonical_name(group: _Group) -> str:
     return max(pool)[2]
 
 
-def _build_index(
-    groups: dict[str, _Group],
-    owner: dict[tuple[str, int], str],
-    per_article: dict[str, list[Candidate]],
-) -> ActorIndex:
-    index = ActorIndex()
+def _actors_of(groups: dict[str, _Group]) -> tuple[dict[str, Actor], dict[str, str]]:
+    """The actors (most written first) and the actor id of each group."""
+    actors: dict[str, Actor] = {}
     root_to_id: dict[str, str] = {}
     for root, group in sorted(groups.items(), key=lambda kv: -sum(kv[1].forms.values())):
         name = root[2:] if root.startswith("c:") else _canonical_name(group)
         actor_id = base = _slug(name)
         n = 2
-        while actor_id in index.actors:
+        while actor_id in actors:
             actor_id, n = f"{base}-{n}", n + 1
         kind = (
             _group_kind(group.kind_votes)
@@ -1871,66 +2043,103 @@ def _build_index(
                 group.roles.items(), key=lambda kv: (kv[1], not kv[0][0].startswith("Former"))
             )
             role = f"{r} ({country})" if country else r
-        index.actors[actor_id] = Actor(actor_id, name, kind, role, dict(group.forms))
+        actors[actor_id] = Actor(actor_id, name, kind, role, dict(group.forms))
         root_to_id[root] = actor_id
-    for article_id, cands in per_article.items():
-        refs = [
-            ActorRef(root_to_id[owner[(article_id, c.start)]], c.start, c.end, sys.intern(c.text))
-            for c in cands
-        ]
-        index.refs[article_id] = sorted(refs, key=lambda r: r.start)
-    return index
+    return actors, root_to_id
 
 
-def _resolve_role_refs(
-    articles: Sequence[Article],
-    per_article: dict[str, list[Candidate]],
-    role_hits: dict[str, list[RoleHit]],
-    index: ActorIndex,
-) -> None:
-    """Tie bare role references ("the Ukrainian president") to the person holding the role."""
-    lex = load_lexicon()
-    corpus_ties: dict[tuple[str, str | None], Counter[str]] = defaultdict(Counter)
-    article_ties: dict[str, dict[tuple[str, str | None], Counter[str]]] = defaultdict(
-        lambda: defaultdict(Counter)
-    )
-    for article in articles:
-        for c in per_article[article.id]:
-            if c.role:
-                actor_id = next(
-                    r.actor_id
-                    for r in index.refs[article.id]
-                    if r.start == c.start and r.end == c.end
-                )
-                role = _tie_role(c.role, c.post)
-                for key in ((role, c.country), (role, None)):
-                    corpus_ties[key][actor_id] += 1
-                    article_ties[article.id][key][actor_id] += 1
-    for article in articles:
-        refs = index.refs[article.id]
-        taken = [(r.start, r.end) for r in refs]
-        named = {c.start for c in per_article[article.id] if c.role}
-        named_end = {c.end for c in per_article[article.id] if c.role}
-        added = []
-        for hit in role_hits[article.id]:
-            if not hit.determined or any(a < hit.end and hit.start < b for a, b in taken):
-                continue
-            # A title or an apposition is not a reference of its own.
-            gap = re.match(r",?\s+", article.text[hit.end : hit.end + 3])
-            if gap and hit.end + gap.end() in named:
-                continue
-            back = re.search(r",\s+$", article.text[max(0, hit.start - 3) : hit.start])
-            if back and hit.start - len(back.group()) in named_end:
-                continue
-            actor_id = _role_holder(hit, article_ties[article.id], corpus_ties, lex)
-            if actor_id is None:
-                continue
-            text = article.text[hit.start : hit.end]
-            added.append(ActorRef(actor_id, hit.start, hit.end, sys.intern(text)))
-            actor = index.actors[actor_id]
-            actor.aliases[text] = actor.aliases.get(text, 0) + 1
-        if added:
-            index.refs[article.id] = sorted(refs + added, key=lambda r: r.start)
+RoleTies = dict[tuple[str, str | None], Counter[str]]
+# An article's candidates, the group each names (by where it starts), its role phrases, and
+# the roles its titled names tie to their groups.
+Owned = tuple[str, list[Candidate], dict[int, str], list[RoleHit], RoleTies]
+
+
+def _role_ties(cands: list[Candidate], owner: dict[int, str], corpus: RoleTies) -> RoleTies:
+    """The roles an article's titled names tie to their groups ("the president" to the
+    group of "President X"), also added to ``corpus``."""
+    local: RoleTies = defaultdict(Counter)
+    for c in cands:
+        if c.role:
+            root = owner[c.start]
+            role = _tie_role(c.role, c.post)
+            for key in ((role, c.country), (role, None)):
+                corpus[key][root] += 1
+                local[key][root] += 1
+    return local
+
+
+def _tied_to_actors(ties: RoleTies, root_to_id: dict[str, str]) -> RoleTies:
+    """Role ties by group, as ties by actor id (counts in the same order)."""
+    out: RoleTies = defaultdict(Counter)
+    for key, counts in ties.items():
+        for root, n in counts.items():
+            out[key][root_to_id[root]] += n
+    return out
+
+
+def _role_pass(
+    owned: Spill[Owned],
+    articles: Callable[[], Iterator[Article]],
+    root_to_id: dict[str, str],
+    corpus_ties: RoleTies,
+    actors: dict[str, Actor],
+    lex: Lexicon,
+    folder: SpillFolder,
+) -> SpilledMapping[str, list[ActorRef]]:
+    """Each article's references: its names, then the bare role references ("the Ukrainian
+    president") tied to the person holding the role, by the article's ties of roles to
+    people, else the corpus's. The people's genders are decided on the way."""
+    found: Spill[tuple[str, list[ActorRef]]] = folder.spill("refs")
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    with found.writer() as out:
+        for (article_id, cands, owner, hits, local), article in zip(owned, articles(), strict=True):
+            refs = [
+                ActorRef(root_to_id[owner[c.start]], c.start, c.end, sys.intern(c.text))
+                for c in cands
+            ]
+            refs.sort(key=lambda r: r.start)
+            named = ({c.start for c in cands if c.role}, {c.end for c in cands if c.role})
+            ties = _tied_to_actors(local, root_to_id)
+            refs = _with_role_refs(article, refs, named, hits, ties, corpus_ties, actors, lex)
+            add_votes(article.text, refs, actors, votes)
+            out.append((article_id, refs))
+    set_genders(votes, actors)
+    return SpilledMapping(found)
+
+
+def _with_role_refs(
+    article: Article,
+    refs: list[ActorRef],
+    named: tuple[set[int], set[int]],
+    hits: list[RoleHit],
+    local: RoleTies,
+    corpus: RoleTies,
+    actors: dict[str, Actor],
+    lex: Lexicon,
+) -> list[ActorRef]:
+    """The article's references with its bare role references added (each counted as an
+    alias of its holder)."""
+    taken = [(r.start, r.end) for r in refs]
+    starts, ends = named
+    added = []
+    for hit in hits:
+        if not hit.determined or any(a < hit.end and hit.start < b for a, b in taken):
+            continue
+        # A title or an apposition is not a reference of its own.
+        gap = re.match(r",?\s+", article.text[hit.end : hit.end + 3])
+        if gap and hit.end + gap.end() in starts:
+            continue
+        back = re.search(r",\s+$", article.text[max(0, hit.start - 3) : hit.start])
+        if back and hit.start - len(back.group()) in ends:
+            continue
+        actor_id = _role_holder(hit, local, corpus, lex)
+        if actor_id is None:
+            continue
+        text = article.text[hit.start : hit.end]
+        added.append(ActorRef(actor_id, hit.start, hit.end, sys.intern(text)))
+        actor = actors[actor_id]
+        actor.aliases[text] = actor.aliases.get(text, 0) + 1
+    return sorted(refs + added, key=lambda r: r.start) if added else refs
 
 
 def _tie_role(role: str, post: str | None) -> str:

@@ -77,15 +77,23 @@ def assign_genders(
     articles: Sequence[Article], refs: dict[str, list[ActorRef]], actors: dict[str, Actor]
 ) -> None:
     """Set ``gender`` on each person whose cues across the corpus agree (others: None)."""
-    cues = load_cues()
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for article in articles:
-        people = sorted(
-            (r for r in refs.get(article.id, []) if _is_person(actors.get(r.actor_id))),
-            key=lambda r: r.start,
-        )
-        if people:
-            _vote(article.text, people, votes, cues)
+        add_votes(article.text, refs.get(article.id, []), actors, votes)
+    set_genders(votes, actors)
+
+
+def add_votes(
+    text: str, refs: Sequence[ActorRef], actors: dict[str, Actor], votes: dict[str, Counter[str]]
+) -> None:
+    """Add one article's votes (its text and actor references) to ``votes``."""
+    people = sorted((r for r in refs if _is_person(actors.get(r.actor_id))), key=lambda r: r.start)
+    if people:
+        _vote(text, people, votes, load_cues())
+
+
+def set_genders(votes: dict[str, Counter[str]], actors: dict[str, Actor]) -> None:
+    """Set the gender of each actor the corpus's votes agree on."""
     for actor_id, counts in votes.items():
         actors[actor_id].gender = decide(counts)
 

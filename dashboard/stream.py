@@ -18,13 +18,13 @@ pipeline.run.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from pathlib import Path
 
-from dashboard.actors import ActorIndex, find_actors
+from dashboard.actors import ActorIndex, find_actors_in_passes, lowered_words_of
 from dashboard.cluster import Source, cluster_spilled, mention_order
 from dashboard.ingest import IngestResult, expand_paths, read_articles
 from dashboard.models import Article, Mention, Timex
@@ -129,7 +129,7 @@ def _run(
     corpus = Corpus()
     timings = corpus.timings
     timings.update(dict.fromkeys(STAGES, 0.0))
-    records = _read_and_tag(paths, folder, apply, progress, dates, corpus)
+    records, lowered = _read_and_tag(paths, folder, apply, progress, dates, corpus)
     crash_point("temporal")
     if until in ("ingest", "temporal"):
         return corpus
@@ -139,8 +139,11 @@ def _run(
 
     started = time.perf_counter()
     _report(progress, "actors", 0.0)
-    corpus.actors = _actors(articles, folder, aliases, mapper)
-    timings["actors"] = time.perf_counter() - started
+    corpus.actors = find_actors_in_passes(
+        articles, folder, overrides=aliases, mapper=mapper, lowered_words=lowered
+    )
+    del lowered
+    timings["actors"] += time.perf_counter() - started
     crash_point("actors")
     if until == "actors":
         return corpus
@@ -174,8 +177,9 @@ def _read_and_tag(
     progress: Progress | None,
     dates: Mapping[str, date] | None,
     corpus: Corpus,
-) -> Spill[Record]:
-    """Read and tag the articles a batch at a time into a spill of (article, timexes)."""
+) -> tuple[Spill[Record], set[str]]:
+    """Read and tag the articles a batch at a time into a spill of (article, timexes); with
+    the words the corpus writes in lower case (the actors' first pass)."""
     timings = corpus.timings
     started = time.perf_counter()
     _report(progress, "ingest", 0.0)
@@ -183,6 +187,7 @@ def _read_and_tag(
     result = IngestResult(errors=errors)
     reading = read_articles(files, result)
     records: Spill[Record] = folder.spill("articles")
+    lowered: set[str] = set()
     timings["ingest"] += time.perf_counter() - started
     while True:
         started = time.perf_counter()
@@ -196,8 +201,15 @@ def _read_and_tag(
         found: list[list[Timex]] = []
         for _, tagged in _chunked(apply, tag_chunk, batch, None, "temporal"):
             found.extend(tagged)
-        records.write_run(sorted(zip(batch, found, strict=True), key=_record_order))
+        records.write_run(sorted(zip(batch, found, strict=True), key=_record_order), _record_order)
         timings["temporal"] += time.perf_counter() - started
+        # the actors' first pass, while the batch is at hand
+        started = time.perf_counter()
+        for words in apply(
+            lowered_words_of, [batch[i : i + 250] for i in range(0, len(batch), 250)]
+        ):
+            lowered.update(words)
+        timings["actors"] += time.perf_counter() - started
         _report(progress, "temporal", min(1.0, len(records) / max(1, len(files))))
     crash_point("ingest")
     corpus.errors = list(result.errors)
@@ -206,16 +218,7 @@ def _read_and_tag(
     corpus.articles = ArticlesView(records)  # type: ignore[assignment]
     corpus.timexes = TimexesView(records)  # type: ignore[assignment]
     corpus.delta = BuildDelta(new=len(records))
-    return records
-
-
-def _actors(
-    articles: Callable[[], Iterator[Article]],
-    folder: SpillFolder,
-    aliases: Path | None,
-    mapper: Mapper | None,
-) -> ActorIndex:
-    return find_actors(list(articles()), overrides=aliases, mapper=mapper)
+    return records, lowered
 
 
 def _extract_mentions(
@@ -230,11 +233,15 @@ def _extract_mentions(
     mentions: Spill[Mention] = folder.spill("mentions")
     keys: Spill[tuple[str, str, str]] = folder.spill("keys")
     done = 0
+    # the actors' references come in article order too, one entry per article
+    references = iter(actors.refs.items())
     with keys.writer() as key_out:
         for batch in _batches(records.sorted_by(_record_order), BATCH_ARTICLES):
             items = []
             for article, timexes in batch:
-                refs = actors.refs.get(article.id, [])
+                article_id, refs = next(references)
+                if article_id != article.id:
+                    raise RuntimeError(f"actor references out of step at {article.id}")
                 used = {r.actor_id: actors.actors[r.actor_id] for r in refs}
                 items.append((article, timexes, refs, used))
                 key_out.append(
@@ -248,7 +255,7 @@ def _extract_mentions(
             for _, extracted in _chunked(apply, mention_chunk, items, None, "events"):
                 for one in extracted:
                     found.extend(one)
-            mentions.write_run(sorted(found, key=mention_order))
+            mentions.write_run(sorted(found, key=mention_order), mention_order)
             done += len(batch)
             _report(progress, "events", done / len(records))
     return mentions, keys

@@ -1387,3 +1387,22 @@ def test_a_dotted_opener_that_ends_a_sentence_joins_no_title():
 def test_the_press_named_after_its_noun_is_an_organisation(text, name):
     actors = by_name(find_actors([article(text)]))
     assert actors[name].kind == "organisation"
+
+
+@pytest.mark.parametrize(
+    "text, mark",
+    [
+        ("LIMA (AP) - ", True),
+        ("LIMA(AP)", True),
+        ("LIMA - The", True),
+        ("LIMA \u2014 The", True),
+        ("LIMA _ The", True),
+        ("LIMA-based", False),
+        ("LIMA, the", False),
+        ("LIMA -The", False),
+    ],
+)
+def test_a_dateline_mark_is_a_bracket_or_a_spaced_dash(text: str, mark: bool) -> None:
+    from dashboard.actors import _dateline_mark
+
+    assert _dateline_mark(text, 4) is mark

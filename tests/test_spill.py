@@ -78,3 +78,31 @@ def test_clustering_mentions_on_disk_gives_the_events_of_clustering_them_in_memo
     assert len(expected) > 20
     key = lambda e: e.mention_ids  # noqa: E731
     assert sorted(got, key=key) == sorted(expected, key=key)
+
+
+def test_runs_written_in_key_order_one_after_another_are_read_without_merging(
+    monkeypatch,
+) -> None:
+    """sorted_by reads runs one after another when each was written with the key and starts
+    where the one before ends; a run out of that order, or written without the key, makes
+    it merge, with the same result."""
+    import heapq
+
+    merges = []
+    real = heapq.merge
+    monkeypatch.setattr(heapq, "merge", lambda *a, **k: merges.append(1) or real(*a, **k))
+    key = lambda r: r  # noqa: E731
+    for folder in (SpillFolder(), SpillFolder.in_memory()):
+        with folder:
+            spill = folder.spill("ordered")
+            spill.write_run([1, 2, 3], key)
+            spill.write_run([], key)
+            spill.write_run([3, 5], key)
+            assert list(spill.sorted_by(key)) == [1, 2, 3, 3, 5] and not merges
+            spill.write_run([4, 9], key)  # starts before the last run ends
+            assert list(spill.sorted_by(key)) == [1, 2, 3, 3, 4, 5, 9] and len(merges) == 1
+            other = folder.spill("unkeyed")
+            other.write_run([1, 2])
+            other.write_run([3])
+            assert list(other.sorted_by(key)) == [1, 2, 3] and len(merges) == 2
+            merges.clear()
