@@ -168,28 +168,17 @@ def lookup(vectors: dict[str, np.ndarray]) -> Callable[[list[str]], sparse.csr_m
 
 class Whole:
     """A wording function over all the texts at once, read by clustering as its wording
-    weights (which count every text, then transform them in order, a batch at a time)."""
-
-    dtype = np.float64
+    weights (which add the texts a batch at a time, then ask for the matrix)."""
 
     def __init__(self, wording: Callable[[list[str]], sparse.csr_matrix]) -> None:
         self.wording = wording
         self.texts: list[str] = []
-        self.vocabulary: dict[str, int] = {}
-        self.matrix = sparse.csr_matrix((0, 1))
-        self.done = 0
 
-    def count(self, text: str) -> None:
-        self.texts.append(text)
+    def add(self, texts: list[str]) -> None:
+        self.texts.extend(texts)
 
-    def fit(self) -> None:
-        self.matrix = sparse.csr_matrix(self.wording(self.texts))
-        self.vocabulary = {str(k): k for k in range(self.matrix.shape[1])}
-
-    def transform(self, texts: list[str]) -> sparse.csr_matrix:
-        rows = self.matrix[self.done : self.done + len(texts)]
-        self.done += len(texts)
-        return rows
+    def matrix(self) -> sparse.csr_matrix:
+        return sparse.csr_matrix(self.wording(self.texts))
 
 
 @contextmanager

@@ -170,11 +170,13 @@ def _entity_text(m: Mention) -> str:
 
 
 class _Weights:
-    """TF-IDF over a stream of texts, in two passes: document frequencies first (the
-    vocabulary and its IDF), then the rows, a batch at a time. The same numbers as
-    scikit-learn's TfidfVectorizer(sublinear_tf=True) fitted on all the texts at once
-    (smoothed IDF, 1 + log of the count, rows L2-normalised), without holding the texts or
-    their counts: the vectorizer keeps every text's counts until it has seen the last."""
+    """TF-IDF over a stream of texts: the same numbers as scikit-learn's
+    TfidfVectorizer(sublinear_tf=True) fitted on all the texts at once (smoothed IDF,
+    1 + log of the count, rows L2-normalised), without holding the texts.
+
+    Two ways to use it: ``add`` each batch of texts, then ``matrix`` (one pass; the counts
+    are held, as compact arrays); or ``count`` each text, ``fit``, then ``transform`` the
+    texts wanted (two passes; only document frequencies are held between them)."""
 
     def __init__(self, analyzer: Callable[[str], list[str]], dtype: type = np.float64) -> None:
         self.analyzer = analyzer
@@ -183,6 +185,62 @@ class _Weights:
         self._n = 0
         self.vocabulary: dict[str, int] = {}
         self.idf = np.zeros(0, dtype=dtype)
+        self._terms: dict[str, int] = {}  # term -> its column in the order first met
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, texts: list[str]) -> None:
+        """One pass: count each text's terms (the columns grow as terms are met)."""
+        indptr, indices, data = [0], [], []
+        for text in texts:
+            for term, n in Counter(self.analyzer(text)).items():
+                indices.append(self._terms.setdefault(term, len(self._terms)))
+                data.append(n)
+            indptr.append(len(indices))
+        self._parts.append(
+            (
+                np.array(indptr, dtype=np.int64),
+                np.array(indices, dtype=np.int64),
+                np.array(data, dtype=self.dtype),
+            )
+        )
+        self._n += len(texts)
+
+    def matrix(self) -> sparse.csr_matrix:
+        """The rows of every text added, in order, with the corpus's IDF."""
+        if not self._terms:  # every text empty after stop words
+            return sparse.csr_matrix((self._n, 1), dtype=self.dtype)
+        terms = list(self._terms)
+        order = sorted(range(len(terms)), key=terms.__getitem__)
+        column = np.empty(len(terms), dtype=np.int64)
+        column[order] = np.arange(len(terms))
+        self.vocabulary = {terms[k]: c for c, k in enumerate(order)}
+        offsets = np.cumsum([0] + [len(part[1]) for part in self._parts[:-1]])
+        indptr = np.concatenate(
+            [np.zeros(1, dtype=np.int64)]
+            + [part[0][1:] + offset for part, offset in zip(self._parts, offsets, strict=True)]
+        )
+        indices = column[np.concatenate([part[1] for part in self._parts])]
+        data = np.concatenate([part[2] for part in self._parts])
+        self._parts, self._terms = [], {}
+        counts = sparse.csr_matrix((data, indices, indptr), shape=(self._n, len(terms)))
+        counts.sort_indices()  # as CountVectorizer leaves them: the sums below add in this order
+        df = np.bincount(counts.indices, minlength=len(terms)).astype(self.dtype)
+        self.idf = self._idf(df)
+        return self._weighted(counts)
+
+    def _idf(self, df: np.ndarray) -> np.ndarray:
+        df += 1.0
+        idf = np.full_like(df, fill_value=self._n + 1, dtype=self.dtype)
+        idf /= df
+        np.log(idf, out=idf)
+        idf += 1.0
+        return idf
+
+    def _weighted(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        np.log(counts.data, counts.data)
+        counts.data += 1.0
+        counts.data *= self.idf[counts.indices]
+        return normalize(counts, copy=False)
 
     def count(self, text: str) -> None:
         """Pass one: count the text's terms once each."""
@@ -193,13 +251,7 @@ class _Weights:
         """The vocabulary (sorted, as scikit-learn orders it) and the IDF of each term."""
         terms = sorted(self._df)
         self.vocabulary = {t: k for k, t in enumerate(terms)}
-        df = np.array([self._df[t] for t in terms], dtype=self.dtype)
-        df += 1.0
-        idf = np.full_like(df, fill_value=self._n + 1, dtype=self.dtype)
-        idf /= df
-        np.log(idf, out=idf)
-        idf += 1.0
-        self.idf = idf
+        self.idf = self._idf(np.array([self._df[t] for t in terms], dtype=self.dtype))
         self._df = Counter()
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
@@ -209,11 +261,7 @@ class _Weights:
         counts = CountVectorizer(
             analyzer=self.analyzer, vocabulary=self.vocabulary, dtype=self.dtype
         ).transform(texts)
-        counts = sparse.csr_matrix(counts)
-        np.log(counts.data, counts.data)
-        counts.data += 1.0
-        counts.data *= self.idf[counts.indices]
-        return normalize(counts, copy=False)
+        return self._weighted(sparse.csr_matrix(counts))
 
 
 def _entity_tokens(text: str) -> list[str]:
@@ -248,14 +296,15 @@ FEATURE_BATCH = 4096
 
 
 def _features(mentions: Sequence[Mention], article_index: Mapping[str, int]) -> _Features:
-    return _features_of(lambda: iter(mentions), len(mentions), article_index)
+    return _features_of(iter(mentions), len(mentions), article_index)
 
 
 def _features_of(
-    stream: Callable[[], Iterator[Mention]], n: int, article_index: Mapping[str, int]
+    mentions: Iterator[Mention], n: int, article_index: Mapping[str, int] | None = None
 ) -> _Features:
-    """The features of the ``n`` mentions ``stream()`` yields (called twice: one pass
-    counts terms and reads the dates, the other makes the rows), without holding them."""
+    """The features of the ``n`` mentions read once from ``mentions``, a batch at a time.
+    Without ``article_index`` the mentions come in article id order and the articles are
+    numbered as they come (what _article_index gives)."""
     weights = (
         wording_weights(),
         _Weights(claim_prefixes, np.float32),
@@ -270,45 +319,51 @@ def _features_of(
     loose = np.zeros(n, dtype=bool)
     codes: dict[str, int] = {}
     actor_index: dict[str, int] = {}
+    numbered: dict[str, int] = {}
+    # the anchors: each mention's article, then each of its actors (after the articles)
     rows: list[int] = []
     cols: list[int] = []
+    actor_rows: list[int] = []
+    actor_cols: list[int] = []
+    batch: list[Mention] = []
     k = -1
-    for k, m in enumerate(stream()):
-        for w, text in zip(weights, _texts(m), strict=True):
-            w.count(text)
+    for k, m in enumerate(mentions):
         tx = m.timex
         if tx is not None and tx.earliest is not None:
             earliest[k] = tx.earliest.toordinal()
             latest[k] = (tx.latest or tx.earliest).toordinal()
         if m.reported_on:
             reported[k] = m.reported_on.toordinal()
-        article[k] = article_index[m.article_id]
+        if article_index is not None:
+            article[k] = article_index[m.article_id]
+        else:
+            article[k] = numbered.setdefault(m.article_id, len(numbered))
         if m.actors:
             subject_code[k] = codes.setdefault(m.actors[0], len(codes))
         background[k] = _is_background(m)
         loose[k] = _is_loose(m)
-        # the anchors: the mention's article, then each of its actors
         rows.append(k)
-        cols.append(article[k])
+        cols.append(int(article[k]))
         for a in m.actors:
-            rows.append(k)
-            cols.append(len(article_index) + actor_index.setdefault(a, len(actor_index)))
-    if k + 1 != n:
-        raise ValueError(f"expected {n} mentions, the stream gave {k + 1}")
-    for w in weights:
-        w.fit()
-    parts: list[list[sparse.csr_matrix]] = [[], [], []]
-    batch: list[Mention] = []
-    for m in stream():
+            actor_rows.append(k)
+            actor_cols.append(actor_index.setdefault(a, len(actor_index)))
         batch.append(m)
         if len(batch) >= FEATURE_BATCH:
-            _add_rows(weights, batch, parts)
+            _add_texts(weights, batch)
             batch = []
-    _add_rows(weights, batch, parts)
-    text, bare, entities = (_stacked(p, w, n) for p, w in zip(parts, weights, strict=True))
-    shape = (n, len(article_index) + len(actor_index))
-    anchors = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
-    del rows, cols
+    if k + 1 != n:
+        raise ValueError(f"expected {n} mentions, the stream gave {k + 1}")
+    _add_texts(weights, batch)
+    text, bare, entities = (w.matrix() for w in weights)
+    n_articles = len(article_index) if article_index is not None else len(numbered)
+    anchors = sparse.csr_matrix(
+        (
+            np.ones(len(rows) + len(actor_rows)),
+            (rows + actor_rows, cols + [n_articles + c for c in actor_cols]),
+        ),
+        shape=(n, n_articles + len(actor_index)),
+    )
+    del rows, cols, actor_rows, actor_cols
     return _Features(
         text=text,
         bare=bare,
@@ -329,18 +384,12 @@ def _texts(m: Mention) -> tuple[str, str, str]:
     return _content_text(m), _content_text(m, bare=True), _entity_text(m)
 
 
-def _add_rows(weights: tuple[_Weights, ...], batch: list[Mention], parts: list[list]) -> None:
+def _add_texts(weights: tuple[_Weights, ...], batch: list[Mention]) -> None:
     if not batch:
         return
     texts = [_texts(m) for m in batch]
     for k, w in enumerate(weights):
-        parts[k].append(w.transform([t[k] for t in texts]))
-
-
-def _stacked(parts: list[sparse.csr_matrix], w: _Weights, n: int) -> sparse.csr_matrix:
-    if not parts:
-        return sparse.csr_matrix((n, max(1, len(w.vocabulary))), dtype=w.dtype)
-    return sparse.csr_matrix(sparse.vstack(parts, format="csr"))
+        w.add([t[k] for t in texts])
 
 
 def _is_background(m: Mention) -> bool:
@@ -1199,28 +1248,24 @@ def cluster_spilled(
     def ordered() -> Iterator[Mention]:
         return mentions.sorted_by(mention_order)
 
-    article_ids: list[str] = []
-    for m in ordered():
-        if not article_ids or article_ids[-1] != m.article_id:
-            article_ids.append(m.article_id)
-    index = {a: k for k, a in enumerate(article_ids)}
-    groups, central = _grouped(_features_of(ordered, n, index))
+    groups, central = _grouped(_features_of(ordered(), n))
     label = np.empty(n, dtype=np.int64)
     for g, members in enumerate(groups):
         label[members] = g
-    del groups, index
-    reported = set(article_ids)
-    del article_ids
-    syndicated = syndication_groups_of(lambda: (a for a in articles() if a.id in reported))
+    del groups
     n_buckets = max(1, -(-n // BUCKET_MENTIONS))
     buckets: list[Spill[tuple[int, int, Mention]]] = [
         folder.spill(f"bucket-{b}") for b in range(n_buckets)
     ]
     writers = [b.writer() for b in buckets]
+    reported: set[str] = set()  # the articles with mentions
     for k, m in enumerate(ordered()):
         writers[label[k] % n_buckets].append((int(label[k]), k, m))
+        reported.add(m.article_id)
     for w in writers:
         w.close()
+    del label
+    syndicated = syndication_groups_of(lambda: (a for a in articles() if a.id in reported))
     with events.writer() as out:
         for bucket in buckets:
             members: dict[int, list[tuple[int, Mention]]] = {}
