@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.store import Store
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,6 +47,23 @@ def test_build_reports_stage_counts_and_timings(tmp_path: Path) -> None:
     for stage in ("ingest", "temporal", "actors", "events", "cluster"):
         assert stage in result.stdout
     assert "articles: 5" in result.stdout
+
+
+def test_a_build_held_in_memory_stores_what_a_spilled_build_stores(tmp_path: Path) -> None:
+    """--in-memory builds a new corpus the way incremental builds run (pipeline.run); by
+    default a new corpus is built with its records on disk (dashboard/stream.py)."""
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    for name, extra in (("disk", []), ("memory", ["--in-memory"])):
+        result = storyline(
+            "build", "seeds", "--db", tmp_path / f"{name}.duckdb", *extra, cwd=tmp_path
+        )
+        assert result.returncode == 0, result.stderr
+    disk, memory = Store(tmp_path / "disk.duckdb"), Store(tmp_path / "memory.duckdb")
+    assert disk.counts("seeds") == memory.counts("seeds")
+    for frame in ("events_frame", "mentions_frame", "actors_frame", "articles_frame"):
+        a, b = getattr(disk, frame)("seeds"), getattr(memory, frame)("seeds")
+        assert a.astype(str).equals(b.astype(str)), frame
+    assert not [p for p in tmp_path.iterdir() if ".spill-" in p.name]
 
 
 def test_export_json_has_the_stable_fields_and_dates_from_the_publication_day(
