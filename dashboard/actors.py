@@ -21,14 +21,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from dashboard.genders import add_votes, set_genders
 from dashboard.models import Actor, ActorRef, Article
-from dashboard.spill import Spill, SpilledMapping, SpillFolder
+from dashboard.spill import Spill, SpilledMapping, SpillFolder, batched
 from dashboard.temporal import dateline_place
 from dashboard.temporal.grammar import word_trie
 
@@ -1403,13 +1402,13 @@ def find_actors_in_passes(
 
     if lowered_words is None:
         lowered_words = set()
-        for batch in _batched(articles(), ACTOR_BATCH):
+        for batch in batched(articles(), ACTOR_BATCH):
             for words in apply(lowered_words_of, slices(batch)):
                 lowered_words |= words
     found: Spill[Found] = folder.spill("candidates")
     names = _Names(lex)
     with found.writer() as out:
-        for batch in _batched(articles(), ACTOR_BATCH):
+        for batch in batched(articles(), ACTOR_BATCH):
             for part in apply(candidates_of, [(chunk, lowered_words) for chunk in slices(batch)]):
                 for item in part:
                     out.append(item)
@@ -1475,17 +1474,6 @@ class _Names:
             if " " in text:
                 self.surnames.add(fold(text.split()[-1]))
         return self.inside, self.surnames
-
-
-def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _slices(items: list, n: int) -> list[list]:

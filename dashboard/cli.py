@@ -199,15 +199,21 @@ def cmd_build(args: argparse.Namespace) -> int:
                 if previous is None and not args.in_memory:
                     # A build from nothing keeps each stage's records on disk beside the
                     # store, not in memory (dashboard/stream.py).
-                    spills = store.spill_folder()
-                    corpus = run_spilled(
-                        inputs,
-                        spills,
-                        aliases=args.aliases,
-                        progress=progress,
-                        workers=args.workers or 1,
-                        dates=dates,
-                    )
+                    try:
+                        spills = store.spill_folder()
+                        corpus = run_spilled(
+                            inputs,
+                            spills,
+                            aliases=args.aliases,
+                            progress=progress,
+                            workers=args.workers or 1,
+                            dates=dates,
+                        )
+                    except OSError as exc:  # the disk beside the store is full, or read-only
+                        raise StoreError(
+                            f"{store.path}: could not write the build's working files "
+                            f"beside it: {exc.strerror or exc}"
+                        ) from exc
                 else:
                     corpus = run(
                         inputs,

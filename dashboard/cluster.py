@@ -14,7 +14,7 @@ import hashlib
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Protocol, TypeVar
@@ -27,7 +27,7 @@ from sklearn.preprocessing import normalize
 
 from dashboard.events import data_words, dateline_length, load_cues
 from dashboard.models import GRANULARITIES, Actor, Article, Event, Mention
-from dashboard.spill import Spill, SpillFolder
+from dashboard.spill import Spill, SpillFolder, batched
 
 T = TypeVar("T")
 
@@ -870,7 +870,7 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
     words = _Weights(_article_words())
     # texts per 4-gram (int32, 16 MB, whatever the corpus)
     per_shingle = np.zeros(SHINGLE_FEATURES, dtype=np.int32)
-    for batch in _batched(stream(), SYNDICATION_BATCH):
+    for batch in batched(stream(), SYNDICATION_BATCH):
         for article in batch:
             ids.append(article.id)
             words.count(article.text)
@@ -890,7 +890,7 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
     del rare
     parts = [
         _rare_columns(_shingles().transform([a.text for a in batch]), column, n_rare)
-        for batch in _batched(stream(), SYNDICATION_BATCH)
+        for batch in batched(stream(), SYNDICATION_BATCH)
     ]
     del column, per_shingle
     i, j = _shared_shingle_pairs(sparse.csr_matrix(sparse.vstack(parts, format="csr")))
@@ -901,7 +901,7 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
     needed = np.unique(np.r_[i, j])
     rows = []
     position = 0
-    for batch in _batched(stream(), SYNDICATION_BATCH):
+    for batch in batched(stream(), SYNDICATION_BATCH):
         lo = np.searchsorted(needed, position)
         hi = np.searchsorted(needed, position + len(batch))
         if hi > lo:
@@ -937,17 +937,6 @@ def _rare_columns(hashed: sparse.csr_matrix, column: np.ndarray, n_rare: int) ->
     return sparse.csr_matrix(
         (hashed.data[keep], where[keep], indptr), shape=(hashed.shape[0], n_rare)
     )
-
-
-def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _shared_shingle_pairs(shared: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,7 @@ import copyreg
 import dataclasses
 import heapq
 import io
+import itertools
 import pickle
 import shutil
 import tempfile
@@ -104,17 +105,6 @@ class Spill(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         for path in self.runs:
             yield from _read_run(path)
-
-    def batches(self, size: int) -> Iterator[list[T]]:
-        """The records in order, in lists of at most ``size``."""
-        batch: list[T] = []
-        for record in self:
-            batch.append(record)
-            if len(batch) >= size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
 
     def sorted_by(self, key: Callable[[T], Any]) -> Iterator[T]:
         """The records in ``key`` order, each run having been written in that order (a
@@ -208,6 +198,13 @@ def _plain_dataclass(cls: type) -> bool:
 
 def _as_tuple(getter: Callable[[Any], Any], n: int) -> Callable[[Any], tuple]:
     return getter if n > 1 else (lambda obj: (getter(obj),))
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size``, in order (itertools.batched of Python 3.12)."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _read_run(path: Path) -> Iterator[Any]:

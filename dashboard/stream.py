@@ -46,7 +46,7 @@ from dashboard.pipeline import (
     tag_chunk,
     timex_key,
 )
-from dashboard.spill import Spill, SpillFolder
+from dashboard.spill import Spill, SpillFolder, batched
 from dashboard.store import crash_point
 
 # Articles read, tagged and handed on at a time (each batch is one run of the spill).
@@ -236,7 +236,7 @@ def _extract_mentions(
     # the actors' references come in article order too, one entry per article
     references = iter(actors.refs.items())
     with keys.writer() as key_out:
-        for batch in _batches(records.sorted_by(_record_order), BATCH_ARTICLES):
+        for batch in batched(records.sorted_by(_record_order), BATCH_ARTICLES):
             items = []
             for article, timexes in batch:
                 article_id, refs = next(references)
@@ -259,8 +259,3 @@ def _extract_mentions(
             done += len(batch)
             _report(progress, "events", done / len(records))
     return mentions, keys
-
-
-def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
-    while batch := list(islice(records, size)):
-        yield batch

@@ -76,6 +76,8 @@ def test_a_build_that_runs_out_of_space_fails_clearly_and_keeps_the_old_store(
     assert str(db) in last
     assert "No space left on device" in last
     assert "Traceback" not in second.stderr
+    # a build from nothing writes its working files beside the store: gone with the build
+    assert not [p.name for p in small_disk.iterdir() if ".spill-" in p.name]
 
     assert db.read_bytes() == stored
     assert {"corpora": store.corpora(), "seeds": store.counts("seeds")} == before

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard import cluster
-from dashboard.spill import BATCH_RECORDS, SpilledMapping, SpillFolder
+from dashboard.spill import BATCH_RECORDS, SpilledMapping, SpillFolder, batched
 
 
 def test_records_come_back_in_the_order_written_across_runs_and_batches() -> None:
@@ -21,7 +21,7 @@ def test_records_come_back_in_the_order_written_across_runs_and_batches() -> Non
                 out.append(("x", k))
         assert len(spill) == BATCH_RECORDS * 2 + 8
         assert list(spill) == [*range(BATCH_RECORDS * 2 + 5), ("x", 0), ("x", 1), ("x", 2)]
-        assert [len(b) for b in spill.batches(200)] == [200, 200, len(spill) - 400]
+        assert [len(b) for b in batched(spill, 200)] == [200, 200, len(spill) - 400]
         path = folder.path
     assert not path.exists()  # removed with its spills
 
