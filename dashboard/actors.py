@@ -1375,7 +1375,7 @@ ACTOR_BATCH = 2_000
 BATCH_CHUNKS = 4
 
 # An article's candidates, role phrases and headline spans.
-Found = tuple[str, list[Candidate], list["RoleHit"], tuple[tuple[int, int], ...]]
+Found = tuple[str, list[Candidate], list[RoleHit], tuple[tuple[int, int], ...]]
 
 
 def find_actors_in_passes(

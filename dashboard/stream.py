@@ -29,6 +29,7 @@ from dashboard.cluster import Source, cluster_spilled, mention_order
 from dashboard.ingest import IngestResult, expand_paths, read_articles
 from dashboard.models import Article, Mention, Timex
 from dashboard.pipeline import (
+    CHUNK_ARTICLES,
     STAGES,
     BuildDelta,
     Corpus,
@@ -206,7 +207,8 @@ def _read_and_tag(
         # the actors' first pass, while the batch is at hand
         started = time.perf_counter()
         for words in apply(
-            lowered_words_of, [batch[i : i + 250] for i in range(0, len(batch), 250)]
+            lowered_words_of,
+            [batch[i : i + CHUNK_ARTICLES] for i in range(0, len(batch), CHUNK_ARTICLES)],
         ):
             lowered.update(words)
         timings["actors"] += time.perf_counter() - started
