@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -42,6 +42,8 @@ class Rule:
     anchor: str = ""
     # at least one of these groups must match (e.g. a bare season needs "last" or a year)
     requires: tuple[str, ...] = ()
+    # the regex behind a lookahead for the characters a match can start with (guarded)
+    scan: re.Pattern[str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +96,14 @@ def _read(lang: str, kind: str) -> dict[str, Any]:
 
 
 def _alternation(words: list[str]) -> str:
-    """A regex alternation of words, longest first, inner spaces matching any whitespace."""
-    parts = sorted({w.lower() for w in words}, key=len, reverse=True)
-    return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in parts) + ")"
+    """A regex alternation of words, longest first, inner spaces matching any whitespace.
+
+    Factored as a trie (word_trie): the rules try their month and weekday words at every
+    word start near an anchor, and a flat alternation of case-insensitive words is tried
+    one branch at a time. The words matching at a position are prefixes of one another, so
+    the trie's greedy branches try them longest first, as the flat alternation did.
+    """
+    return "(?:" + word_trie({" ".join(w.lower().split()) for w in words}, space=r"\s+") + ")"
 
 
 def _number_alternation(numbers: dict[str, Any]) -> str:
@@ -117,8 +124,9 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
     return pattern
 
 
-def word_trie(words: set[str]) -> str:
-    """A regex matching any of the words, factored by common prefixes.
+def word_trie(words: set[str], space: str | None = None) -> str:
+    """A regex matching any of the words, factored by common prefixes; ``space``, when
+    given, is the regex a space inside a word stands for (else a space matches itself).
 
     Hand-written because the re module tries the branches of an alternation one by one:
     factored as a trie, one scan for ~150 anchor words costs about what a single word does.
@@ -130,14 +138,103 @@ def word_trie(words: set[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}
 
+    def _escape(ch: str) -> str:
+        return space if space is not None and ch == " " else re.escape(ch)
+
     def emit(node: dict[str, dict]) -> str:
-        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        branches = [_escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if "" in node else body
 
     return emit(root)
+
+
+# A character class longer than this is not worth a lookahead ("[^x]", "\\w" are never).
+GUARD_MAX_CHARS = 200
+
+
+def guarded(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """The same regex behind a lookahead for the characters its matches can start with;
+    the regex itself when that set is unknown or it can match the empty string.
+
+    Hand-written for speed: the re module tries a pattern at every position it scans, and a
+    rule opening with optional word alternations ("(?:on\\s+)?(?:monday|...)") enters them
+    at every word boundary, word ends included; one class check turns most positions away
+    first. A match starting at a position the class refuses is impossible, so the matches
+    (spans, groups) are the same.
+    """
+    try:
+        chars, nullable = _first_chars(re._parser.parse(regex.pattern, regex.flags).data)
+    except (AttributeError, TypeError, ValueError, re.error):  # another Python's parser
+        return regex
+    if chars is None or nullable or not chars:
+        return regex
+    body = "".join(re.escape(c) for c in sorted(chars))
+    return re.compile(f"(?=[{body}])(?:{regex.pattern})", regex.flags)
+
+
+_FirstChars = tuple[set[str] | None, bool]
+
+
+def _first_chars(items: list) -> _FirstChars:
+    """(the characters a match of a parsed sequence can start with, None for any; whether
+    it can match the empty string)."""
+    out: set[str] = set()
+    for op, av in items:
+        chars, nullable = _first_chars_of(op, av)
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_chars_of(op: object, av: Any) -> _FirstChars:
+    c = re._constants
+    if op is c.LITERAL:
+        return {chr(av)}, False
+    if op is c.IN:
+        return _class_chars(av), False
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero-width: what follows starts the match
+        return set(), True
+    if op is c.SUBPATTERN:
+        _, add_flags, _, sub = av
+        if add_flags & re.IGNORECASE:  # "(?i:...)" in a case-sensitive regex: unknown
+            return None, False
+        return _first_chars(sub.data)
+    if op is c.BRANCH:
+        out: set[str] = set()
+        empty = False
+        for alternative in av[1]:
+            chars, nullable = _first_chars(alternative.data)
+            if chars is None:
+                return None, False
+            out |= chars
+            empty = empty or nullable
+        return out, empty
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        low, _, sub = av
+        chars, nullable = _first_chars(sub.data)
+        return chars, nullable or low == 0
+    if op is c.ATOMIC_GROUP:
+        return _first_chars(av.data)
+    return None, False  # any character, a category, a back-reference...
+
+
+def _class_chars(items: list) -> set[str] | None:
+    c = re._constants
+    out: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            out.add(chr(av))
+        elif op is c.RANGE and av[1] - av[0] < GUARD_MAX_CHARS:
+            out.update(chr(code) for code in range(av[0], av[1] + 1))
+        else:  # a negated class, a category ("\\w"), a wide range
+            return None
+    return out if len(out) <= GUARD_MAX_CHARS else None
 
 
 # Anchor classes of digit runs: a year (1600-2099), a decade ("1990s", "90s"), the hour
@@ -190,6 +287,7 @@ def load_grammar(lang: str = "en") -> Grammar:
                 examples=tuple(spec["examples"]),
                 anchor=spec["anchor"],
                 requires=tuple(spec.get("requires", ())),
+                scan=guarded(regex),
             )
         )
 
@@ -224,8 +322,9 @@ def load_grammar(lang: str = "en") -> Grammar:
         present=cues("present"),
         past=cues("past"),
         tense_examples={k: tuple(e["example"] for e in v) for k, v in tense.items()},
-        # one word boundary before all the cues: the regex engine checks it once a position
-        cues=re.compile(r"\b(?:" + "|".join(f"(?P<{g}>{p})" for g, p in cue_groups) + ")"),
+        # one word boundary before all the cues: the regex engine checks it once a position;
+        # guarded, the ends of words (a space next) are turned away before any cue is tried
+        cues=guarded(re.compile(r"\b(?:" + "|".join(f"(?P<{g}>{p})" for g, p in cue_groups) + ")")),
         cue_tense=cue_tense,
         cue_lowercase=frozenset(g for g, kind, e in entries if e.get("lowercase")),
         ambiguous_months=frozenset(lexicon["month_words"]["ambiguous"]),
