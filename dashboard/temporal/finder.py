@@ -150,9 +150,8 @@ def match_rules(text: str, grammar: Grammar) -> list[Candidate]:
     near = {name: windows(spans, text) for name, spans in hits.items()}
     found: list[Candidate] = []
     for rule in grammar.rules:
-        regex = rule.scan or rule.regex
         for lo, hi in near.get(rule.anchor, ()):
-            for match in regex.finditer(text, lo, hi):
+            for match in rule.regex.finditer(text, lo, hi):
                 if match.end() > match.start() and _accepts(rule, match, grammar):
                     found.append(_candidate(rule, match))
     return found
