@@ -20,7 +20,13 @@ from typing import TypeVar
 from dashboard.actors import load_lexicon
 from dashboard.models import Actor, ActorRef, Article, Mention, Timex
 from dashboard.temporal import tag
-from dashboard.temporal.grammar import Grammar, UnsupportedLanguage, load_grammar, word_trie
+from dashboard.temporal.grammar import (
+    Grammar,
+    UnsupportedLanguage,
+    compile_guarded,
+    load_grammar,
+    word_trie,
+)
 from dashboard.temporal.resolver import figures_period
 from dashboard.temporal.tense import clause_tense as read_tense
 
@@ -119,7 +125,8 @@ def load_cues() -> Cues:
 
     def union(entries: list[dict], kind: str) -> re.Pattern[str]:
         flags = 0 if kind in case_sensitive else re.IGNORECASE
-        return re.compile("|".join(f"(?:{e['pattern']})" for e in entries) or "(?!)", flags)
+        # guarded: a sentence is searched from every position, most of which no cue starts at
+        return compile_guarded("|".join(f"(?:{e['pattern']})" for e in entries) or "(?!)", flags)
 
     unions = {kind: union(entries, kind) for kind, entries in doc.items()}
     unions["future"] = union([e for e in doc["scheduled"] if e.get("tense", True)], "future")
@@ -145,7 +152,7 @@ def load_cues() -> Cues:
         attributive_before=compile_all("attributive_before"),
         attributive_after=compile_all("attributive_after", 0),
         anaphor=compile_all("anaphor"),
-        speech_re=re.compile(rf"\b(?:{speech})\b", re.IGNORECASE),
+        speech_re=compile_guarded(rf"\b(?:{speech})\b", re.IGNORECASE),
         examples={k: tuple(e["example"] for e in doc.get(k, [])) for k in doc},
         any=unions,
     )
