@@ -161,10 +161,16 @@ PROSE_MIN_WORDS = 30
 _TERMINAL = re.compile(r"[.!?:;…\"'”’)]\s*$")
 
 
+@lru_cache(maxsize=1)
+def boilerplate_line() -> re.Pattern[str]:
+    """The boilerplate patterns as one alternation: a line matches it whole when it matches
+    one of them whole. One call a line instead of one a pattern (a fifth of ingestion)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in boilerplate_patterns()), re.IGNORECASE)
+
+
 def is_boilerplate(line: str) -> bool:
     """Whether a whole line is boilerplate (subscription prompt, navigation, credit)."""
-    stripped = line.strip()
-    return any(p.fullmatch(stripped) for p in boilerplate_patterns())
+    return boilerplate_line().fullmatch(line.strip()) is not None
 
 
 def clean_text(raw: str) -> tuple[str, str | None]:
@@ -269,6 +275,9 @@ def split_front_matter(raw: str) -> tuple[dict[str, str], str]:
 
 # --------------------------------------------------------------------------- reading files
 
+# Control characters that do not occur in text (tab, line breaks and form feed do).
+CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
+
 
 def decode(data: bytes) -> tuple[str, str | None]:
     """Decode article bytes: UTF-8, else Windows-1252 with a note. Refuse binary data."""
@@ -280,7 +289,8 @@ def decode(data: bytes) -> tuple[str, str | None]:
         except UnicodeDecodeError as exc:
             raise IngestFailure(f"UTF-16 text that does not decode: {exc.reason}") from exc
     sample = data[:4096]
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    # counted in C (what deleting them takes away) rather than a byte at a time in Python
+    control = len(sample) - len(sample.translate(None, CONTROL_BYTES))
     if b"\x00" in sample or control > len(sample) * 0.05:
         raise IngestFailure("binary file, not text")
     try:

@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from dashboard.ingest import (
+    CONTROL_BYTES,
     boilerplate_examples,
+    boilerplate_patterns,
     clean_text,
+    decode,
     is_boilerplate,
     load_articles,
     parse_published,
@@ -61,6 +64,22 @@ def test_boilerplate_and_captions_are_not_in_the_article_text(seeds_dir: Path) -
 @pytest.mark.parametrize("example", boilerplate_examples())
 def test_every_boilerplate_example_matches_its_pattern(example: str) -> None:
     assert is_boilerplate(example)
+
+
+def test_the_boilerplate_alternation_matches_as_its_patterns(seeds_dir: Path) -> None:
+    lines = [*boilerplate_examples(), "By Ana Lopez and Tom Reed in Paris", "Sign up!"]
+    for path in sorted(seeds_dir.glob("*.txt")):
+        lines += path.read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        one_by_one = any(p.fullmatch(line.strip()) for p in boilerplate_patterns())
+        assert is_boilerplate(line) == one_by_one, line
+
+
+def test_control_bytes_are_those_text_never_has() -> None:
+    assert CONTROL_BYTES == bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
+    with pytest.raises(Exception, match="binary"):
+        decode(b"text" + b"\x01" * 10)
+    assert decode(b"a\tb\nc\x0bd\x0ce\rf")[0] == "a\tb\nc\x0bd\x0ce\rf"
 
 
 @pytest.mark.parametrize(
