@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import string
 import sys
 import tomllib
 import unicodedata
@@ -174,13 +175,21 @@ def _apposition_cue(nouns: Iterable[str], stops: Iterable[str]) -> str:
     )
 
 
+# A trie nests a group a letter at worst: with a longer word (a form found in a run of
+# thousands of capitalised words), a flat alternation, which nests nothing.
+TRIE_MAX_CHARS = 100
+
+
 def _alternation(words: Iterable[str]) -> str:
     """The words as one regex, factored as a trie (word_trie): a flat alternation of the
     ~500 country names and adjectives was tried branch by branch at every word start. The
     words matching at a position are prefixes of one another and the trie tries them
     longest first, as the flat alternation did. (Under "(?i:", give lower-case words: a
     trie branches on each case of a letter.)"""
-    return word_trie(set(words))
+    unique = set(words)
+    if any(len(w) > TRIE_MAX_CHARS for w in unique):
+        return "|".join(re.escape(w) for w in sorted(unique, key=len, reverse=True))
+    return word_trie(unique)
 
 
 @lru_cache(maxsize=1)
@@ -364,15 +373,34 @@ def _shouting(line: str) -> bool:
     return sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+# What closes a line of prose; a headline has none of it at its end.
+HEADLINE_STOPS = ".!?:;”\"'’"
+ASCII_LOWER_BYTES = string.ascii_lowercase.encode()
+
+
+def _cannot_shout(line: str) -> bool:
+    """_shouting(line) is false, as the line's many lower-case ASCII letters show: with a
+    of them, capitals can be at most len(line) - a, and 80% of the letters needs 4a.
+
+    Hand-written for speed: counted in C over the UTF-8 bytes (where ASCII letters are
+    themselves), it spares most lines the tokenising of _headline_spans."""
+    data = line.encode("utf-8", "surrogatepass")
+    lower = len(data) - len(data.translate(None, ASCII_LOWER_BYTES))
+    return 5 * lower > len(line)
+
+
 def _headline_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Lines in capitals, and title-case lines with no closing stop (headlines)."""
     spans = []
     pos = 0
     for line in text.splitlines(keepends=True):
+        if line.rstrip()[-1:] in HEADLINE_STOPS and _cannot_shout(line):
+            pos += len(line)
+            continue  # a line of prose: closed by a stop, and not in capitals
         words = [w for w in TOKEN_RE.findall(line) if len(w) > 3]
         if len(words) >= 3:
             caps = sum(1 for w in words if w[0].isupper()) / len(words)
-            unstopped = line.rstrip()[-1:] not in ".!?:;”\"'’"
+            unstopped = line.rstrip()[-1:] not in HEADLINE_STOPS
             # All-caps words all start with a capital, so a low share rules out both.
             if caps >= HEADLINE_CAPS_SHARE and (unstopped or _shouting(line)):
                 spans.append((pos, pos + len(line)))
@@ -474,6 +502,10 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
     last_end = -1
     for m in TOKEN_RE.finditer(text):
         word = m.group()
+        if not current and not word[0].isupper():
+            # Outside a run (so nothing is pending either), a word not capitalised does
+            # nothing below: passed over at once, as most words are.
+            continue
         start, end = m.span()
         stop = end
         gap = text[last_end:start] if current else ""
@@ -875,6 +907,8 @@ def _split_at_places(
 ) -> list[list[tuple[int, int, bool]]]:
     """The run cut after a state that ended a sentence, before "of <place>", around a place
     that follows an acronym or another place, and between a person and "of <organisation>"."""
+    if len(run) == 1:
+        return [run]  # (none of the cuts below cuts one word)
     parts = [run]
     for split in (_split_after_state, _split_at_of_place, _split_between_places):
         parts = [piece for part in parts for piece in split(text, part, lex)]
@@ -975,6 +1009,8 @@ def _split_titled_of(
     what follows "of": a title says the run is a person's name, which no "of" continues.
     Two name words at least come before "of" ("Governor Ann Lee of Ohio"), and none is an
     organisation or place word ("President Bank of Norland" stays whole)."""
+    if len(run) < 4:
+        return [run]  # (a title, two name words, "of" and a name make five at least)
     t = next((i for i, (a, _, _) in enumerate(run) if a not in role_at), len(run))
     words = [text[a:b] for a, b, _ in run]
     k = next((i for i in range(t + 2, len(run) - 1) if words[i] == "of"), 0)
