@@ -1423,17 +1423,17 @@ def _pins(overrides: dict) -> tuple[dict[str, dict], set[str]]:
 
 
 def _pinned_candidates(
-    article: Article, pins: dict[str, dict], taken: list[Candidate]
+    article_id: str, text: str, pins: dict[str, dict], taken: list[Candidate]
 ) -> list[Candidate]:
     """Pinned forms the capitalisation rules missed (lower case, headlines)."""
     out = []
     covered = [(c.start, c.end) for c in taken]
     for form, entry in pins.items():
-        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", fold(article.text)):
+        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", fold(text)):
             if any(a < m.end() and m.start() < b for a, b in covered):
                 continue
-            text = article.text[m.start() : m.end()]
-            out.append(Candidate(article.id, m.start(), m.end(), text, canonical=entry["name"]))
+            name = text[m.start() : m.end()]
+            out.append(Candidate(article_id, m.start(), m.end(), name, canonical=entry["name"]))
             covered.append(m.span())
     return out
 
@@ -1476,9 +1476,11 @@ def find_actors_in_passes(
     same order each time. Each pass reads the articles (or what the one before it kept of
     them, in spills under ``folder``) a batch at a time and keeps only what it counts over
     the corpus: the lower-case words, the names found, their forms' statistics, the role
-    ties; merging needs those alone. ``lowered_words`` is lowered_words_of the whole corpus
-    when the caller has it. The returned index's refs are a SpilledMapping (article id ->
-    references), in article order."""
+    ties; merging needs those alone. The articles are read once for their names: the
+    later passes read their texts alone, from a spill (reading the articles again would
+    read their metadata and time expressions too). ``lowered_words`` is lowered_words_of
+    the whole corpus when the caller has it. The returned index's refs are a
+    SpilledMapping (article id -> references), in article order."""
     lex = load_lexicon()
     pins, ignored = _pins(load_overrides(overrides))
     apply = mapper or map
@@ -1492,9 +1494,12 @@ def find_actors_in_passes(
             for words in apply(lowered_words_of, slices(batch)):
                 lowered_words |= words
     found: Spill[Found] = folder.spill("candidates")
+    texts: Spill[str] = folder.spill("texts")
     names = _Names(lex)
-    with found.writer() as out:
+    with found.writer() as out, texts.writer() as text_out:
         for batch in batched(articles(), ACTOR_BATCH):
+            for article in batch:
+                text_out.append(article.text)
             for part in apply(candidates_of, [(chunk, lowered_words) for chunk in slices(batch)]):
                 for item in part:
                     out.append(item)
@@ -1502,10 +1507,10 @@ def find_actors_in_passes(
     del lowered_words
     inside, surnames = names.evidence(lex)
     kept, headline_names = _kept_pass(
-        found, articles, names.known, inside, surnames, pins, ignored, lex, folder
+        found, texts, names.known, inside, surnames, pins, ignored, lex, folder
     )
     del found, names, inside, surnames
-    final, forms = _headline_pass(kept, articles, headline_names, folder)
+    final, forms = _headline_pass(kept, texts, headline_names, folder)
     del kept, headline_names
     merged = _merged(forms, pins)
     owned: Spill[Owned] = folder.spill("owned")
@@ -1521,7 +1526,7 @@ def find_actors_in_passes(
     actors, root_to_id = _actors_of(groups)
     del groups
     corpus_ties = _tied_to_actors(ties, root_to_id)
-    refs = _role_pass(owned, articles, root_to_id, corpus_ties, actors, lex, folder)
+    refs = _role_pass(owned, texts, root_to_id, corpus_ties, actors, lex, folder)
     return ActorIndex(actors, refs)  # type: ignore[arg-type]
 
 
@@ -1626,7 +1631,7 @@ def _named_inside(c: Candidate) -> bool:
 
 def _kept_pass(
     found: Spill[Found],
-    articles: Callable[[], Iterator[Article]],
+    texts: Spill[str],
     known: set[str],
     inside: set[str],
     surnames: set[str],
@@ -1644,9 +1649,9 @@ def _kept_pass(
     forms: dict[str, tuple[str | None, str | None]] = {}
     surname_forms: dict[str, tuple[str | None, str | None]] = {}
     # the texts are read only to look for pinned forms
-    texts = articles() if pins else itertools.repeat(None)
+    each_text = iter(texts) if pins else itertools.repeat(None)
     with kept.writer() as out:
-        for (article_id, cands, hits, headline), article in zip(found, texts, strict=False):
+        for (article_id, cands, hits, headline), text in zip(found, each_text, strict=False):
             cands = _split_compounds(article_id, cands, known, lex)
             cands = [
                 c
@@ -1658,7 +1663,7 @@ def _kept_pass(
                 entry = pins.get(fold(c.text))
                 if entry is not None:
                     c.canonical = entry["name"]
-            cands += _pinned_candidates(article, pins, cands) if article is not None else []
+            cands += _pinned_candidates(article_id, text, pins, cands) if text is not None else []
             cands.sort(key=lambda c: c.start)
             for c in cands:
                 forms[fold(c.text)] = (c.kind, c.canonical)
@@ -1674,7 +1679,7 @@ def _kept_pass(
 
 def _headline_pass(
     kept: Spill[Found],
-    articles: Callable[[], Iterator[Article]],
+    texts: Spill[str],
     known: dict[str, tuple[str | None, str | None]],
     folder: SpillFolder,
 ) -> tuple[Spill[tuple[str, list[Candidate], list[RoleHit]]], _Forms]:
@@ -1685,32 +1690,33 @@ def _headline_pass(
     pattern = re.compile(rf"(?<!\w)(?:{_alternation(usable)})(?!\w)") if usable else None
     forms = _Forms()
     with final.writer() as out:
-        for (article_id, cands, hits, headline), article in zip(kept, articles(), strict=True):
+        for (article_id, cands, hits, headline), text in zip(kept, texts, strict=True):
             if pattern is not None and headline:
-                cands = _headline_names(article, cands, headline, pattern, known)
+                cands = _headline_names(article_id, text, cands, headline, pattern, known)
             forms.add(cands)
             out.append((article_id, cands, hits))
     return final, forms
 
 
 def _headline_names(
-    article: Article,
+    article_id: str,
+    text: str,
     cands: list[Candidate],
     spans: tuple[tuple[int, int], ...],
     pattern: re.Pattern[str],
     known: dict[str, tuple[str | None, str | None]],
 ) -> list[Candidate]:
     """The article's candidates with the known names its headline lines write."""
-    folded = fold(article.text)
-    if len(folded) != len(article.text):
+    folded = fold(text)
+    if len(folded) != len(text):
         return cands  # folding changed offsets (rare ligatures): skip rather than misplace
     extra = []
     for a, b in spans:
         for m in pattern.finditer(folded, a, b):
             kind, canonical = known[m.group()]
-            text = article.text[m.start() : m.end()]
+            name = text[m.start() : m.end()]
             extra.append(
-                Candidate(article.id, m.start(), m.end(), text, kind=kind, canonical=canonical)
+                Candidate(article_id, m.start(), m.end(), name, kind=kind, canonical=canonical)
             )
     return sorted(cands + extra, key=lambda c: c.start) if extra else cands
 
@@ -2152,7 +2158,7 @@ def _tied_to_actors(ties: RoleTies, root_to_id: dict[str, str]) -> RoleTies:
 
 def _role_pass(
     owned: Spill[Owned],
-    articles: Callable[[], Iterator[Article]],
+    texts: Spill[str],
     root_to_id: dict[str, str],
     corpus_ties: RoleTies,
     actors: dict[str, Actor],
@@ -2165,7 +2171,7 @@ def _role_pass(
     found: Spill[tuple[str, list[ActorRef]]] = folder.spill("refs")
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     with found.writer() as out:
-        for (article_id, cands, owner, hits, local), article in zip(owned, articles(), strict=True):
+        for (article_id, cands, owner, hits, local), text in zip(owned, texts, strict=True):
             refs = [
                 ActorRef(root_to_id[owner[c.start]], c.start, c.end, sys.intern(c.text))
                 for c in cands
@@ -2173,15 +2179,15 @@ def _role_pass(
             refs.sort(key=lambda r: r.start)
             named = ({c.start for c in cands if c.role}, {c.end for c in cands if c.role})
             ties = _tied_to_actors(local, root_to_id)
-            refs = _with_role_refs(article, refs, named, hits, ties, corpus_ties, actors, lex)
-            add_votes(article.text, refs, actors, votes)
+            refs = _with_role_refs(text, refs, named, hits, ties, corpus_ties, actors, lex)
+            add_votes(text, refs, actors, votes)
             out.append((article_id, refs))
     set_genders(votes, actors)
     return SpilledMapping(found)
 
 
 def _with_role_refs(
-    article: Article,
+    text: str,
     refs: list[ActorRef],
     named: tuple[set[int], set[int]],
     hits: list[RoleHit],
@@ -2199,19 +2205,19 @@ def _with_role_refs(
         if not hit.determined or any(a < hit.end and hit.start < b for a, b in taken):
             continue
         # A title or an apposition is not a reference of its own.
-        gap = re.match(r",?\s+", article.text[hit.end : hit.end + 3])
+        gap = re.match(r",?\s+", text[hit.end : hit.end + 3])
         if gap and hit.end + gap.end() in starts:
             continue
-        back = re.search(r",\s+$", article.text[max(0, hit.start - 3) : hit.start])
+        back = re.search(r",\s+$", text[max(0, hit.start - 3) : hit.start])
         if back and hit.start - len(back.group()) in ends:
             continue
         actor_id = _role_holder(hit, local, corpus, lex)
         if actor_id is None:
             continue
-        text = article.text[hit.start : hit.end]
-        added.append(ActorRef(actor_id, hit.start, hit.end, sys.intern(text)))
+        said = text[hit.start : hit.end]
+        added.append(ActorRef(actor_id, hit.start, hit.end, sys.intern(said)))
         actor = actors[actor_id]
-        actor.aliases[text] = actor.aliases.get(text, 0) + 1
+        actor.aliases[said] = actor.aliases.get(said, 0) + 1
     return sorted(refs + added, key=lambda r: r.start) if added else refs
 
 
