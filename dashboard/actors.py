@@ -31,7 +31,7 @@ from dashboard.genders import add_votes, set_genders
 from dashboard.models import Actor, ActorRef, Article
 from dashboard.spill import Spill, SpilledMapping, SpillFolder, batched
 from dashboard.temporal import dateline_place
-from dashboard.temporal.grammar import word_trie
+from dashboard.temporal.grammar import compile_guarded, word_trie
 
 LOGGER = logging.getLogger(__name__)
 
@@ -289,8 +289,10 @@ def load_lexicon() -> Lexicon:
                     rf"\s*(?i:{_cue_alternation(cues['after'])})\b"
                     rf"|{_apposition_cue(cues['nouns'], kinds['context']['apposition_stops'])}"
                 ),
-                # (the nouns right before a name: _described_kind, a word look-up)
-                re.compile(rf"\b(?i:{_cue_alternation(cues['before'])})\s+\Z"),
+                # (the nouns right before a name: _described_kind, a word look-up);
+                # case-insensitive as a whole (only the cues have letters) to be guarded:
+                # it is searched in the stretch before every name
+                compile_guarded(rf"\b(?:{_cue_alternation(cues['before'])})\s+\Z", re.IGNORECASE),
             )
             for kind, cues in kinds["context"].items()
             if isinstance(cues, dict)
@@ -559,6 +561,18 @@ def _sequences(text: str, lex: Lexicon) -> list[list[tuple[int, int, bool]]]:
     return runs
 
 
+def _two_letters(name: str) -> bool:
+    """At least two of the characters are letters (looked for from the start: a name
+    has them there)."""
+    seen = 0
+    for ch in name:
+        if ch.isalpha():
+            seen += 1
+            if seen == 2:
+                return True
+    return False
+
+
 def _particle_name(word: str) -> bool:
     """A surname opening with a lower-case particle and a hyphen: "al-Rashidi", "el-Sisi"."""
     particle, _, rest = word.partition("-")
@@ -697,7 +711,7 @@ def _candidates(
             # "Bill Clinton Thursday condemned": the weekday is not the name; nor is the
             # letter of "Class C shares"
             tokens.pop()
-        if not tokens or sum(ch.isalpha() for ch in text[tokens[0][0] : tokens[-1][1]]) < 2:
+        if not tokens or not _two_letters(text[tokens[0][0] : tokens[-1][1]]):
             continue  # nothing, or one letter: a grade, a share class, an initial
         start, end = tokens[0][0], tokens[-1][1]
         name = " ".join(text[a:b] for a, b, _ in tokens)
@@ -1194,7 +1208,14 @@ def _is_acronym(word: str) -> bool:
 
 
 def _is_contraction(word: str) -> bool:
-    return bool(re.fullmatch(r"\w+[’'](?:m|re|ll|ve|d|t)", word, re.IGNORECASE))
+    if "'" not in word and "’" not in word:
+        return False  # (most words: no pattern to match)
+    return CONTRACTION_RE.fullmatch(word) is not None
+
+
+CONTRACTION_RE = re.compile(r"\w+[’'](?:m|re|ll|ve|d|t)", re.IGNORECASE)
+# Spaces and hyphens between the words of a name ("Russian-Ukrainian", "Arab American").
+NAME_PARTS_RE = re.compile(r"[\s\-]+")
 
 
 def _is_adjective(name: str, lex: Lexicon) -> bool:
@@ -1205,7 +1226,7 @@ def _is_adjective(name: str, lex: Lexicon) -> bool:
         return True
     if name in lex.region_adjectives or name.removesuffix("s") in lex.region_adjectives:
         return True  # "European", "Arabs"
-    parts = re.split(r"[\s\-]+", name)
+    parts = NAME_PARTS_RE.split(name)
     if len(parts) > 1 and all(p in lex.demonyms or p[:-1] in lex.demonyms for p in parts):
         return True  # "Cuban-American", "Cuban Americans"
     head, _, tail = name.partition("-")
