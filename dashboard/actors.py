@@ -428,7 +428,10 @@ def _is_sentence_start(text: str, pos: int) -> bool:
 def _courtesy_title(text: str, pos: int) -> str | None:
     """The courtesy title that comes with its stop right before ``pos`` ("Mr" of "Mr.
     Basch"), or None."""
-    m = TITLE_STOP_RE.search(text, max(0, pos - 10), pos)
+    lo = max(0, pos - 10)
+    if text.find(".", lo, pos) < 0:
+        return None  # (most names: no stop just before, nothing to search for)
+    m = TITLE_STOP_RE.search(text, lo, pos)
     return m.group(1) if m is not None and m.group(1) in load_lexicon().honorifics else None
 
 
@@ -1165,7 +1168,10 @@ def _and_opener(text: str, c: Candidate, prev: Candidate | None) -> int | None:
 
 def _is_known_place(text: str, tokens: list[tuple[int, int, bool]], lex: Lexicon) -> bool:
     """The run is a country or city name as written ("US", "The Hague")."""
-    name = " ".join(text[a:b] for a, b, _ in tokens)
+    if len(tokens) == 1:  # (most runs: no joining)
+        name = text[tokens[0][0] : tokens[0][1]]
+    else:
+        name = " ".join(text[a:b] for a, b, _ in tokens)
     return name in lex.countries or name in lex.cities or name in lex.regions
 
 
