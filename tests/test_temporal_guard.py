@@ -53,6 +53,8 @@ def test_tense_cues_match_as_unguarded() -> None:
         (r"[^a]b", 0, None),  # a negated class
         (r"(?i:a)b", 0, None),  # case-insensitive inside a case-sensitive regex
         (r".b", 0, None),
+        (r"(?a:k)x", re.IGNORECASE, None),  # ASCII-only case folding inside: no guard
+        (r"(?-i:K)x", re.IGNORECASE, "[K]"),  # narrower inside: the guard is wider
     ],
 )
 def test_guard_lookahead(pattern: str, flags: int, lookahead: str | None) -> None:
@@ -65,3 +67,9 @@ def test_guard_keeps_case_folding() -> None:
     text = "KISS, kiss, \u212aiss and ki\u017f\u017f"
     assert _matches(compile_guarded(regex.pattern, regex.flags), text) == _matches(regex, text)
     assert len(_matches(regex, text)) == 4
+
+
+def test_a_pattern_opening_with_global_flags_compiles_unguarded() -> None:
+    regex = compile_guarded(r"(?i)kiss\b")
+    assert regex.pattern == r"(?i)kiss\b"
+    assert regex.match("KISS")

@@ -153,6 +153,9 @@ def word_trie(words: set[str], space: str | None = None) -> str:
 
 # A character class longer than this is not worth a lookahead ("[^x]", "\\w" are never).
 GUARD_MAX_CHARS = 200
+# Inline flags that change which characters a letter matches (the lookahead has the
+# regex's own flags); "(?-i:...)" only narrows them, and is no matter.
+CASE_FLAGS = re.IGNORECASE | re.ASCII | re.UNICODE | re.LOCALE
 
 
 def guarded_source(pattern: str, flags: int = 0) -> str:
@@ -177,7 +180,10 @@ def guarded_source(pattern: str, flags: int = 0) -> str:
 
 def compile_guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """re.compile of guarded_source: the same matches, found faster."""
-    return re.compile(guarded_source(pattern, flags), flags)
+    try:
+        return re.compile(guarded_source(pattern, flags), flags)
+    except re.error:  # e.g. global flags "(?i)" opening the pattern: not inside a group
+        return re.compile(pattern, flags)
 
 
 _FirstChars = tuple[set[str] | None, bool]
@@ -207,7 +213,7 @@ def _first_chars_of(op: object, av: Any) -> _FirstChars:
         return set(), True
     if op is c.SUBPATTERN:
         _, add_flags, _, sub = av
-        if add_flags & re.IGNORECASE:  # "(?i:...)" in a case-sensitive regex: unknown
+        if add_flags & CASE_FLAGS:  # "(?i:...)" in a case-sensitive regex: unknown
             return None, False
         return _first_chars(sub.data)
     if op is c.BRANCH:
