@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 import numpy as np
@@ -27,7 +28,8 @@ from sklearn.preprocessing import normalize
 
 from dashboard.events import data_words, dateline_length, load_cues
 from dashboard.models import GRANULARITIES, Actor, Article, Event, Mention
-from dashboard.spill import Spill, SpillFolder, batched
+from dashboard.pairs import PairSink, ScoredPairs
+from dashboard.spill import MemoryFolder, Spill, SpillFolder, batched
 
 T = TypeVar("T")
 
@@ -111,8 +113,6 @@ BLOCK_ROWS = 256
 # Cells (rows x columns) of one slice of a block's product: bounds its memory when a block
 # meets every mention (about 12 bytes per stored value).
 PRODUCT_CELLS = 4_000_000
-# Slices of mentions (by the lower end of a pair) in which duplicate pairs are removed.
-DEDUPE_SLICES = 8
 # An incremental build groups every mention again when more than this share of them is
 # touched: that is most of the work of a full pass anyway, and a full pass is exact.
 FULL_RECLUSTER_SHARE = 0.5
@@ -495,33 +495,16 @@ def _top_neighbours(
     return i[keep], j[keep], cos[keep]
 
 
-@dataclass(slots=True)
-class _Pairs:
-    """Scored candidate pairs (i < j), best first (ties by i, then j)."""
-
-    i: np.ndarray
-    j: np.ndarray
-    score: np.ndarray
-
-
-def candidate_pairs(f: _Features, only: np.ndarray | None = None) -> _Pairs:
-    """Scored pairs worth linking, from blocked sparse products of the wording.
+def candidate_pairs(
+    f: _Features, only: np.ndarray | None = None, folder: Path | None = None
+) -> ScoredPairs:
+    """Scored pairs worth linking, from blocked sparse products of the wording, kept in
+    ``folder`` (in memory without one).
 
     With ``only`` (a mask over mentions), just the pairs found from those mentions' rows.
     """
     n = f.text.shape[0]
-    entity_i, entity_j = _entity_only_pairs(f)
-    if only is not None:
-        keep = only[entity_i] | only[entity_j]
-        entity_i, entity_j = entity_i[keep], entity_j[keep]
-    # Each mention is a row of one block and keeps at most MAX_NEIGHBOURS pairs there, so
-    # the pairs fit arrays of this size (pages never written are never held); a list of
-    # per-block arrays concatenated at the end held every pair twice.
-    capacity = MAX_NEIGHBOURS * n + len(entity_i)
-    found_i = np.empty(capacity, dtype=np.int32)
-    found_j = np.empty(capacity, dtype=np.int32)
-    found_cos = np.empty(capacity)
-    filled = 0
+    found = PairSink(n, folder)
     undated = f.earliest < 0
     for rows, cols in _blocks(f):
         if only is not None:
@@ -529,20 +512,15 @@ def candidate_pairs(f: _Features, only: np.ndarray | None = None) -> _Pairs:
             if not len(rows):
                 continue
         for i, j, cos in _block_pairs(f, rows, cols, undated):
-            end = filled + len(i)
-            found_i[filled:end], found_j[filled:end], found_cos[filled:end] = i, j, cos
-            filled = end
-    end = filled + len(entity_i)
-    found_i[filled:end], found_j[filled:end] = entity_i, entity_j
-    found_cos[filled:end] = _rowwise_dot(f.text, entity_i, entity_j)
-    low = np.minimum(found_i[:end], found_j[:end])
-    high = np.maximum(found_i[:end], found_j[:end])
-    del found_i, found_j
-    # Handed over in a list that _scored empties: arguments bound here would stay alive
-    # (each about 100 MB at 100,000 articles) until it returns.
-    found = [low, high, found_cos[:end]]
-    del low, high, found_cos
-    return _scored(f, found)
+            found.add(i, j, cos)
+    entity_i, entity_j = _entity_only_pairs(f)
+    if only is not None:
+        keep = only[entity_i] | only[entity_j]
+        entity_i, entity_j = entity_i[keep], entity_j[keep]
+    found.add(entity_i, entity_j, _rowwise_dot(f.text, entity_i, entity_j))
+    return found.scored(
+        lambda i, j, cos: _pair_scores(f, i, j, cos, _rowwise_dot(f.entities, i, j))
+    )
 
 
 def _block_pairs(
@@ -599,44 +577,6 @@ def _kept(
     i, j, cos = i[keep], j[keep], cos[keep]
     keep = _dates_compatible(f, i, j)
     return _top_neighbours(i[keep], j[keep], cos[keep])
-
-
-def _scored(f: _Features, found: list[np.ndarray]) -> _Pairs:
-    """Each unordered pair (low < high) once, with its first finding's cosine, scored,
-    best first. ``found`` is [low, high, cosine], emptied here."""
-    low, high, cos = found
-    found.clear()
-    # Arrays of every pair are rebound one at a time (not built side by side): each is
-    # about 100 MB at 100,000 articles.
-    first = _first_findings(low, high, f.text.shape[0])
-    i, j, cos = low[first], high[first], cos[first]
-    del first, low, high
-    score = _pair_scores(f, i, j, cos, _rowwise_dot(f.entities, i, j))
-    del cos
-    order = np.lexsort((j, i, -score))
-    i = i[order]
-    j = j[order]
-    score = score[order]
-    return _Pairs(i, j, score)
-
-
-def _first_findings(low: np.ndarray, high: np.ndarray, n: int) -> np.ndarray:
-    """Where each distinct pair (low, high) is first found, for a slice of ``low`` values
-    at a time (a pair's copies share its low end): sorting every pair's key at once held
-    three arrays of 8 bytes per pair found (over 300 MB at 100,000 articles)."""
-    step = max(1, -(-n // DEDUPE_SLICES))
-    out = []
-    for start in range(0, n, step):
-        where = np.flatnonzero((low >= start) & (low < start + step))
-        keys = low[where].astype(np.int64)
-        keys *= n
-        keys += high[where]
-        order = np.argsort(keys, kind="stable")  # stable: a pair's first finding comes first
-        keys = keys[order]
-        if len(keys):
-            out.append(where[order[np.r_[True, keys[1:] != keys[:-1]]]])
-        del keys, order, where
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
 def _pair_scores(
@@ -713,46 +653,23 @@ def _entity_only_pairs(f: _Features) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(pairs_i), np.concatenate(pairs_j)
 
 
-def _chunked_pairs(pairs: _Pairs, *, with_score: bool = False) -> Iterator[tuple]:
-    """The pairs as Python tuples, a slice at a time (millions of them at once cost GBs)."""
-    step = 1 << 16
-    for start in range(0, len(pairs.i), step):
-        part = slice(start, start + step)
-        columns = [pairs.i[part].tolist(), pairs.j[part].tolist()]
-        if with_score:
-            columns.append(pairs.score[part].tolist())
-        yield from zip(*columns, strict=True)
+def _chunked_pairs(pairs: ScoredPairs) -> Iterator[tuple[int, int, float]]:
+    """The pairs best first as Python tuples, a chunk at a time (millions of them at once
+    cost GBs)."""
+    for chunk in pairs.chunks():
+        yield from zip(
+            chunk["i"].tolist(), chunk["j"].tolist(), chunk["score"].tolist(), strict=True
+        )
 
 
-def _pairs_by_mention(pairs: _Pairs, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, pair_of): the pairs of mention r are pair_of[starts[r]:starts[r + 1]],
-    indices into the pair arrays, those where r is ``i`` in pair order, then those where it
-    is ``j``. The other end and the score are read from ``pairs``: copies of them in this
-    order, and one sort of both ends at once, held about 400 MB more at 100,000 articles."""
-    count_i = np.bincount(pairs.i, minlength=n)
-    count_j = np.bincount(pairs.j, minlength=n)
-    starts = np.r_[0, np.cumsum(count_i + count_j)]
-    pair_of = np.empty(int(starts[-1]), dtype=np.int32 if len(pairs.i) < 2**31 else np.int64)
-    step = 1 << 20
-    # The t-th pair in order of one end goes to starts[r] + its rank among r's pairs there.
-    for ends, skip in ((pairs.i, 0), (pairs.j, count_i)):
-        offset = starts[:-1] + skip - np.r_[0, np.cumsum(np.bincount(ends, minlength=n))][:-1]
-        order = np.argsort(ends, kind="stable")
-        for t in range(0, len(order), step):
-            chunk = order[t : t + step]
-            pair_of[np.arange(t, t + len(chunk)) + offset[ends[chunk]]] = chunk
-        del order
-    return starts, pair_of
-
-
-def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
+def _group(n: int, pairs: ScoredPairs, f: _Features) -> list[list[int]]:
     """Greedy average linkage over the scored pairs, keeping each group's dates compatible.
 
     Pairs are visited best first (the order candidate_pairs gives them in); two groups
     merge when the mean score over all their cross pairs (unscored pairs count 0) reaches
     MERGE_THRESHOLD.  A group of two or more keeps the summed scores to its neighbouring
     groups, so a merge costs its neighbours, not its size squared.  A single mention's
-    scores are read from the pair arrays when needed instead: a Python dict entry for
+    scores are read from its list of pairs when needed instead: a Python dict entry for
     every pair from the start held about 1 GB at 100,000 articles, and most of those
     entries go as soon as the mentions join a group.
 
@@ -768,7 +685,6 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
     # a group's dates: the intersection of its mentions' intervals (-1: no date)
     lo = array("q", f.earliest.tolist())
     hi = array("q", np.where(f.earliest >= 0, f.latest, -1).tolist())
-    starts, pair_of = _pairs_by_mention(pairs, n)
     links: dict[int, dict[int, float]] = {}  # groups of two or more only
 
     def find(x: int) -> int:
@@ -782,15 +698,13 @@ def _group(n: int, pairs: _Pairs, f: _Features) -> list[list[int]]:
         if r in links:
             return links[r]
         out: dict[int, float] = {}
-        span = pair_of[starts[r] : starts[r + 1]]
-        ends_i, ends_j = pairs.i[span], pairs.j[span]
-        others = np.where(ends_i == r, ends_j, ends_i)
-        for other, value in zip(others.tolist(), pairs.score[span].tolist(), strict=True):
+        mine = pairs.of(r)
+        for other, value in zip(mine["other"].tolist(), mine["score"].tolist(), strict=True):
             other = find(other)
             out[other] = out.get(other, 0.0) + value
         return out
 
-    for a, b, score in _chunked_pairs(pairs, with_score=True):  # best first
+    for a, b, score in _chunked_pairs(pairs):  # best first
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
@@ -999,16 +913,19 @@ def _event_status(ms: list[Mention], dated: Mention | None) -> str:
     return votes.most_common(1)[0][0] if votes else "past"
 
 
-def _centrality(n: int, groups: list[list[int]], pairs: _Pairs) -> np.ndarray:
-    """Each mention's summed score to the other mentions of its group."""
+def _centrality(n: int, groups: list[list[int]], pairs: ScoredPairs) -> np.ndarray:
+    """Each mention's summed score to the other mentions of its group (summed in pair
+    order, a chunk of pairs at a time)."""
     label = np.empty(n, dtype=np.int64)
     for k, members in enumerate(groups):
         label[members] = k
-    same = label[pairs.i] == label[pairs.j]
-    weights = pairs.score[same]
-    return np.bincount(pairs.i[same], weights, minlength=n) + np.bincount(
-        pairs.j[same], weights, minlength=n
-    )
+    as_i, as_j = np.zeros(n), np.zeros(n)
+    for chunk in pairs.chunks():
+        same = label[chunk["i"]] == label[chunk["j"]]
+        weights = chunk["score"][same]
+        np.add.at(as_i, chunk["i"][same], weights)
+        np.add.at(as_j, chunk["j"][same], weights)
+    return as_i + as_j
 
 
 def _summary(ms: list[Mention], central: list[float], dated: Mention | None, status: str) -> str:
@@ -1086,9 +1003,10 @@ def recluster(
     moving = changed | dirty[owner]
     features = _features(mentions, _article_index(mentions))
     if moving.any():
-        near = candidate_pairs(features, only=moving)
-        dirty[owner[near.i]] = True
-        dirty[owner[near.j]] = True
+        with candidate_pairs(features, only=moving) as near:
+            for chunk in near.chunks():
+                dirty[owner[chunk["i"]]] = True
+                dirty[owner[chunk["j"]]] = True
         dirty[-1] = False
     touched = moving | dirty[owner]
     if touched.sum() > FULL_RECLUSTER_SHARE * n:
@@ -1178,12 +1096,13 @@ def _events_of(
     ]
 
 
-def _grouped(features: _Features) -> tuple[list[list[int]], np.ndarray]:
-    """The groups of mentions (indices, each sorted) and each mention's centrality."""
+def _grouped(features: _Features, folder: Path | None = None) -> tuple[list[list[int]], np.ndarray]:
+    """The groups of mentions (indices, each sorted) and each mention's centrality; the
+    pairs are kept in ``folder`` while they are needed (in memory without one)."""
     n = features.text.shape[0]
-    pairs = candidate_pairs(features)
-    groups = [sorted(g) for g in _group(n, pairs, features) if g]
-    central = _centrality(n, groups, pairs)
+    with candidate_pairs(features, folder=folder) as pairs:
+        groups = [sorted(g) for g in _group(n, pairs, features) if g]
+        central = _centrality(n, groups, pairs)
     return groups, central
 
 
@@ -1237,7 +1156,8 @@ def cluster_spilled(
     def ordered() -> Iterator[Mention]:
         return mentions.sorted_by(mention_order)
 
-    groups, central = _grouped(_features_of(ordered(), n))
+    on_disk = None if isinstance(folder, MemoryFolder) else folder.path
+    groups, central = _grouped(_features_of(ordered(), n), on_disk)
     label = np.empty(n, dtype=np.int64)
     for g, members in enumerate(groups):
         label[members] = g

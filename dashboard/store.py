@@ -81,10 +81,13 @@ TABLES: dict[str, str] = {
     "meta": "key VARCHAR, value VARCHAR",
 }
 
-# Tables added after schema 1 without changing it: a store without them reads as empty ones.
 # Rows per DataFrame handed to DuckDB when a corpus is written: the frames of a whole table
 # (dicts of Python objects) were the build's largest allocation after clustering.
 INSERT_ROWS = 20_000
+# Fewer rows of tables holding whole texts: 20,000 articles' rows with the strings pandas
+# copies out of them held about 200 MB while they were written (100,000 articles).
+INSERT_ROWS_OF = {"articles": 2_000}
+# Tables added after schema 1 without changing it: a store without them reads as empty ones.
 OPTIONAL_TABLES = frozenset({"build_keys", "article_extra", "cluster_keys", "event_aliases"})
 
 # Test-only fault injection: a build whose environment names one of the crash points below
@@ -624,7 +627,7 @@ def _insert_corpus(con: duckdb.DuckDBPyConnection, corpus: Corpus, name: str) ->
         if i == len(tables) // 2:
             crash_point("store-insert")
         rows = ROW_BUILDERS[table](corpus, name)
-        while batch := list(islice(rows, INSERT_ROWS)):
+        while batch := list(islice(rows, INSERT_ROWS_OF.get(table, INSERT_ROWS))):
             frame = pd.DataFrame(batch)
             del batch
             con.register("incoming", frame)

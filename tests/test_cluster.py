@@ -497,7 +497,8 @@ def test_grouping_equals_average_linkage_from_its_definition(case):
     the pair arrays) gives the groups that summing every cross pair afresh gives."""
     import numpy as np
 
-    from dashboard.cluster import _group, _Pairs
+    from dashboard.cluster import _group
+    from dashboard.pairs import ScoredPairs
 
     n, matrix, spans = case
     upper = [(a, b) for a in range(n) for b in range(a + 1, n)]
@@ -507,7 +508,8 @@ def test_grouping_equals_average_linkage_from_its_definition(case):
     )
     windows = [None if w is None else (w[0], w[0] + w[1]) for w in spans]
     f = _features_for([(None, 0, -1) if w is None else (w[0], w[1] - w[0], -1) for w in windows])
-    pairs = _Pairs(
+    pairs = ScoredPairs.ranked(
+        n,
         np.array([a for a, _, _ in ranked], dtype=np.int32),
         np.array([b for _, b, _ in ranked], dtype=np.int32),
         np.array([s for _, _, s in ranked]),
@@ -560,17 +562,17 @@ def test_candidate_pairs_of_some_mentions_are_the_full_runs_pairs_touching_them(
         ]
     )
     f = _features(mentions, _article_index(mentions))
-    full = candidate_pairs(f)
+    full_i, full_j, full_score = candidate_pairs(f).arrays()
     only = np.zeros(len(mentions), dtype=bool)
     only[::7] = True
-    some = candidate_pairs(f, only=only)
-    assert len(some.i) and len(some.i) < len(full.i)
-    assert (only[some.i] | only[some.j]).all()
+    some_i, some_j, some_score = candidate_pairs(f, only=only).arrays()
+    assert len(some_i) and len(some_i) < len(full_i)
+    assert (only[some_i] | only[some_j]).all()
     full_pairs = {
         (a, b): score
-        for a, b, score in zip(full.i.tolist(), full.j.tolist(), full.score.tolist(), strict=True)
+        for a, b, score in zip(full_i.tolist(), full_j.tolist(), full_score.tolist(), strict=True)
     }
-    for a, b, score in zip(some.i.tolist(), some.j.tolist(), some.score.tolist(), strict=True):
+    for a, b, score in zip(some_i.tolist(), some_j.tolist(), some_score.tolist(), strict=True):
         # The same pair (a cosine summed in another order may differ in its last bits).
         assert full_pairs[(a, b)] == pytest.approx(score, abs=1e-12)
 
@@ -596,52 +598,15 @@ def test_block_products_in_column_slices_keep_the_pairs_of_one_product(monkeypat
         ]
     )
     f = cluster._features(mentions, cluster._article_index(mentions))
-    whole = cluster.candidate_pairs(f)
+    whole = cluster.candidate_pairs(f).arrays()
     monkeypatch.setattr(cluster, "PRODUCT_CELLS", 40)
     monkeypatch.setattr(cluster, "MAX_NEIGHBOURS", 3)
-    sliced = cluster.candidate_pairs(f)
+    sliced = cluster.candidate_pairs(f).arrays()
     monkeypatch.setattr(cluster, "PRODUCT_CELLS", 10**9)
-    capped = cluster.candidate_pairs(f)
-    assert len(whole.i) > len(capped.i) > 0  # the cap per row applies across slices
-    assert np.array_equal(sliced.i, capped.i)
-    assert np.array_equal(sliced.j, capped.j)
-    assert np.array_equal(sliced.score, capped.score)
-
-
-@settings(max_examples=100, deadline=None)
-@given(
-    st.integers(1, 12).flatmap(
-        lambda n: st.tuples(
-            st.just(n),
-            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=40),
-            st.integers(1, 5),
-        )
-    )
-)
-def test_pair_bookkeeping_equals_its_definition(case):
-    """Each mention's pairs (its pairs as the lower end in pair order, then as the upper
-    end), and the first finding of each distinct pair, as the one-sort definitions give."""
-    import numpy as np
-
-    import dashboard.cluster as cluster
-
-    n, raw, slices = case
-    low = np.array([min(a, b) for a, b in raw], dtype=np.int32)
-    high = np.array([max(a, b) for a, b in raw], dtype=np.int32)
-    keys = [(a, b) for a, b in zip(low.tolist(), high.tolist(), strict=True)]
-    firsts = sorted({k: i for i, k in reversed(list(enumerate(keys)))}.values())
-    old = cluster.DEDUPE_SLICES
-    cluster.DEDUPE_SLICES = slices
-    try:
-        assert sorted(cluster._first_findings(low, high, n).tolist()) == firsts
-    finally:
-        cluster.DEDUPE_SLICES = old
-    pairs = cluster._Pairs(low, high, np.zeros(len(low)))
-    starts, pair_of = cluster._pairs_by_mention(pairs, n)
-    for r in range(n):
-        want = [p for p in range(len(low)) if low[p] == r]
-        want += [p for p in range(len(low)) if high[p] == r]
-        assert pair_of[starts[r] : starts[r + 1]].tolist() == want
+    capped = cluster.candidate_pairs(f).arrays()
+    assert len(whole[0]) > len(capped[0]) > 0  # the cap per row applies across slices
+    for got, want in zip(sliced, capped, strict=True):
+        assert np.array_equal(got, want)
 
 
 def _events_from(groups: list[list[str]]) -> list:
