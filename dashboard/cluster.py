@@ -111,13 +111,16 @@ MAX_NEIGHBOURS = 40
 # smaller blocks meet fewer columns (each block's date window is narrower).
 BLOCK_ROWS = 256
 # Cells (rows x columns) of one slice of a block's product: bounds its memory when a block
-# meets every mention (about 12 bytes per stored value).
-PRODUCT_CELLS = 4_000_000
+# meets every mention (about 12 bytes per stored value, and the copies filtering makes).
+# 4 million cells made a build's peak about 60 MB higher at 100,000 articles, in no less
+# time than 1 million.
+PRODUCT_CELLS = 1_000_000
 # An incremental build groups every mention again when more than this share of them is
 # touched: that is most of the work of a full pass anyway, and a full pass is exact.
 FULL_RECLUSTER_SHARE = 0.5
-# Stored values per side of a slice of row-pair dot products (about 12 bytes each).
-DOT_BUDGET = 2_000_000
+# Stored values per side of a slice of row-pair dot products (about 12 bytes each, times
+# the row copies and their product).
+DOT_BUDGET = 500_000
 
 
 NON_WORD = re.compile(r"\W+")
@@ -186,21 +189,23 @@ class _Weights:
         self.vocabulary: dict[str, int] = {}
         self.idf = np.zeros(0, dtype=dtype)
         self._terms: dict[str, int] = {}  # term -> its column in the order first met
-        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per batch added
 
     def add(self, texts: list[str]) -> None:
         """One pass: count each text's terms (the columns grow as terms are met)."""
-        indptr, indices, data = [0], [], []
+        indptr, indices, data = [0], array("i"), array("i")
         for text in texts:
             for term, n in Counter(self.analyzer(text)).items():
                 indices.append(self._terms.setdefault(term, len(self._terms)))
                 data.append(n)
             indptr.append(len(indices))
+        # Held until ``matrix`` as 4-byte columns and counts (the weights' dtype only
+        # there): the rows of 100,000 articles' mentions are millions of entries.
         self._parts.append(
             (
                 np.array(indptr, dtype=np.int64),
-                np.array(indices, dtype=np.int64),
-                np.array(data, dtype=self.dtype),
+                np.frombuffer(indices, dtype=np.int32),
+                np.frombuffer(data, dtype=np.int32),
             )
         )
         self._n += len(texts)
@@ -211,18 +216,25 @@ class _Weights:
             return sparse.csr_matrix((self._n, 1), dtype=self.dtype)
         terms = list(self._terms)
         order = sorted(range(len(terms)), key=terms.__getitem__)
-        column = np.empty(len(terms), dtype=np.int64)
-        column[order] = np.arange(len(terms))
+        column = np.empty(len(terms), dtype=np.int32)
+        column[order] = np.arange(len(terms), dtype=np.int32)
         self.vocabulary = {terms[k]: c for c, k in enumerate(order)}
-        offsets = np.cumsum([0] + [len(part[1]) for part in self._parts[:-1]])
-        indptr = np.concatenate(
-            [np.zeros(1, dtype=np.int64)]
-            + [part[0][1:] + offset for part, offset in zip(self._parts, offsets, strict=True)]
-        )
-        indices = column[np.concatenate([part[1] for part in self._parts])]
-        data = np.concatenate([part[2] for part in self._parts])
+        nnz = sum(len(part[1]) for part in self._parts)
+        indptr = np.zeros(self._n + 1, dtype=np.int64)
+        indices = np.empty(nnz, dtype=np.int32)
+        data = np.empty(nnz, dtype=self.dtype)
+        row = filled = 0
+        # Each batch's part is copied in and let go: concatenating them all held two copies.
+        for part_indptr, part_indices, part_data in self._parts:
+            rows = len(part_indptr) - 1
+            indptr[row + 1 : row + rows + 1] = part_indptr[1:] + filled
+            end = filled + len(part_indices)
+            indices[filled:end] = column[part_indices]
+            data[filled:end] = part_data
+            row, filled = row + rows, end
         self._parts, self._terms = [], {}
         counts = sparse.csr_matrix((data, indices, indptr), shape=(self._n, len(terms)))
+        del data, indices, indptr
         counts.sort_indices()  # as CountVectorizer leaves them: the sums below add in this order
         df = np.bincount(counts.indices, minlength=len(terms)).astype(self.dtype)
         self.idf = self._idf(df)
@@ -321,10 +333,7 @@ def _features_of(
     actor_index: dict[str, int] = {}
     numbered: dict[str, int] = {}
     # the anchors: each mention's article, then each of its actors (after the articles)
-    rows: list[int] = []
-    cols: list[int] = []
-    actor_rows: list[int] = []
-    actor_cols: list[int] = []
+    actor_rows, actor_cols = array("q"), array("q")
     batch: list[Mention] = []
     k = -1
     for k, m in enumerate(mentions):
@@ -342,8 +351,6 @@ def _features_of(
             subject_code[k] = codes.setdefault(m.actors[0], len(codes))
         background[k] = _is_background(m)
         loose[k] = _is_loose(m)
-        rows.append(k)
-        cols.append(int(article[k]))
         for a in m.actors:
             actor_rows.append(k)
             actor_cols.append(actor_index.setdefault(a, len(actor_index)))
@@ -356,14 +363,18 @@ def _features_of(
     _add_texts(weights, batch)
     text, bare, entities = (w.matrix() for w in weights)
     n_articles = len(article_index) if article_index is not None else len(numbered)
+    actor_rows_np = np.frombuffer(actor_rows, dtype=np.int64)
     anchors = sparse.csr_matrix(
         (
-            np.ones(len(rows) + len(actor_rows)),
-            (rows + actor_rows, cols + [n_articles + c for c in actor_cols]),
+            np.ones(n + len(actor_rows_np)),
+            (
+                np.r_[np.arange(n), actor_rows_np],
+                np.r_[article, n_articles + np.frombuffer(actor_cols, dtype=np.int64)],
+            ),
         ),
         shape=(n, n_articles + len(actor_index)),
     )
-    del rows, cols, actor_rows, actor_cols
+    del actor_rows, actor_cols, actor_rows_np
     return _Features(
         text=text,
         bare=bare,

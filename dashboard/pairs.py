@@ -32,8 +32,8 @@ NEIGHBOUR = np.dtype([("other", "<i4"), ("score", "<f8")])
 _END = np.dtype([("r", "<i4"), ("side", "u1"), ("other", "<i4"), ("score", "<f8")])
 
 # Mentions per slice: a slice holds about 20-40 pairs per mention while it is scored and
-# sorted (16-50 bytes each), so about 30 MB at this size.
-SLICE_MENTIONS = 20_000
+# sorted (16-50 bytes each, with the scorer's temporaries), so about 10 MB at this size.
+SLICE_MENTIONS = 5_000
 # Pairs per chunk when pairs are read in order.
 READ_PAIRS = 1 << 16
 
