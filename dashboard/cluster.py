@@ -98,8 +98,9 @@ SYNDICATION_SIMILARITY = 0.80
 # a phrase in more articles is a formula, not a copied passage).
 SHINGLES_SHARED = 3
 SHINGLE_MAX_DOCS = 200
-# Articles per slice of the shared-4-gram product.
-SHINGLE_ROWS = 2048
+# Articles per slice of the shared-4-gram product (2,048 held about 40 MB more at 100,000
+# articles).
+SHINGLE_ROWS = 512
 # Mentions dated by an interval longer than this (days) skip the date blocking.
 BROAD_DAYS = 31
 # Longest reach (days after its first) of each class of the date blocking: a day, a week,
@@ -118,9 +119,9 @@ PRODUCT_CELLS = 1_000_000
 # An incremental build groups every mention again when more than this share of them is
 # touched: that is most of the work of a full pass anyway, and a full pass is exact.
 FULL_RECLUSTER_SHARE = 0.5
-# Stored values per side of a slice of row-pair dot products (about 12 bytes each, times
-# the row copies and their product).
-DOT_BUDGET = 500_000
+# Stored values per side of a slice of row-pair dot products: about 80 bytes each with the
+# copies of the rows and their elementwise product (500,000 held 44 MB at once).
+DOT_BUDGET = 200_000
 
 
 NON_WORD = re.compile(r"\W+")
@@ -778,6 +779,7 @@ def _shingles() -> HashingVectorizer:
         alternate_sign=False,
         norm=None,
         binary=True,
+        dtype=np.float32,  # 0/1 and counts of shared 4-grams: exact in 4 bytes
     )
 
 
@@ -818,25 +820,24 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
         for batch in batched(stream(), SYNDICATION_BATCH)
     ]
     del column, per_shingle
-    i, j = _shared_shingle_pairs(sparse.csr_matrix(sparse.vstack(parts, format="csr")))
-    del parts
+    i, j = _shared_shingle_pairs(_stacked(parts))
     if not len(i):
         return groups
     # The word vectors of the articles in a candidate pair only, in article order.
     needed = np.unique(np.r_[i, j])
-    rows = []
+    parts = []
     position = 0
     for batch in batched(stream(), SYNDICATION_BATCH):
         lo = np.searchsorted(needed, position)
         hi = np.searchsorted(needed, position + len(batch))
         if hi > lo:
-            rows.append(words.transform([batch[k - position].text for k in needed[lo:hi]]))
+            parts.append(words.transform([batch[k - position].text for k in needed[lo:hi]]))
         position += len(batch)
-    matrix = sparse.csr_matrix(sparse.vstack(rows, format="csr"))
-    copies = (
-        _rowwise_dot(matrix, np.searchsorted(needed, i), np.searchsorted(needed, j))
-        >= SYNDICATION_SIMILARITY
-    )
+    matrix = _stacked(parts)
+    at_i = np.searchsorted(needed, i).astype(np.int32)
+    at_j = np.searchsorted(needed, j).astype(np.int32)
+    copies = _rowwise_dot(matrix, at_i, at_j) >= SYNDICATION_SIMILARITY
+    del matrix, at_i, at_j
     parent = list(range(len(ids)))
 
     def find(x: int) -> int:
@@ -848,6 +849,29 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
     for a, b in zip(i[copies].tolist(), j[copies].tolist(), strict=True):
         parent[find(b)] = find(a)
     return {aid: find(k) for k, aid in enumerate(ids)}
+
+
+def _stacked(parts: list[sparse.csr_matrix]) -> sparse.csr_matrix:
+    """The rows of ``parts`` (CSR matrices with as many columns) in one CSR matrix, each
+    part let go once copied in (``parts`` is emptied): sparse.vstack holds every part beside
+    its result, about 60 MB more for 100,000 articles' word vectors."""
+    n_rows = sum(part.shape[0] for part in parts)
+    nnz = sum(part.nnz for part in parts)
+    shape = (n_rows, parts[0].shape[1])
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    indices = np.empty(nnz, dtype=np.int32)
+    data = np.empty(nnz, dtype=parts[0].dtype)
+    row = filled = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        end = filled + part.nnz
+        indptr[row + 1 : row + part.shape[0] + 1] = part.indptr[1:] + filled
+        indices[filled:end] = part.indices
+        data[filled:end] = part.data
+        row, filled = row + part.shape[0], end
+        del part
+    return sparse.csr_matrix((data, indices, indptr), shape=shape)
 
 
 def _rare_columns(hashed: sparse.csr_matrix, column: np.ndarray, n_rare: int) -> sparse.csr_matrix:
@@ -866,15 +890,17 @@ def _rare_columns(hashed: sparse.csr_matrix, column: np.ndarray, n_rare: int) ->
 
 def _shared_shingle_pairs(shared: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i < j) of rows of ``shared`` (texts x their 4-grams that 2 to
-    SHINGLE_MAX_DOCS texts contain) sharing at least SHINGLES_SHARED of them."""
-    found_i, found_j = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    SHINGLE_MAX_DOCS texts contain) sharing at least SHINGLES_SHARED of them (int32: about
+    two million pairs at 100,000 articles)."""
+    found_i, found_j = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.int32)]
     # A slice of rows at a time: the whole product holds every pair sharing any rare 4-gram.
     for start in range(0, shared.shape[0], SHINGLE_ROWS):
         product = (shared[start : start + SHINGLE_ROWS] @ shared.T).tocoo()
-        rows = product.row.astype(np.int64) + start
+        rows = product.row.astype(np.int32) + np.int32(start)
         keep = (product.data >= SHINGLES_SHARED) & (product.col > rows)
         found_i.append(rows[keep])
-        found_j.append(product.col[keep].astype(np.int64))
+        found_j.append(product.col[keep].astype(np.int32))
+        del product, rows, keep
     return np.concatenate(found_i), np.concatenate(found_j)
 
 
