@@ -18,6 +18,10 @@ from dashboard.pipeline import run
 from dashboard.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/ holds a script named dashboard.py: the package's folder goes first, or the worker
+# processes Dask spawns (with this sys.path) import that script as ``dashboard`` and hang
+# the build (what happened when this file ran alone).
+sys.path.insert(0, str(ROOT))
 sys.path.append(str(ROOT / "bench"))
 
 from make_corpus import make_corpus  # noqa: E402
