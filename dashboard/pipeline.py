@@ -120,6 +120,8 @@ class Corpus:
     # (article id, timex key, mention key) rows, when a spilled build keeps them on disk
     # instead of in timex_keys and mention_keys (dashboard/stream.py).
     key_spill: Spill[tuple[str, str, str]] | None = None
+    # Ids of the mentions as stored, of articles as stored: what incremental clustering keeps.
+    unchanged_mentions: set[str] = field(default_factory=set)
 
     def build_keys(self) -> Iterator[tuple[str, str | None, str | None]]:
         """(article id, timex key, mention key) of each article that has either."""
@@ -277,8 +279,7 @@ def run_articles(
         _report(progress, "events", 0.0)
         found_mentions: dict[str, list[Mention]] = {}
         todo_items = []
-        # Mentions as stored, of articles as stored: what incremental clustering keeps.
-        unchanged: set[str] = set()
+        unchanged = corpus.unchanged_mentions
         for article in corpus.articles:
             refs = corpus.actors.refs.get(article.id, [])
             timexes = corpus.timexes[article.id]
@@ -301,13 +302,27 @@ def run_articles(
     if until == "events":
         return corpus
 
-    with clock("cluster"):
+    return cluster_corpus(corpus, previous, progress)
+
+
+def cluster_corpus(
+    corpus: Corpus, previous: StoredCorpus | None = None, progress: Progress | None = None
+) -> Corpus:
+    """The clustering stage: ``corpus`` (with its mentions) gets its events, regrouping only
+    what changed when ``previous`` (the stored corpus) has events of the same code."""
+    stored = previous or StoredCorpus()
+    delta = corpus.delta
+    with _Clock(corpus.timings)("cluster"):
         _report(progress, "cluster", 0.0)
         by_id = {a.id: a for a in corpus.articles}
         corpus.cluster_key = cluster_key()
         if stored.events and stored.cluster_key == corpus.cluster_key:
             corpus.events, delta.mentions_reclustered = recluster(
-                corpus.mentions, by_id, corpus.actors.actors, stored.events, unchanged
+                corpus.mentions,
+                by_id,
+                corpus.actors.actors,
+                stored.events,
+                corpus.unchanged_mentions,
             )
         else:
             corpus.events = cluster_mentions(corpus.mentions, by_id, corpus.actors.actors)

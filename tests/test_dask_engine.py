@@ -11,7 +11,7 @@ import distributed  # the dev extra installs dask[distributed]: missing is a fai
 import pandas as pd
 import pytest
 
-from dashboard import engine_dask
+from dashboard import engine_dask, pipeline
 from dashboard.engine_dask import DaskMissing, merge_ingested, partition_inputs, run_dask
 from dashboard.ingest import load_articles
 from dashboard.pipeline import run
@@ -59,8 +59,10 @@ def test_dask_builds_the_same_tables_as_the_local_engine(
     which, cluster, synthetic, seeds_dir, tmp_path, monkeypatch
 ) -> None:
     inputs = [seeds_dir] if which == "seeds" else [synthetic]
-    # Several ingestion partitions, so duplicates across partitions are exercised.
+    # Several ingestion partitions, so duplicates across partitions are exercised; and
+    # more chunks of articles than tasks kept in flight, so their order is too.
     monkeypatch.setattr(engine_dask, "PARTITION_FILES", 60)
+    monkeypatch.setattr(pipeline, "CHUNK_ARTICLES", 15)
     local = run(inputs)
     dask = run_dask(
         inputs,
@@ -77,6 +79,16 @@ def test_dask_builds_the_same_tables_as_the_local_engine(
     if which == "synthetic":
         assert len(ours["events"]) > 10
         assert any("duplicate of" in str(e) for e in dask.errors)
+
+
+def test_the_futures_mapper_gives_results_in_chunk_order(cluster) -> None:
+    chunks = [[(n * 7) % 11, n, -n] for n in range(25)]  # more than the tasks in flight
+    with distributed.Client(cluster) as client:
+        mapper = engine_dask._futures_mapper(client)
+        assert list(mapper(sorted, chunks)) == [sorted(c) for c in chunks]
+        assert list(mapper(sorted, [])) == []
+        with pytest.raises(TypeError):  # a failing task fails the stage, as in one process
+            list(mapper(sorted, [[1, "a"]]))
 
 
 def test_duplicates_across_partitions_are_dropped_like_in_one_pass(synthetic: Path) -> None:
