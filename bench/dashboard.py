@@ -52,6 +52,7 @@ from browser_helpers import (  # noqa: E402
     script_runs,
     streamlit_server,
     wait_idle,
+    wait_timeline,
 )
 from make_store import synthetic_store  # noqa: E402
 
@@ -61,6 +62,8 @@ FLOOR_APP = ROOT / "bench" / "floor_app.py"
 # Longest wait for one action; an action that takes longer is reported as timed out.
 TIMEOUT_MS = 60_000
 TARGETS = {"first render, server cold": None, "first render": 2.0, "filter change": 0.5}
+# Set by --floor: the page measured is bench/floor_app.py, whose chart is an st.plotly_chart.
+FLOOR = False
 
 
 @dataclass
@@ -96,20 +99,27 @@ def settled_at(page) -> float:
     return float(page.evaluate("Math.max(window.__stDone || 0, window.__plotChanged || 0)"))
 
 
+def wait_chart(page) -> None:
+    """Wait for the timeline drawn with data (the floor page: its st.plotly_chart)."""
+    if not FLOOR:
+        wait_timeline(page, timeout=TIMEOUT_MS)
+        return
+    page.wait_for_function(
+        "(sel) => { const gd = document.querySelector(sel);"
+        " return gd && gd._fullData && gd._fullData.length > 0; }",
+        arg=PLOT,
+    )
+
+
 def first_render(page, url: str) -> tuple[float, int, int]:
     """Seconds from navigation start to a settled timeline; bytes received; points drawn."""
     page.set_default_timeout(TIMEOUT_MS)
     wire = WireCounter(page)
     try:
         page.goto(url)
-        page.wait_for_selector(PLOT)
-        page.wait_for_function(
-            "(sel) => { const gd = document.querySelector(sel);"
-            " return gd && gd._fullData && gd._fullData.length > 0; }",
-            arg=PLOT,
-        )
+        wait_chart(page)
         wait_idle(page, after_runs=0, timeout=TIMEOUT_MS)
-        return settled_at(page) / 1000, wire.total, plot_point_count(page)
+        return settled_at(page) / 1000, wire.total, 0 if FLOOR else plot_point_count(page)
     finally:
         page.close()
 
@@ -174,7 +184,7 @@ def filter_changes(browser, url: str, actors: list[str], repeat: int, samples: S
     wire = WireCounter(page)
     try:
         page.goto(url)
-        page.wait_for_selector(PLOT)
+        wait_chart(page)
         wait_idle(page, after_runs=0, timeout=TIMEOUT_MS)
         box = page.get_by_role("combobox", name="Actors")
         for i in range(repeat):
@@ -264,6 +274,8 @@ def main() -> None:
         "what Streamlit and plotly cost before the dashboard does anything",
     )
     args = parser.parse_args()
+    global FLOOR
+    FLOOR = args.floor
 
     chromium = chromium_path()
     if chromium is None:

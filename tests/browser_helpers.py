@@ -57,17 +57,42 @@ PAGE_PROBE = """
       } else if (el.closest && el.closest('.js-plotly-plot')) {
         window.__plotChanged = performance.now();
       }
+      for (const node of r.addedNodes || []) {
+        if (node.tagName === 'IFRAME') watchFrame(node);
+        else if (node.querySelectorAll) node.querySelectorAll('iframe').forEach(watchFrame);
+      }
     }
   });
-  const start = () => observer.observe(document.documentElement, {
-    subtree: true, childList: true, attributes: true,
-  });
+  // A component's frame (the timeline's) is of the same origin: its document is watched by
+  // the same observer, on this page's clock, once it has loaded (init scripts do not run
+  // again in a frame's document that replaces its first, blank one).
+  const options = {subtree: true, childList: true, attributes: true};
+  const watchFrame = (frame) => {
+    const watch = () => {
+      try {
+        const doc = frame.contentDocument;
+        if (doc && doc.documentElement) observer.observe(doc.documentElement, options);
+      } catch (e) { /* another origin: not ours to watch */ }
+    };
+    frame.addEventListener('load', watch);
+    watch();
+  };
+  const start = () => observer.observe(document.documentElement, options);
   if (document.documentElement) start(); else document.addEventListener('readystatechange', start);
 })();
 """
 
 SCRIPT_STATE = '[data-testid="stApp"]'
+# Charts drawn by st.plotly_chart (the Sources and Actors views).
 PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+# The timeline is drawn in its component's frame (dashboard/views/timeline_component/),
+# served from the app's own origin, so the page can reach into it.
+TIMELINE_FRAME = 'iframe[title="dashboard.views.timeline.timeline"]'
+TIMELINE_JS = (
+    "(() => { const f = document.querySelector('" + TIMELINE_FRAME + "');"
+    " const d = f && f.contentDocument;"
+    " return d ? d.querySelector('.js-plotly-plot') : null; })()"
+)
 
 
 def chromium_path() -> Path | None:
@@ -199,17 +224,25 @@ def wait_plots_quiet(page: Page, quiet_ms: int = 250, timeout: float = 30_000) -
     )
 
 
-def plot_point_count(page: Page, index: int = 0) -> int:
-    """Data points drawn by the ``index``-th plotly chart (every visible trace's length)."""
+def wait_timeline(page: Page, timeout: float = 30_000) -> None:
+    """Wait until the timeline is drawn with its data."""
+    page.wait_for_function(
+        f"(() => {{ const gd = {TIMELINE_JS}; return !!(gd && gd._fullData"
+        " && gd._fullData.length > 0); })()",
+        timeout=timeout,
+    )
+
+
+def plot_point_count(page: Page) -> int:
+    """Data points drawn on the timeline (every visible trace's length)."""
     return int(
         page.evaluate(
-            """([sel, i]) => {
-                 const gd = document.querySelectorAll(sel)[i];
+            f"""() => {{
+                 const gd = {TIMELINE_JS};
                  if (!gd || !gd._fullData) return -1;
                  return gd._fullData.filter(t => t.visible === true)
                    .reduce((n, t) => n + (t._length ?? (t.x ? t.x.length : 0)), 0);
-               }""",
-            [PLOT, index],
+               }}"""
         )
     )
 

@@ -63,9 +63,17 @@ def events(store: Store, corpus: str = "seeds") -> pd.DataFrame:
     return store.events_frame(corpus)
 
 
+def timeline_spec(at: AppTest) -> dict:
+    """The plotly figure the timeline component was given to draw."""
+    (timeline,) = (
+        c for c in at.get("component_instance") if c.proto.component_name.endswith(".timeline")
+    )
+    return json.loads(json.loads(timeline.proto.json_args)["spec"])
+
+
 def figure_points(at: AppTest) -> int:
-    """Markers and bars drawn by the first plotly chart (one per event on the timeline)."""
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    """Markers and bars of the timeline (one per event)."""
+    spec = timeline_spec(at)
     return sum(len(trace.get("customdata") or []) for trace in spec["data"])
 
 
@@ -89,7 +97,7 @@ def test_an_actor_page_opens_on_the_time_of_the_articles_like_the_timeline(app) 
     """An actor's timeline opens, like the main one, within the month before the first
     article (all of the seeds are of 26 February 2025), not at a background year the
     actor's events mention ("last year")."""
-    main = json.loads(app().get("plotly_chart")[0].proto.spec)
+    main = timeline_spec(app())
     page = app(view="Actors")
     assert not page.exception
     spec = json.loads(page.get("plotly_chart")[0].proto.spec)
@@ -101,7 +109,7 @@ def test_an_actor_page_opens_on_the_time_of_the_articles_like_the_timeline(app) 
 def test_lanes_by_actor(app) -> None:
     at = app(lanes="actor")
     assert not at.exception
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = timeline_spec(at)
     lanes = {y for trace in spec["data"] for y in trace["y"]}
     assert "Donald Trump" in lanes
     assert params(at)["lanes"] == ["actor"]

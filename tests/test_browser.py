@@ -16,7 +16,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pandas as pd
 import pytest
 from browser_helpers import (
-    PLOT,
+    TIMELINE_FRAME,
+    TIMELINE_JS,
     ServerFailed,
     exceptions_on_page,
     new_page,
@@ -24,6 +25,7 @@ from browser_helpers import (
     script_runs,
     streamlit_server,
     wait_idle,
+    wait_timeline,
 )
 
 from dashboard.store import Store
@@ -78,7 +80,7 @@ def open_app(page, url: str, *, plot: bool = True) -> None:
     """Load ``url`` and wait until the script has run and the charts stopped drawing."""
     page.goto(url)
     if plot:
-        page.wait_for_selector(PLOT)
+        wait_timeline(page)
     wait_idle(page, after_runs=0)
     assert not exceptions_on_page(page), exceptions_on_page(page)
 
@@ -186,7 +188,7 @@ def test_two_sessions_on_different_corpora_each_see_their_own(
         for name, page in pages.items():  # both sessions open before either is checked
             page.goto(f"{app_url}/?{urlencode({'corpus': name})}")
         for name, page in pages.items():
-            page.wait_for_selector(PLOT)
+            wait_timeline(page)
             wait_idle(page, after_runs=0)
             dated = store_copy.events_frame(name)["earliest"].notna().sum()
             assert plot_point_count(page) == dated, name
@@ -223,6 +225,12 @@ def test_every_view_opens_from_its_link_without_an_error(page, app_url) -> None:
         shot(page, f"view-{label.lower().replace(' ', '-')}")
 
 
+def luminance(rgb: str) -> float:
+    """Relative brightness, 0 to 1, of a CSS "rgb(r, g, b)" colour."""
+    red, green, blue = (int(v) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
 @pytest.mark.parametrize("scheme, dark", [("light", False), ("dark", True)])
 def test_theme_follows_the_viewers_light_or_dark_setting(browser, app_url, scheme, dark) -> None:
     page = new_page(browser, color_scheme=scheme)
@@ -231,9 +239,11 @@ def test_theme_follows_the_viewers_light_or_dark_setting(browser, app_url, schem
         rgb = page.evaluate(
             "getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
         )
-        red, green, blue = (int(v) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
-        luminance = (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
-        assert (luminance < 0.3) is dark, (scheme, rgb)
+        assert (luminance(rgb) < 0.3) is dark, (scheme, rgb)
+        # The timeline (drawn in its own frame) takes its text colour from the theme: light
+        # text on the dark background, dark on the light one.
+        tick = page.evaluate(f"getComputedStyle({TIMELINE_JS}.querySelector('.xtick text')).fill")
+        assert (luminance(tick) > 0.5) is dark, (scheme, tick)
         shot(page, f"theme-{scheme}")
     finally:
         page.context.close()
@@ -242,7 +252,7 @@ def test_theme_follows_the_viewers_light_or_dark_setting(browser, app_url, schem
 def test_clicking_a_timeline_point_opens_its_detail(page, app_url, events) -> None:
     open_app(page, app_url)
     before = parse_qs(urlsplit(page.url).query).get("event")
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart = page.frame_locator(TIMELINE_FRAME).locator(".js-plotly-plot")
     plot_area = chart.locator(".draglayer .xy .nsewdrag").first.bounding_box()
     assert plot_area is not None
     # Points of the plot that lie in view (the axis opens on the last weeks).

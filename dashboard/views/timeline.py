@@ -1,12 +1,52 @@
-"""Timeline view: every filtered event on a date axis; clicking a point opens its detail."""
+"""Timeline view: every filtered event on a date axis; clicking a point opens its detail.
+
+The figure comes from ``charts.timeline_figure``; the browser draws it with plotly.js's basic
+bundle (scatter and bar traces, in ``timeline_component/``) rather than through
+``st.plotly_chart``, whose full plotly.js (4.7 MB) took longer to load and evaluate than
+everything else of a first render together (docs/benchmarks.md, "Dashboard speed").
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import streamlit as st
+from plotly.utils import PlotlyJSONEncoder
+from streamlit.components.v1 import declare_component
 
 from dashboard import charts
-from dashboard.filters import LANES
+from dashboard.filters import LANES, filters_to_params
 from dashboard.views import ViewContext
+
+COMPONENT = Path(__file__).with_name("timeline_component")
+
+
+# Keyed by the store file, its modification time, the corpus and the filters as a link
+# spells them, which decide the events shown: a corpus never gets another's figure and a
+# rebuilt store gets new ones. A view seen before (the unfiltered timeline every visitor
+# opens on, the one a removed filter returns to) is not built again (0.1 s at 100,000
+# events).
+@st.cache_data(show_spinner=False, max_entries=64)
+def _spec(
+    path: str, mtime: float, corpus: str, filters: tuple[tuple[str, object], ...], _ctx: ViewContext
+) -> str:
+    """The timeline figure as plotly JSON, without plotly's template (the browser side
+    colours it from the app's light or dark theme)."""
+    fig = charts.timeline_figure(_ctx.shown, _ctx.now, lanes=_ctx.filters.lanes, since=_ctx.since)
+    spec = fig.to_plotly_json()
+    spec["layout"].pop("template", None)
+    return json.dumps(spec, cls=PlotlyJSONEncoder)
+
+
+def _filters_key(ctx: ViewContext) -> tuple[tuple[str, object], ...]:
+    """The filters that decide the figure, as a hashable key (not the view or the event)."""
+    params = filters_to_params(ctx.filters)
+    return tuple(
+        (k, tuple(v) if isinstance(v, list) else v)
+        for k, v in sorted(params.items())
+        if k not in ("view", "event")
+    )
 
 
 def render(ctx: ViewContext) -> str | None:
@@ -29,15 +69,16 @@ def render(ctx: ViewContext) -> str | None:
         )
     if undated:
         st.caption(f"{undated} undated events are in the Table view, not on the axis.")
-    fig = charts.timeline_figure(shown, ctx.now, lanes=ctx.filters.lanes, since=ctx.since)
-    state = st.plotly_chart(
-        fig, width="stretch", key="timeline", on_select="rerun", selection_mode="points"
-    )
-    points = (state or {}).get("selection", {}).get("points", []) if state else []
-    for point in points:
-        custom = point.get("customdata")
-        if isinstance(custom, list):
-            custom = custom[0] if custom else None
-        if isinstance(custom, str):
-            return custom
+    path = ctx.store.path
+    spec = _spec(str(path), path.stat().st_mtime, ctx.corpus, _filters_key(ctx), ctx)
+    # Declared on every run (it only records the folder): registered with the running app
+    # whichever way the module was first imported.
+    timeline = declare_component("timeline", path=str(COMPONENT))
+    click = timeline(spec=spec, key="timeline", default=None)
+    # A click is {"event": id, "at": ms}: acted on once, not again on every later rerun
+    # (the component keeps its last value).
+    if isinstance(click, dict) and click != st.session_state.get("timeline_click"):
+        st.session_state["timeline_click"] = click
+        event = click.get("event")
+        return event if isinstance(event, str) else None
     return None

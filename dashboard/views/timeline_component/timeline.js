@@ -1,0 +1,80 @@
+// The dashboard's timeline, drawn by plotly.js's basic bundle (scatter and bar traces, 1.2 MB)
+// instead of st.plotly_chart's full plotly.js (4.7 MB): evaluating the full bundle was the
+// longest step of a first render (docs/benchmarks.md, "Dashboard speed").
+// Streamlit's component protocol: "streamlit:render" messages bring the figure (plotly JSON,
+// built by dashboard/charts.py) and the app's theme; a click on an event sends its id back.
+(function () {
+  "use strict";
+  const chart = document.getElementById("chart");
+  let drawn = null; // the spec and theme last drawn: a rerun with the same ones draws nothing
+  let listening = false;
+
+  function send(type, data) {
+    window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type: type }, data), "*");
+  }
+
+  // Colours from the app's theme, light or dark, as st.plotly_chart's theme does: plotly's
+  // own template (a white plot area) would glare in a dark app. Axes make room for their
+  // labels (automargin, as that template did).
+  function themed(layout, theme) {
+    const text = (theme && theme.textColor) || "#31333F";
+    const grid = text + "22";
+    const axis = (a) =>
+      Object.assign({ gridcolor: grid, linecolor: grid, zeroline: false, automargin: true }, a || {});
+    const out = Object.assign({}, layout, {
+      template: undefined,
+      autosize: true,
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      font: Object.assign({ color: text, family: (theme && theme.font) || "sans-serif" }, layout.font || {}),
+      xaxis: axis(layout.xaxis),
+      yaxis: axis(layout.yaxis),
+      hovermode: layout.hovermode || "closest",
+      hoverlabel: {
+        align: "left",
+        bgcolor: (theme && theme.backgroundColor) || "#fff",
+        font: { color: text },
+      },
+    });
+    if (out.xaxis.rangeselector) {
+      out.xaxis.rangeselector = Object.assign(
+        { bgcolor: grid, activecolor: (theme && theme.primaryColor) || "#888", font: { color: text } },
+        out.xaxis.rangeselector,
+      );
+    }
+    return out;
+  }
+
+  function clicked(event) {
+    const point = event && event.points && event.points[0];
+    let id = point && point.customdata;
+    if (Array.isArray(id)) id = id[0];
+    if (typeof id !== "string") return;
+    // "at" makes each click a new value, so a second click on the same event still counts.
+    send("streamlit:setComponentValue", { value: { event: id, at: Date.now() }, dataType: "json" });
+  }
+
+  function render(args, theme) {
+    const key = args.spec + JSON.stringify(theme || {});
+    if (key === drawn) return;
+    drawn = key;
+    const figure = JSON.parse(args.spec);
+    const layout = themed(figure.layout || {}, theme);
+    window.Plotly.react(chart, figure.data || [], layout, {
+      displaylogo: false,
+      responsive: true,
+    }).then(function () {
+      if (!listening) {
+        chart.on("plotly_click", clicked);
+        listening = true;
+      }
+      send("streamlit:setFrameHeight", { height: layout.height || chart.offsetHeight });
+    });
+  }
+
+  window.addEventListener("message", function (event) {
+    const message = event.data;
+    if (message && message.type === "streamlit:render") render(message.args, message.theme);
+  });
+  send("streamlit:componentReady", { apiVersion: 1 });
+})();
