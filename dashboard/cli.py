@@ -18,7 +18,7 @@ from dashboard.models import STATUSES
 if TYPE_CHECKING:
     from dashboard.pipeline import Corpus
     from dashboard.progress import BuildProgress
-    from dashboard.store import Store, StoredCorpus
+    from dashboard.store import Store, StoredCorpus, StoreError
 
 EXPORT_FORMATS = ("csv", "json", "ics", "timelinejs", "html")
 
@@ -142,6 +142,15 @@ def _date_option(value: str) -> tuple[str, date]:
         raise argparse.ArgumentTypeError(f"{value!r}: {day!r} is not a YYYY-MM-DD date") from exc
 
 
+def _working_files_error(store: Store, exc: OSError) -> StoreError:
+    """The disk beside the store is full, or read-only."""
+    from dashboard.store import StoreError
+
+    return StoreError(
+        f"{store.path}: could not write the build's working files beside it: {exc.strerror or exc}"
+    )
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Build a corpus into the store (incrementally) and report what changed, counts, timings."""
     from dashboard.pipeline import NothingToBuild, run
@@ -179,6 +188,9 @@ def cmd_build(args: argparse.Namespace) -> int:
                 from dashboard.engine_dask import DaskMissing, run_dask
 
                 try:
+                    if previous is None and not args.in_memory:
+                        # As in the local engine: what the workers send back goes to disk.
+                        spills = store.spill_folder()
                     corpus = run_dask(
                         inputs,
                         aliases=args.aliases,
@@ -190,9 +202,14 @@ def cmd_build(args: argparse.Namespace) -> int:
                         dates=dates,
                         workdir=store.path.with_name(f"{store.path.name}.parts"),
                         corpus_name=name,
+                        folder=spills,
                     )
                 except DaskMissing as exc:
                     return _fail(str(exc))
+                except OSError as exc:
+                    if spills is None:
+                        raise
+                    raise _working_files_error(store, exc) from exc
             else:
                 if args.scheduler:
                     return _fail("--scheduler needs --engine dask")
@@ -210,10 +227,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                             dates=dates,
                         )
                     except OSError as exc:  # the disk beside the store is full, or read-only
-                        raise StoreError(
-                            f"{store.path}: could not write the build's working files "
-                            f"beside it: {exc.strerror or exc}"
-                        ) from exc
+                        raise _working_files_error(store, exc) from exc
                 else:
                     corpus = run(
                         inputs,

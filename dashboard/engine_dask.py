@@ -14,14 +14,17 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dashboard.actors import lowered_words_of
 from dashboard.ingest import IngestError, IngestResult, expand_paths
 from dashboard.pipeline import (
+    STAGES,
     Corpus,
     Mapper,
     Progress,
@@ -30,8 +33,18 @@ from dashboard.pipeline import (
     crash_point,
     ingest,
     run_articles,
+    tag_chunk,
 )
-from dashboard.store import StoredCorpus, mention_rows
+from dashboard.spill import Spill, SpillFolder, batched, dumps
+from dashboard.store import TABLES, StoredCorpus, mention_rows
+from dashboard.stream import (
+    Record,
+    cluster_stage,
+    find_actors_and_mentions,
+    new_corpus,
+    record_order,
+    use_records,
+)
 
 # Input files per ingestion partition: few, large partitions (each task has a fixed cost),
 # but at least PARTITIONS_PER_WORKER per worker so that no worker idles while one finishes.
@@ -41,6 +54,8 @@ MIN_PARTITION_FILES = 100
 # Tasks of a stage submitted ahead per worker: enough to keep each busy while the client
 # unpickles results, few enough that chunks are not all held at once.
 IN_FLIGHT_PER_WORKER = 2
+# Mention rows converted to Arrow at a time when writing the Parquet files.
+PARQUET_ROWS = 20_000
 
 
 class DaskMissing(RuntimeError):
@@ -72,41 +87,103 @@ def run_dask(
     workdir: Path | None = None,
     corpus_name: str = "seeds",
     until: str = "cluster",
+    folder: SpillFolder | None = None,
 ) -> Corpus:
     """Build like ``pipeline.run`` with the per-article work spread over a Dask cluster.
 
     ``scheduler`` is the address of a running scheduler (tcp://host:8786); without it a
     LocalCluster of ``workers`` processes (default: one per core), one thread each, is
     started and stopped. Mention rows are written under ``workdir`` as Parquet. ``until``
-    names the last stage to run, as in ``pipeline.run``.
+    names the last stage to run, as in ``pipeline.run``. With a spill ``folder`` and no
+    stored corpus, the client keeps what the workers send back on disk there, as the local
+    engine's build from nothing does (dashboard/stream.py; the folder must outlive the
+    corpus); otherwise it holds the corpus in memory.
     """
+    if until not in STAGES:
+        raise ValueError(f"until={until!r}: not a stage (one of {', '.join(STAGES)})")
     bag, distributed = _import_dask()
+    spilled = folder is not None and previous is None
     with _client(distributed, scheduler, workers) as client:
-        import time
-
-        started = time.perf_counter()
-        _report(progress, "ingest", 0.0)
-        ingested = _ingest(bag, client, inputs, dates, progress)
-        crash_point("ingest")
-        elapsed = time.perf_counter() - started
-        corpus = run_articles(
-            ingested,
-            aliases=aliases,
-            progress=progress,
-            previous=previous,
-            prune=prune,
-            mapper=_futures_mapper(client),
-            until="events" if until == "cluster" else until,
-        )
-    corpus.timings = {"ingest": elapsed, **corpus.timings}
+        if spilled:
+            corpus = _spilled_build(bag, client, inputs, folder, aliases, progress, dates, until)
+        else:
+            corpus = _in_memory_build(
+                bag, client, inputs, aliases, progress, previous, prune, dates, until
+            )
     if until == "cluster":
         # Clustering runs on this process alone: after the cluster is stopped, so that its
         # workers' memory is free and its event loops no longer share this process (about
         # 15% slower clustering beside an idle LocalCluster of 2 processes).
-        cluster_corpus(corpus, previous, progress)
+        if spilled:
+            cluster_stage(corpus, folder, progress)
+        else:
+            cluster_corpus(corpus, previous, progress)
     if workdir is not None and corpus.mentions:
         corpus.mentions_parquet = write_mentions_parquet(
             corpus, workdir / _safe(corpus_name) / "mentions", corpus_name
+        )
+    return corpus
+
+
+def _in_memory_build(
+    bag: Any,
+    client: Any,
+    inputs: Sequence[Path | str],
+    aliases: Path | None,
+    progress: Progress | None,
+    previous: StoredCorpus | None,
+    prune: bool,
+    dates: Mapping[str, date] | None,
+    until: str,
+) -> Corpus:
+    """Ingestion as Dask tasks, then pipeline.run_articles's stages up to mention extraction
+    with their per-article work as Dask tasks."""
+    started = time.perf_counter()
+    _report(progress, "ingest", 0.0)
+    ingested = _ingest(bag, client, inputs, dates, progress)
+    crash_point("ingest")
+    elapsed = time.perf_counter() - started
+    corpus = run_articles(
+        ingested,
+        aliases=aliases,
+        progress=progress,
+        previous=previous,
+        prune=prune,
+        mapper=_futures_mapper(client),
+        until="events" if until == "cluster" else until,
+    )
+    corpus.timings = {"ingest": elapsed, **corpus.timings}
+    return corpus
+
+
+def _spilled_build(
+    bag: Any,
+    client: Any,
+    inputs: Sequence[Path | str],
+    folder: SpillFolder,
+    aliases: Path | None,
+    progress: Progress | None,
+    dates: Mapping[str, date] | None,
+    until: str,
+) -> Corpus:
+    """stream.py's build from nothing with its per-article work as Dask tasks: each
+    ingestion partition is read, tagged and its lower-case words counted in one task (the
+    articles are not sent back and forth between those stages), the client writes the
+    records to spills, then actors and mentions run as in the local engine with chunks sent
+    to the workers."""
+    corpus = new_corpus()
+    records, lowered = _ingest_and_tag(bag, client, inputs, dates, folder, progress, corpus)
+    crash_point("temporal")
+    if until not in ("ingest", "temporal"):
+        find_actors_and_mentions(
+            corpus,
+            records,
+            lowered,
+            folder,
+            aliases,
+            progress,
+            _futures_mapper(client),
+            "actors" if until == "actors" else "events",
         )
     return corpus
 
@@ -150,15 +227,68 @@ def _ingest(
 ) -> IngestResult:
     """Read the inputs as a bag of partitions, then drop duplicates across partitions."""
     items, errors = partition_inputs(inputs)
+    merged = _Merged(errors)
+    for blob in _partition_results(bag, client, items, _ingest_partition, dates, progress):
+        part = pickle.loads(blob)
+        merged.result.articles.extend(part.articles[i] for i in merged.add(part))
+    return merged.result
+
+
+def _ingest_and_tag(
+    bag: Any,
+    client: Any,
+    inputs: Sequence[Path | str],
+    dates: Mapping[str, date] | None,
+    folder: SpillFolder,
+    progress: Progress | None,
+    corpus: Corpus,
+) -> tuple[Spill[Record], set[str]]:
+    """Ingest, tag and count the lower-case words of each partition on the workers; the
+    records of the articles kept (the first copy of each) go to a spill, a run per
+    partition. The stage's wall time is shared between the ingest, temporal and actors
+    timings in proportion to the workers' own time in each."""
+    started = time.perf_counter()
+    _report(progress, "ingest", 0.0)
+    items, errors = partition_inputs(inputs)
+    merged = _Merged(errors)
+    records: Spill[Record] = folder.spill("articles")
+    lowered: set[str] = set()
+    spent = [0.0, 0.0, 0.0]
+    for blob in _partition_results(bag, client, items, _ingest_and_tag_partition, dates, None):
+        part, found, words, seconds = pickle.loads(blob)
+        kept = [(part.articles[i], found[i]) for i in merged.add(part)]
+        records.write_run(sorted(kept, key=record_order), record_order)
+        lowered |= words
+        spent = [a + b for a, b in zip(spent, seconds, strict=True)]
+        _report(progress, "temporal", min(1.0, len(records) / max(1, len(items))))
+    crash_point("ingest")
+    wall = time.perf_counter() - started
+    for stage, share in zip(("ingest", "temporal", "actors"), spent, strict=True):
+        corpus.timings[stage] += wall * share / (sum(spent) or 1.0)
+    use_records(corpus, records, merged.result.errors)
+    return records, lowered
+
+
+def _partition_results(
+    bag: Any,
+    client: Any,
+    items: list[str],
+    task: Callable[[list[str], dict[str, date]], list[bytes]],
+    dates: Mapping[str, date] | None,
+    progress: Progress | None,
+) -> Iterator[bytes]:
+    """``task`` over the partitions of ``items`` as a dask.bag, each partition's result in
+    partition order, taken from its worker (and let go there) as soon as it is its turn."""
     if not items:
-        return IngestResult([], errors)
+        return
     n_parts = partition_count(len(items), len(client.scheduler_info()["workers"]))
-    parts = bag.from_sequence(items, npartitions=n_parts).map_partitions(
-        _ingest_partition, dict(dates or {})
-    )
+    parts = bag.from_sequence(items, npartitions=n_parts).map_partitions(task, dict(dates or {}))
     futures = client.compute(parts.to_delayed())
-    results = _gather_in_order(client, futures, progress, "ingest")
-    return merge_ingested([pickle.loads(r) for part in results for r in part], errors)
+    for done, future in enumerate(futures, start=1):
+        yield from future.result()
+        future.release()
+        _report(progress, "ingest", done / len(futures))
+    del futures
 
 
 def partition_count(n_items: int, n_workers: int) -> int:
@@ -186,31 +316,58 @@ def partition_inputs(inputs: Sequence[Path | str]) -> tuple[list[str], list[Inge
 
 def _ingest_partition(items: list[str], dates: dict[str, date]) -> list[bytes]:
     """Ingest one partition of inputs (runs on a worker): its IngestResult, pickled, so
-    that the worker holds bytes, not objects, until the client gathers them."""
-    return [_pickled(ingest(items, dates=dates or None))]
+    that the worker holds bytes, not objects, until the client takes them."""
+    return [dumps(ingest(items, dates=dates or None))]
+
+
+def _ingest_and_tag_partition(items: list[str], dates: dict[str, date]) -> list[bytes]:
+    """Ingest one partition of inputs, tag its articles and count their lower-case words
+    (runs on a worker): (IngestResult, timexes per article, words, seconds per stage),
+    pickled."""
+    started = time.perf_counter()
+    result = ingest(items, dates=dates or None)
+    read = time.perf_counter()
+    found = tag_chunk(result.articles)
+    tagging = time.perf_counter()
+    words = lowered_words_of(result.articles)
+    seconds = (read - started, tagging - read, time.perf_counter() - tagging)
+    return [dumps((result, found, words, seconds))]
+
+
+class _Merged:
+    """Per-partition ingestion results merged in partition order: the first copy of an
+    article wins, as when one process reads every input in order."""
+
+    def __init__(self, errors: Sequence[IngestError]) -> None:
+        self.result = IngestResult([], list(errors))
+        self._seen: dict[tuple[str, str], str] = {}
+        self._reported: set[IngestError] = set(self.result.errors)
+
+    def add(self, part: IngestResult) -> list[int]:
+        """Take ``part``'s errors; the positions of its articles that are first copies."""
+        for error in part.errors:
+            if error not in self._reported:  # a manifest shared by partitions: reported once
+                self._reported.add(error)
+                self.result.errors.append(error)
+        kept = []
+        for i, article in enumerate(part.articles):
+            key = (article.content_hash, article.source_key)
+            if key in self._seen:
+                self.result.errors.append(
+                    IngestError(article.source_path, f"duplicate of {self._seen[key]}; skipped")
+                )
+                continue
+            self._seen[key] = article.source_path
+            kept.append(i)
+        return kept
 
 
 def merge_ingested(parts: Sequence[IngestResult], errors: Sequence[IngestError]) -> IngestResult:
-    """One result from per-partition ones: the first copy of an article wins, as when one
-    process reads every input in order."""
-    merged = IngestResult([], list(errors))
-    seen: dict[tuple[str, str], str] = {}
-    reported: set[IngestError] = set(merged.errors)
+    """One result from per-partition ones (see _Merged)."""
+    merged = _Merged(errors)
     for part in parts:
-        for error in part.errors:
-            if error not in reported:  # a manifest shared by partitions is reported once
-                reported.add(error)
-                merged.errors.append(error)
-        for article in part.articles:
-            key = (article.content_hash, article.source_key)
-            if key in seen:
-                merged.errors.append(
-                    IngestError(article.source_path, f"duplicate of {seen[key]}; skipped")
-                )
-                continue
-            seen[key] = article.source_path
-            merged.articles.append(article)
-    return merged
+        merged.result.articles.extend(part.articles[i] for i in merged.add(part))
+    return merged.result
 
 
 def _futures_mapper(client: Any) -> Mapper:
@@ -226,7 +383,7 @@ def _futures_mapper(client: Any) -> Mapper:
     def apply(func: Callable, chunks: list) -> Iterator:
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(client.submit(_call_pickled, func, _pickled(chunk), pure=False))
+            pending.append(client.submit(_call_pickled, func, dumps(chunk), pure=False))
             if len(pending) >= window:
                 yield _unpickled_result(pending.popleft())
         while pending:
@@ -235,13 +392,9 @@ def _futures_mapper(client: Any) -> Mapper:
     return apply
 
 
-def _pickled(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
 def _call_pickled(func: Callable, chunk: bytes) -> bytes:
     """``func`` of a pickled chunk, pickled (runs on a worker)."""
-    return _pickled(func(pickle.loads(chunk)))
+    return dumps(func(pickle.loads(chunk)))
 
 
 def _unpickled_result(future: Any) -> Any:
@@ -250,34 +403,38 @@ def _unpickled_result(future: Any) -> Any:
     return pickle.loads(data)
 
 
-def _gather_in_order(
-    client: Any, futures: list, progress: Progress | None, stage: str
-) -> list[Any]:
-    """Wait for every future, reporting progress as they finish; results in submit order."""
-    from distributed import as_completed
-
-    done = 0
-    for _ in as_completed(futures):
-        done += 1
-        _report(progress, stage, done / len(futures))
-    return client.gather(futures)
-
-
 def write_mentions_parquet(corpus: Corpus, folder: Path, name: str) -> Path:
-    """Write the mention rows as Parquet partitioned by publication day; returns the folder."""
+    """Write the mention rows as Parquet partitioned by publication day, PARQUET_ROWS
+    mentions at a time (one file per day); returns the folder."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.dataset as ds
 
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    frame = mention_rows(corpus.mentions, name)
-    frame["published"] = [d.isoformat() if d else "undated" for d in frame["reported_on"]]
-    pq.write_to_dataset(
-        pa.Table.from_pandas(frame, preserve_index=False),
-        root_path=str(folder),
-        partition_cols=["published"],
+    schema = mention_schema(pa)
+
+    def tables() -> Iterator[Any]:
+        for batch in batched(corpus.mentions, PARQUET_ROWS):
+            frame = mention_rows(batch, name)
+            frame["published"] = [d.isoformat() if d else "undated" for d in frame["reported_on"]]
+            yield from pa.Table.from_pandas(frame, schema=schema, preserve_index=False).to_batches()
+
+    ds.write_dataset(
+        tables(),
+        str(folder),
+        schema=schema,
+        format="parquet",
+        partitioning=ds.partitioning(pa.schema([schema.field("published")]), flavor="hive"),
+        existing_data_behavior="overwrite_or_ignore",
     )
     return folder
+
+
+def mention_schema(pa: Any) -> Any:
+    """The Arrow schema of the mentions table's rows, with their publication day."""
+    types = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "DATE": pa.date32()}
+    columns = [c.split() for c in TABLES["mentions"].split(",")]
+    return pa.schema([(n.strip('"'), types[t]) for n, t in columns] + [("published", pa.string())])
 
 
 def _safe(name: str) -> str:

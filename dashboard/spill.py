@@ -168,7 +168,7 @@ class _Pickler(pickle.Pickler):
     loading one is a constructor call: the standard state of a slotted dataclass is read
     back through dataclasses.fields() for every record, a sixth of a spilled build's time."""
 
-    def __init__(self, out: io.BufferedWriter) -> None:
+    def __init__(self, out: io.BufferedIOBase) -> None:
         super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
 
     def reducer_override(self, obj: Any) -> Any:
@@ -181,6 +181,14 @@ class _Pickler(pickle.Pickler):
             names = [f.name for f in dataclasses.fields(cls)]
             getter = _FIELD_GETTERS[cls] = _as_tuple(attrgetter(*names), len(names))
         return cls, getter(obj)
+
+
+def dumps(value: Any) -> bytes:
+    """``value`` pickled as a spill writes it (slotted dataclasses as constructor calls);
+    pickle.loads reads it back."""
+    out = io.BytesIO()
+    _Pickler(out).dump(value)
+    return out.getvalue()
 
 
 # Class -> the getter of its fields as a tuple, or None for what pickle does itself.

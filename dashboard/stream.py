@@ -26,7 +26,7 @@ from pathlib import Path
 
 from dashboard.actors import ActorIndex, find_actors_in_passes, lowered_words_of
 from dashboard.cluster import Source, cluster_spilled, mention_order
-from dashboard.ingest import IngestResult, expand_paths, read_articles
+from dashboard.ingest import IngestError, IngestResult, expand_paths, read_articles
 from dashboard.models import Article, Mention, Timex
 from dashboard.pipeline import (
     CHUNK_ARTICLES,
@@ -61,7 +61,7 @@ def article_order(article: Article) -> tuple[str, str]:
     return (article.source_path, article.id)
 
 
-def _record_order(record: Record) -> tuple[str, str]:
+def record_order(record: Record) -> tuple[str, str]:
     return article_order(record[0])
 
 
@@ -75,7 +75,7 @@ class ArticlesView:
         return len(self.records)
 
     def __iter__(self) -> Iterator[Article]:
-        return (article for article, _ in self.records.sorted_by(_record_order))
+        return (article for article, _ in self.records.sorted_by(record_order))
 
 
 @dataclass(slots=True)
@@ -88,7 +88,7 @@ class TimexesView:
         return len(self.records)
 
     def items(self) -> Iterator[tuple[str, list[Timex]]]:
-        return ((a.id, found) for a, found in self.records.sorted_by(_record_order))
+        return ((a.id, found) for a, found in self.records.sorted_by(record_order))
 
     def values(self) -> Iterator[list[Timex]]:
         return (found for _, found in self.items())
@@ -126,49 +126,79 @@ def _run(
     dates: Mapping[str, date] | None,
     until: str,
 ) -> Corpus:
-    apply = mapper or _serial_map
-    corpus = Corpus()
-    timings = corpus.timings
-    timings.update(dict.fromkeys(STAGES, 0.0))
-    records, lowered = _read_and_tag(paths, folder, apply, progress, dates, corpus)
+    corpus = new_corpus()
+    records, lowered = _read_and_tag(paths, folder, mapper or _serial_map, progress, dates, corpus)
     crash_point("temporal")
     if until in ("ingest", "temporal"):
         return corpus
+    find_actors_and_mentions(corpus, records, lowered, folder, aliases, progress, mapper, until)
+    if until == "cluster":
+        cluster_stage(corpus, folder, progress)
+    return corpus
 
-    def articles() -> Iterator[Article]:
-        return iter(corpus.articles)
 
+def new_corpus() -> Corpus:
+    """An empty corpus whose timings list every stage."""
+    corpus = Corpus()
+    corpus.timings.update(dict.fromkeys(STAGES, 0.0))
+    return corpus
+
+
+def find_actors_and_mentions(
+    corpus: Corpus,
+    records: Spill[Record],
+    lowered: set[str],
+    folder: SpillFolder,
+    aliases: Path | None,
+    progress: Progress | None,
+    mapper: Mapper | None,
+    until: str = "events",
+) -> None:
+    """The actors and (unless ``until`` is "actors") mention stages of a corpus whose
+    articles and time expressions are in ``records`` (see use_records); ``lowered`` is
+    lowered_words_of its articles, and is emptied."""
+    timings = corpus.timings
     started = time.perf_counter()
     _report(progress, "actors", 0.0)
     corpus.actors = find_actors_in_passes(
-        articles, folder, overrides=aliases, mapper=mapper, lowered_words=lowered
+        lambda: iter(corpus.articles),
+        folder,
+        overrides=aliases,
+        mapper=mapper,
+        lowered_words=lowered,
     )
-    del lowered
+    lowered.clear()
     timings["actors"] += time.perf_counter() - started
     crash_point("actors")
     if until == "actors":
-        return corpus
-
+        return
     started = time.perf_counter()
     _report(progress, "events", 0.0)
-    mentions, keys = _extract_mentions(records, corpus.actors, folder, apply, progress)
+    mentions, keys = _extract_mentions(
+        records, corpus.actors, folder, mapper or _serial_map, progress
+    )
     corpus.mentions = mentions  # type: ignore[assignment]
     corpus.key_spill = keys
     timings["events"] = time.perf_counter() - started
     crash_point("events")
-    if until == "events":
-        return corpus
 
+
+def cluster_stage(corpus: Corpus, folder: SpillFolder, progress: Progress | None) -> None:
+    """Group the spilled mentions of ``corpus`` into its events."""
     started = time.perf_counter()
     _report(progress, "cluster", 0.0)
+    mentions: Spill[Mention] = corpus.mentions  # type: ignore[assignment]
+
+    def articles() -> Iterator[Article]:
+        return iter(corpus.articles)
+
     sources = {a.id: Source(a.source_key, a.outlet) for a in articles()}
     corpus.events = cluster_spilled(mentions, sources, articles, folder)  # type: ignore[assignment]
     corpus.cluster_key = cluster_key()
     corpus.delta.mentions_reclustered = len(mentions)
-    timings["cluster"] = time.perf_counter() - started
+    corpus.timings["cluster"] = time.perf_counter() - started
     crash_point("cluster")
     _report(progress, "done", 1.0)
-    return corpus
 
 
 def _read_and_tag(
@@ -202,7 +232,7 @@ def _read_and_tag(
         found: list[list[Timex]] = []
         for _, tagged in _chunked(apply, tag_chunk, batch, None, "temporal"):
             found.extend(tagged)
-        records.write_run(sorted(zip(batch, found, strict=True), key=_record_order), _record_order)
+        records.write_run(sorted(zip(batch, found, strict=True), key=record_order), record_order)
         timings["temporal"] += time.perf_counter() - started
         # the actors' first pass, while the batch is at hand
         started = time.perf_counter()
@@ -214,13 +244,19 @@ def _read_and_tag(
         timings["actors"] += time.perf_counter() - started
         _report(progress, "temporal", min(1.0, len(records) / max(1, len(files))))
     crash_point("ingest")
-    corpus.errors = list(result.errors)
+    use_records(corpus, records, result.errors)
+    return records, lowered
+
+
+def use_records(corpus: Corpus, records: Spill[Record], errors: Sequence[IngestError]) -> None:
+    """``corpus`` reads its articles and time expressions from ``records`` (runs of
+    (article, timexes) in article order); NothingToBuild when there are none."""
+    corpus.errors = list(errors)
     if not records:
-        raise NothingToBuild("no article could be read", result.errors)
+        raise NothingToBuild("no article could be read", errors)
     corpus.articles = ArticlesView(records)  # type: ignore[assignment]
     corpus.timexes = TimexesView(records)  # type: ignore[assignment]
     corpus.delta = BuildDelta(new=len(records))
-    return records, lowered
 
 
 def _extract_mentions(
@@ -238,7 +274,7 @@ def _extract_mentions(
     # the actors' references come in article order too, one entry per article
     references = iter(actors.refs.items())
     with keys.writer() as key_out:
-        for batch in batched(records.sorted_by(_record_order), BATCH_ARTICLES):
+        for batch in batched(records.sorted_by(record_order), BATCH_ARTICLES):
             items = []
             for article, timexes in batch:
                 article_id, refs = next(references)

@@ -15,6 +15,7 @@ from dashboard import engine_dask, pipeline
 from dashboard.engine_dask import DaskMissing, merge_ingested, partition_inputs, run_dask
 from dashboard.ingest import load_articles
 from dashboard.pipeline import run
+from dashboard.spill import Spill, SpillFolder
 from dashboard.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,25 +55,34 @@ def frames(corpus, tmp_path: Path, name: str) -> dict[str, pd.DataFrame]:
     }
 
 
+@pytest.mark.parametrize("held", ["in memory", "spilled"])
 @pytest.mark.parametrize("which", ["seeds", "synthetic"])
 def test_dask_builds_the_same_tables_as_the_local_engine(
-    which, cluster, synthetic, seeds_dir, tmp_path, monkeypatch
+    which, held, cluster, synthetic, seeds_dir, tmp_path, monkeypatch
 ) -> None:
     inputs = [seeds_dir] if which == "seeds" else [synthetic]
     # Several ingestion partitions, so duplicates across partitions are exercised; and
     # more chunks of articles than tasks kept in flight, so their order is too.
     monkeypatch.setattr(engine_dask, "PARTITION_FILES", 60)
     monkeypatch.setattr(pipeline, "CHUNK_ARTICLES", 15)
+    monkeypatch.setattr(engine_dask, "PARQUET_ROWS", 25)  # several Arrow batches a day
     local = run(inputs)
+    folder = SpillFolder(tmp_path) if held == "spilled" else None
     dask = run_dask(
         inputs,
         scheduler=cluster.scheduler_address,
         workdir=tmp_path / "parts",
         corpus_name="c",
+        folder=folder,
     )
+    # the spilled build hands on its records from disk, not lists
+    assert isinstance(dask.mentions, Spill) == (held == "spilled")
+    assert isinstance(dask.articles, list) == (held == "in memory")
     assert dask.mentions_parquet is not None
     assert sorted(p.name for p in dask.mentions_parquet.iterdir())[0].startswith("published=")
     ours, theirs = frames(local, tmp_path, "local"), frames(dask, tmp_path, "dask")
+    if folder is not None:
+        folder.close()
     for table in ours:
         pd.testing.assert_frame_equal(ours[table], theirs[table], obj=table)
     assert sorted(map(str, dask.errors)) == sorted(map(str, local.errors))
