@@ -64,17 +64,23 @@ PAGE_PROBE = """
     }
   });
   // A component's frame (the timeline's) is of the same origin: its document is watched by
-  // the same observer, on this page's clock, once it has loaded (init scripts do not run
-  // again in a frame's document that replaces its first, blank one).
+  // the same observer, on this page's clock. Init scripts do not run again in a frame's
+  // document that replaces its first, blank one, and its load event can come after the
+  // chart is drawn: the frame is polled for its new document until a while after it loads.
   const options = {subtree: true, childList: true, attributes: true};
   const watchFrame = (frame) => {
+    let seen = null;
     const watch = () => {
       try {
         const doc = frame.contentDocument;
-        if (doc && doc.documentElement) observer.observe(doc.documentElement, options);
+        if (doc && doc !== seen && doc.documentElement) {
+          seen = doc;
+          observer.observe(doc.documentElement, options);
+        }
       } catch (e) { /* another origin: not ours to watch */ }
     };
-    frame.addEventListener('load', watch);
+    const poll = setInterval(watch, 5);
+    frame.addEventListener('load', () => { watch(); setTimeout(() => clearInterval(poll), 3000); });
     watch();
   };
   const start = () => observer.observe(document.documentElement, options);

@@ -7,6 +7,7 @@
   "use strict";
   const chart = document.getElementById("chart");
   let drawn = null; // the spec and theme last drawn: a rerun with the same ones draws nothing
+  let pending = null; // the latest spec and theme received
   let listening = false;
 
   function send(type, data) {
@@ -55,6 +56,13 @@
   }
 
   function render(args, theme) {
+    pending = { args: args, theme: theme };
+    if (window.Plotly) draw();
+  }
+
+  function draw() {
+    const args = pending.args;
+    const theme = pending.theme;
     const key = args.spec + JSON.stringify(theme || {});
     if (key === drawn) return;
     drawn = key;
@@ -76,5 +84,13 @@
     const message = event.data;
     if (message && message.type === "streamlit:render") render(message.args, message.theme);
   });
+  // Ready before plotly.js has run: the app sends the figure meanwhile (index.html has
+  // already started fetching plotly.js).
+  const script = document.createElement("script");
+  script.src = "plotly-basic.min.js";
+  script.onload = function () {
+    if (pending) draw();
+  };
+  document.head.appendChild(script);
   send("streamlit:componentReady", { apiVersion: 1 });
 })();
