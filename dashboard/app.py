@@ -126,15 +126,11 @@ def _linked_event(event_id: str, frames: CorpusFrames) -> str | None:
     return None
 
 
-def _known_choices(frames: CorpusFrames) -> None:
-    """Drop picked actors and outlets this corpus does not have (another corpus's)."""
-    for key, counts in (("actors", frames.actor_counts), ("outlets", frames.outlet_counts)):
-        have = set(counts.index)
-        st.session_state[key] = [v for v in st.session_state.get(key, []) if v in have]
-
-
 def _sidebar(frames: CorpusFrames, corpora: list[str], lo: date, hi: date) -> None:
     actor_counts, outlet_counts = frames.actor_counts, frames.outlet_counts
+    for key, options in (("actors", actor_counts.index), ("outlets", outlet_counts.index)):
+        have = set(options)
+        st.session_state[key] = [v for v in st.session_state.get(key, []) if v in have]
     st.selectbox("Corpus", corpora, key="corpus")
     st.multiselect(
         "Actors",
@@ -237,11 +233,8 @@ def main() -> None:
     state["loaded"] = state["corpus"]
     picked = state.get("dates") or (lo, hi)
     state["dates"] = tuple(min(max(d, lo), hi) for d in picked)
-    # The filters come from the widgets' state, which holds the page's values before the
-    # widgets are drawn: the sidebar is drawn after the view, so that the timeline reaches
-    # the browser first and plotly's script (4.7 MB, the longest step of a first render)
-    # starts loading before the widgets' scripts, not after them.
-    _known_choices(frames)
+    with st.sidebar:
+        _sidebar(frames, corpora, lo, hi)
     for note in st.session_state.get("notes", []):
         st.info(note)
     current = _current(lo, hi)
@@ -273,8 +266,6 @@ def main() -> None:
             state["my_uploads"] = [*state.get("my_uploads", []), built]
             state["corpus_next"] = built
             st.rerun()
-    with st.sidebar:
-        _sidebar(frames, corpora, lo, hi)
     if view not in ("Export", "Upload"):
         detail.render(ctx)
     current.event = st.session_state.get("event")
