@@ -24,10 +24,10 @@ from typing import Any
 from dashboard.actors import lowered_words_of
 from dashboard.ingest import IngestError, IngestResult, expand_paths
 from dashboard.pipeline import (
-    STAGES,
     Corpus,
     Mapper,
     Progress,
+    _check_until,
     _report,
     cluster_corpus,
     crash_point,
@@ -99,8 +99,7 @@ def run_dask(
     engine's build from nothing does (dashboard/stream.py; the folder must outlive the
     corpus); otherwise it holds the corpus in memory.
     """
-    if until not in STAGES:
-        raise ValueError(f"until={until!r}: not a stage (one of {', '.join(STAGES)})")
+    _check_until(until)
     bag, distributed = _import_dask()
     spilled = folder is not None and previous is None
     with _client(distributed, scheduler, workers) as client:
@@ -283,7 +282,10 @@ def _partition_results(
         return
     n_parts = partition_count(len(items), len(client.scheduler_info()["workers"]))
     parts = bag.from_sequence(items, npartitions=n_parts).map_partitions(task, dict(dates or {}))
-    futures = client.compute(parts.to_delayed())
+    # Earlier partitions first: left to its own order, the scheduler ran a bag's partitions
+    # from the middle outwards (0 and n/2 last), so that every result waited on the workers
+    # until the first one came.
+    futures = [client.compute(part, priority=-i) for i, part in enumerate(parts.to_delayed())]
     for done, future in enumerate(futures, start=1):
         yield from future.result()
         future.release()

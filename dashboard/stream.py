@@ -37,6 +37,7 @@ from dashboard.pipeline import (
     NothingToBuild,
     PoolMapper,
     Progress,
+    _check_until,
     _chunked,
     _report,
     _serial_map,
@@ -107,8 +108,7 @@ def run_spilled(
     """Build the articles under ``paths`` like pipeline.run with no stored corpus, keeping
     every stage's records in spills under ``folder`` (which must outlive the corpus: the
     store reads its articles, mentions and events from there)."""
-    if until not in STAGES:
-        raise ValueError(f"until={until!r}: not a stage (one of {', '.join(STAGES)})")
+    _check_until(until)
     mapper = PoolMapper(workers) if workers > 1 else None
     try:
         return _run(paths, folder, aliases, progress, mapper, dates, until)
