@@ -161,6 +161,8 @@ def test_cli_dask_engine_starts_its_own_cluster(seeds_dir: Path, tmp_path: Path)
     local.write_corpus(run([seeds_dir]), "c")
     pd.testing.assert_frame_equal(Store(db).events_frame("c"), local.events_frame("c"))
     assert any((db.parent / "s.duckdb.parts" / "c" / "mentions").iterdir())
+    # a build from nothing kept its records in spills beside the store, gone at the end
+    assert not list(tmp_path.glob(".s.duckdb.spill-*"))
 
 
 def test_an_incremental_dask_build_regroups_like_the_local_engine(cluster, tmp_path) -> None:
