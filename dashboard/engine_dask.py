@@ -11,6 +11,7 @@ Dask is an optional extra (``pip install storyline[dask]``): it is imported only
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import shutil
@@ -319,7 +320,7 @@ def partition_inputs(inputs: Sequence[Path | str]) -> tuple[list[str], list[Inge
 def _ingest_partition(items: list[str], dates: dict[str, date]) -> list[bytes]:
     """Ingest one partition of inputs (runs on a worker): its IngestResult, pickled, so
     that the worker holds bytes, not objects, until the client takes them."""
-    return [dumps(ingest(items, dates=dates or None))]
+    return [dumps(_ingest_quietly(items, dates))]
 
 
 def _ingest_and_tag_partition(items: list[str], dates: dict[str, date]) -> list[bytes]:
@@ -327,13 +328,21 @@ def _ingest_and_tag_partition(items: list[str], dates: dict[str, date]) -> list[
     (runs on a worker): (IngestResult, timexes per article, words, seconds per stage),
     pickled."""
     started = time.perf_counter()
-    result = ingest(items, dates=dates or None)
+    result = _ingest_quietly(items, dates)
     read = time.perf_counter()
     found = tag_chunk(result.articles)
     tagging = time.perf_counter()
     words = lowered_words_of(result.articles)
     seconds = (read - started, tagging - read, time.perf_counter() - tagging)
     return [dumps((result, found, words, seconds))]
+
+
+def _ingest_quietly(items: list[str], dates: dict[str, date]) -> IngestResult:
+    """ingest on a worker, without its log line per file skipped: the result carries each
+    problem to the client, whose build report names every file once (as the CLI's own
+    ingestion does; the worker's log would print them a second time)."""
+    logging.getLogger("dashboard.ingest").setLevel(logging.ERROR)
+    return ingest(items, dates=dates or None)
 
 
 class _Merged:

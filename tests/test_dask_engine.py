@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,26 @@ def test_an_incremental_dask_build_regroups_like_the_local_engine(cluster, tmp_p
         assert 0 < later.delta.mentions_reclustered < len(later.mentions)
         results[engine] = store.events_frame("c")
     pd.testing.assert_frame_equal(results["local"], results["dask"])
+
+
+def test_cli_dask_engine_names_each_bad_file_once(seeds_dir: Path, tmp_path: Path) -> None:
+    """The workers' ingestion does not log the files it skips: the build report alone
+    names each one, once, as with the local engine."""
+    folder = tmp_path / "in"
+    shutil.copytree(seeds_dir, folder)
+    (folder / "empty-file.txt").write_text("")
+    (folder / "binary-file.txt").write_bytes(b"\x00\x01\x02" * 200)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "build", str(folder), "--db", str(tmp_path / "s.db")]
+        + ["--engine", "dask", "--workers", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    for name, reason in (("empty-file.txt", "empty file"), ("binary-file.txt", "binary file")):
+        lines = [line for line in result.stderr.splitlines() if name in line]
+        assert len(lines) == 1, lines
+        assert reason in lines[0]
