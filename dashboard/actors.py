@@ -1469,7 +1469,7 @@ def find_actors(
     articles: Sequence[Article],
     *,
     overrides: Path | None = None,
-    mapper: Callable[[Callable, list], Iterable] | None = None,
+    mapper: Callable[[Callable, Iterable], Iterable] | None = None,
 ) -> ActorIndex:
     """Find and merge the actors named in a corpus; refs are in text order per article.
 
@@ -1496,7 +1496,7 @@ def find_actors_in_passes(
     folder: SpillFolder,
     *,
     overrides: Path | None = None,
-    mapper: Callable[[Callable, list], Iterable] | None = None,
+    mapper: Callable[[Callable, Iterable], Iterable] | None = None,
     lowered_words: set[str] | None = None,
 ) -> ActorIndex:
     """find_actors over a corpus read in passes: ``articles()`` yields its articles, in the
@@ -1523,14 +1523,21 @@ def find_actors_in_passes(
     found: Spill[Found] = folder.spill("candidates")
     texts: Spill[str] = folder.spill("texts")
     names = _Names(lex)
-    with found.writer() as out, texts.writer() as text_out:
+
+    def work(words: set[str]) -> Iterator[tuple[list[Article], set[str]]]:
+        # one stream of slices for every batch: a mapper with workers has the next batch's
+        # slices to run while this process takes in a batch's candidates
         for batch in batched(articles(), ACTOR_BATCH):
             for article in batch:
                 text_out.append(article.text)
-            for part in apply(candidates_of, [(chunk, lowered_words) for chunk in slices(batch)]):
-                for item in part:
-                    out.append(item)
-                    names.add(item[1])
+            for chunk in slices(batch):
+                yield chunk, words
+
+    with found.writer() as out, texts.writer() as text_out:
+        for part in apply(candidates_of, work(lowered_words)):
+            for item in part:
+                out.append(item)
+                names.add(item[1])
     del lowered_words
     inside, surnames = names.evidence(lex)
     kept, headline_names = _kept_pass(

@@ -17,7 +17,7 @@ import pickle
 import shutil
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -391,7 +391,7 @@ def _futures_mapper(client: Any) -> Mapper:
     """
     window = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
 
-    def apply(func: Callable, chunks: list) -> Iterator:
+    def apply(func: Callable, chunks: Iterable) -> Iterator:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(client.submit(_call_pickled, func, dumps(chunk), pure=False))

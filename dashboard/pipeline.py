@@ -50,7 +50,7 @@ from dashboard.temporal import tag
 # Called as progress(stage name, fraction of the whole build done).
 Progress = Callable[[str, float], None]
 # Applies a chunk function to every chunk, yielding results in chunk order.
-Mapper = Callable[[Callable, list], Iterator]
+Mapper = Callable[[Callable, Iterable], Iterator]
 
 STAGES = ("ingest", "temporal", "actors", "events", "cluster")
 # Where each stage starts, as a fraction of a typical build's time (for progress bars).
@@ -454,7 +454,7 @@ def mention_chunk(
     ]
 
 
-def _serial_map(func: Callable, chunks: list) -> Iterator:
+def _serial_map(func: Callable, chunks: Iterable) -> Iterator:
     return map(func, chunks)
 
 
@@ -468,8 +468,8 @@ class PoolMapper:
         self.workers = workers
         self._pool: multiprocessing.pool.Pool | None = None
 
-    def __call__(self, func: Callable, chunks: list) -> Iterator:
-        if len(chunks) <= 1:
+    def __call__(self, func: Callable, chunks: Iterable) -> Iterator:
+        if isinstance(chunks, list) and len(chunks) <= 1:
             return map(func, chunks)
         if self._pool is None:
             # Objects made so far go to a generation the collector never scans: a forked

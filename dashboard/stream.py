@@ -18,6 +18,7 @@ pipeline.run.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,7 +28,7 @@ from pathlib import Path
 from dashboard.actors import ActorIndex, find_actors_in_passes, lowered_words_of
 from dashboard.cluster import Source, cluster_spilled, mention_order
 from dashboard.ingest import IngestError, IngestResult, expand_paths, read_articles
-from dashboard.models import Article, Mention, Timex
+from dashboard.models import Actor, ActorRef, Article, Mention, Timex
 from dashboard.pipeline import (
     CHUNK_ARTICLES,
     STAGES,
@@ -55,6 +56,8 @@ from dashboard.store import crash_point
 BATCH_ARTICLES = 2_000
 
 Record = tuple[Article, list[Timex]]
+# What mention extraction reads of an article: its timexes, actor references and actors.
+MentionItem = tuple[Article, list[Timex], list[ActorRef], dict[str, Actor]]
 
 
 def article_order(article: Article) -> tuple[str, str]:
@@ -267,13 +270,18 @@ def _extract_mentions(
     progress: Progress | None,
 ) -> tuple[Spill[Mention], Spill[tuple[str, str, str]]]:
     """Each article's mentions, a batch at a time, as runs in clustering's order; and each
-    article's build keys (what its timexes and mentions were made from)."""
+    article's build keys (what its timexes and mentions were made from).
+
+    The chunks of every batch go to ``apply`` as one stream, so that a mapper with workers
+    has the next batch's chunks to run while this process writes a batch's mentions."""
     mentions: Spill[Mention] = folder.spill("mentions")
     keys: Spill[tuple[str, str, str]] = folder.spill("keys")
-    done = 0
+    # (chunks, articles) of each batch handed out and not yet written, in order
+    pending: deque[tuple[int, int]] = deque()
     # the actors' references come in article order too, one entry per article
     references = iter(actors.refs.items())
-    with keys.writer() as key_out:
+
+    def chunks() -> Iterator[list[MentionItem]]:
         for batch in batched(records.sorted_by(record_order), BATCH_ARTICLES):
             items = []
             for article, timexes in batch:
@@ -289,11 +297,22 @@ def _extract_mentions(
                         mention_key(article, timexes, refs, actors.actors),
                     )
                 )
-            found: list[Mention] = []
-            for _, extracted in _chunked(apply, mention_chunk, items, None, "events"):
-                for one in extracted:
-                    found.extend(one)
-            mentions.write_run(sorted(found, key=mention_order), mention_order)
-            done += len(batch)
-            _report(progress, "events", done / len(records))
+            parts = [items[i : i + CHUNK_ARTICLES] for i in range(0, len(items), CHUNK_ARTICLES)]
+            pending.append((len(parts), len(batch)))
+            yield from parts
+
+    done = received = 0
+    found: list[Mention] = []
+    with keys.writer() as key_out:
+        for extracted in apply(mention_chunk, chunks()):
+            for one in extracted:
+                found.extend(one)
+            received += 1
+            n_chunks, n_articles = pending[0]
+            if received == n_chunks:
+                pending.popleft()
+                mentions.write_run(sorted(found, key=mention_order), mention_order)
+                found, received = [], 0
+                done += n_articles
+                _report(progress, "events", done / len(records))
     return mentions, keys

@@ -357,6 +357,7 @@ def test_the_candidate_step_in_slices_finds_the_same_actors(seed_corpus, tmp_pat
     calls = []
 
     def mapper(func, chunks):
+        chunks = list(chunks)  # a list or, for the candidates, a stream of every batch's
         calls.append(len(chunks))
         return map(func, chunks)
 

@@ -12,7 +12,7 @@ import distributed  # the dev extra installs dask[distributed]: missing is a fai
 import pandas as pd
 import pytest
 
-from dashboard import engine_dask, pipeline
+from dashboard import engine_dask, pipeline, stream
 from dashboard.engine_dask import DaskMissing, merge_ingested, partition_inputs, run_dask
 from dashboard.ingest import load_articles
 from dashboard.pipeline import run
@@ -66,6 +66,8 @@ def test_dask_builds_the_same_tables_as_the_local_engine(
     # more chunks of articles than tasks kept in flight, so their order is too.
     monkeypatch.setattr(engine_dask, "PARTITION_FILES", 60)
     monkeypatch.setattr(pipeline, "CHUNK_ARTICLES", 15)
+    monkeypatch.setattr(stream, "CHUNK_ARTICLES", 15)
+    monkeypatch.setattr(stream, "BATCH_ARTICLES", 40)  # mentions: batches streamed together
     monkeypatch.setattr(engine_dask, "PARQUET_ROWS", 25)  # several Arrow batches a day
     local = run(inputs)
     folder = SpillFolder(tmp_path) if held == "spilled" else None

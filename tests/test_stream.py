@@ -44,16 +44,19 @@ def differences(a: Path, b: Path) -> dict[str, tuple[int, int, int]]:
     return out
 
 
-@pytest.mark.parametrize("batch", [3, 1000])
+@pytest.mark.parametrize(("batch", "chunk", "workers"), [(3, 2, 1), (1000, 250, 1), (3, 2, 2)])
 def test_a_spilled_build_stores_what_an_in_memory_build_stores(
-    batch: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    batch: int, chunk: int, workers: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Small batches of several chunks: the chunks of every batch stream through the mapper
+    # (a pool of processes with workers=2) and come back to their batch.
     monkeypatch.setattr(stream, "BATCH_ARTICLES", batch)
+    monkeypatch.setattr(stream, "CHUNK_ARTICLES", chunk)
     dates = {"no_date.html": date(2024, 3, 1)}
     memory = run(INPUTS, dates=dates)
     Store(tmp_path / "memory.duckdb").write_corpus(memory, "c")
     with SpillFolder(tmp_path) as folder:
-        spilled = stream.run_spilled(INPUTS, folder, dates=dates)
+        spilled = stream.run_spilled(INPUTS, folder, dates=dates, workers=workers)
         assert spilled.counts() == memory.counts()
         assert [str(e) for e in spilled.errors] == [str(e) for e in memory.errors]
         assert spilled.delta.summary() == memory.delta.summary()
