@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tomllib
+from fnmatch import fnmatch
 from importlib import metadata
 from pathlib import Path
 
@@ -143,3 +144,19 @@ def test_chart_colours_set_on_figures_read_on_either_theme(scheme: str) -> None:
     )
     fig = charts.articles_figure(articles)
     assert list(fig.layout.colorway) == charts.categorical_colours()
+
+
+def test_a_non_editable_install_carries_every_file_the_package_reads() -> None:
+    """Every file under dashboard/ that is not Python source (lexicons, patterns, the
+    timeline component's page and scripts) matches a package-data pattern of
+    pyproject.toml, so `pip install .` (not only -e) ships it."""
+    package = ROOT / "dashboard"
+    patterns = PYPROJECT["tool"]["setuptools"]["package-data"]["dashboard"]
+    data = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    ]
+    assert any(name.startswith("views/timeline_component/") for name in data)
+    missing = [name for name in data if not any(fnmatch(name, pat) for pat in patterns)]
+    assert missing == []
