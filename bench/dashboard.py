@@ -4,6 +4,7 @@
     .venv/bin/python bench/dashboard.py --events 5000 --articles 500 --repeat 3
     .venv/bin/python bench/dashboard.py --db data/storyline.duckdb   # any store (the seeds)
     .venv/bin/python bench/dashboard.py --floor     # bench/floor_app.py: Streamlit + plotly only
+    .venv/bin/python bench/dashboard.py --cpu       # also the page's main-thread CPU seconds
 
 Builds (or reuses) the store from bench/make_store.py, serves dashboard/app.py over it and
 drives Debian's Chromium with Playwright. It measures
@@ -122,6 +123,58 @@ def first_render(page, url: str) -> tuple[float, int, int]:
         return settled_at(page) / 1000, wire.total, 0 if FLOOR else plot_point_count(page)
     finally:
         page.close()
+
+
+# Chromium's names for one task of a thread's event loop, in its traces.
+TASKS = ("RunTask", "ThreadControllerImpl::RunTask")
+TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline"]
+
+
+def main_thread_cpu(trace: Path) -> float:
+    """Seconds of CPU the page's renderer main thread spent (its tasks' thread durations)
+    in a Chromium trace: the browser's work, less dependent on other jobs than the clock."""
+    import json
+    from collections import Counter
+
+    events = json.loads(trace.read_text())
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    names = {
+        (e["pid"], e["tid"]): e["args"]["name"]
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name"
+    }
+    busiest = Counter(
+        (e["pid"], e["tid"]) for e in events if names.get((e["pid"], e["tid"])) == "CrRendererMain"
+    )
+    main = busiest.most_common(1)[0][0]
+    return (
+        sum(
+            e.get("tdur", 0)
+            for e in events
+            if (e["pid"], e["tid"]) == main and e.get("ph") == "X" and e.get("name") in TASKS
+        )
+        / 1e6
+    )
+
+
+def traced_renders(browser, url: str, repeat: int, samples: Samples, folder: Path) -> None:
+    """Returning visits traced: the renderer main thread's CPU seconds for each."""
+    page = new_page(browser)
+    first_render(page.context.new_page(), url)  # fills the browser's cache
+    for i in range(repeat):
+        visit = page.context.new_page()
+        visit.set_default_timeout(TIMEOUT_MS)
+        trace = folder / f"trace-{i}.json"
+        browser.start_tracing(page=visit, path=str(trace), categories=TRACE_CATEGORIES)
+        try:
+            visit.goto(url)
+            wait_chart(visit)
+            wait_idle(visit, after_runs=0, timeout=TIMEOUT_MS)
+        finally:
+            browser.stop_tracing()
+            visit.close()
+        samples.add("main-thread CPU, returning visitor", main_thread_cpu(trace), 0)
+    page.context.close()
 
 
 def first_renders(browser, url: str, repeat: int, samples: Samples) -> int:
@@ -273,6 +326,12 @@ def main() -> None:
         help="first renders of bench/floor_app.py (a title and one 5-point plotly chart): "
         "what Streamlit and plotly cost before the dashboard does anything",
     )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="also trace returning visits and report the CPU seconds of the page's main "
+        "thread (what the page costs the browser, whatever else the machine runs)",
+    )
     args = parser.parse_args()
     global FLOOR
     FLOOR = args.floor
@@ -301,6 +360,10 @@ def main() -> None:
             }
             if args.floor:
                 del steps["filter change"]
+            if args.cpu:
+                steps["main-thread CPU"] = lambda: traced_renders(
+                    browser, url, args.repeat, samples, Path(tmp)
+                )
             for name, step in steps.items():
                 try:
                     points = step() or points
