@@ -14,7 +14,7 @@ import logging
 import os
 import shutil
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -742,12 +742,17 @@ def _article_extra_rows(corpus: Corpus, name: str) -> Iterator[dict]:
             yield {"corpus": name, "article_id": a.id, "extra": json.dumps(a.extra, default=str)}
 
 
-def mention_rows(mentions: Sequence[Mention], name: str) -> pd.DataFrame:
-    """The rows of the mentions table for ``mentions`` of corpus ``name``."""
-    return pd.DataFrame(list(_mention_rows(mentions, name)))
+def mention_columns(mentions: Iterable[Mention], name: str) -> dict[str, list]:
+    """The mentions table's columns for ``mentions`` of corpus ``name``, as lists (a row's
+    dict is let go as soon as its values are in them)."""
+    columns: dict[str, list] = {column: [] for column in _columns("mentions")}
+    for row in _mention_rows(mentions, name):
+        for column, value in row.items():
+            columns[column].append(value)
+    return columns
 
 
-def _mention_rows(mentions: Sequence[Mention], name: str) -> Iterator[dict]:
+def _mention_rows(mentions: Iterable[Mention], name: str) -> Iterator[dict]:
     for m in mentions:
         yield {
             "corpus": name,

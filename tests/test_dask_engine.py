@@ -68,7 +68,8 @@ def test_dask_builds_the_same_tables_as_the_local_engine(
     monkeypatch.setattr(pipeline, "CHUNK_ARTICLES", 15)
     monkeypatch.setattr(stream, "CHUNK_ARTICLES", 15)
     monkeypatch.setattr(stream, "BATCH_ARTICLES", 40)  # mentions: batches streamed together
-    monkeypatch.setattr(engine_dask, "PARQUET_ROWS", 25)  # several Arrow batches a day
+    monkeypatch.setattr(engine_dask, "ARROW_ROWS", 10)  # several Arrow batches a write,
+    monkeypatch.setattr(engine_dask, "PARQUET_ROWS", 25)  # several writes a day
     local = run(inputs)
     folder = SpillFolder(tmp_path) if held == "spilled" else None
     dask = run_dask(
