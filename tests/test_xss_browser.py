@@ -17,11 +17,13 @@ from urllib.parse import urlencode
 
 import pytest
 from browser_helpers import (
+    TIMELINE_FRAME,
     ServerFailed,
     exceptions_on_page,
     new_page,
     streamlit_server,
     wait_idle,
+    wait_timeline,
 )
 
 from dashboard.pipeline import run
@@ -113,11 +115,18 @@ def app_url(store: Store, browser) -> Iterator[str]:
 
 # Every link or resource address on the page (HTML and SVG, where plotly draws its text)
 # that would run script, load from the pixel server or is a link an article put there.
-LINK_TARGETS = """
-[...document.querySelectorAll('*')].flatMap(e => ['href', 'xlink:href', 'src', 'action',
-  'formaction', 'data', 'srcdoc'].map(a => e.getAttribute(a)).filter(v => v !== null))
+# The page's document and those of its same-origin frames (the timeline is drawn in one).
+DOCUMENTS = """[document, ...[...document.querySelectorAll('iframe')]
+  .map(f => { try { return f.contentDocument; } catch (e) { return null; } })
+  .filter(d => d)]"""
+LINK_TARGETS = f"""
+{DOCUMENTS}.flatMap(d => [...d.querySelectorAll('*')]).flatMap(e => ['href', 'xlink:href',
+  'src', 'action', 'formaction', 'data', 'srcdoc'].map(a => e.getAttribute(a))
+  .filter(v => v !== null))
   .filter(v => /^\\s*(javascript|vbscript|data):/i.test(v) || v.includes(PIXEL))
 """
+# window.__xss of the page or of any of its frames: what a script from an article would set.
+XSS_FLAG = f"{DOCUMENTS}.map(d => d.defaultView && d.defaultView.__xss).find(v => v != null)"
 
 
 def open_view(
@@ -132,10 +141,12 @@ def open_view(
         wait_idle(page, after_runs=0)
         page.get_by_text(expect).first.wait_for()  # the app may rerun once to sync the URL
         wait_idle(page)
+        if page.locator(TIMELINE_FRAME).count():
+            wait_timeline(page)  # drawn in its frame, after the page's run
         page.wait_for_timeout(300)  # a script or image would have acted by now
         assert not exceptions_on_page(page), exceptions_on_page(page)
         text = page.locator('[data-testid="stMain"]').inner_text()
-        flag = page.evaluate("window.__xss")
+        flag = page.evaluate(XSS_FLAG)
         hrefs = page.evaluate(f"(PIXEL => {LINK_TARGETS})", pixel)
         assert errors == [], errors
         return text, flag, hrefs
