@@ -229,11 +229,8 @@ def _ingest(
 ) -> IngestResult:
     """Read the inputs as a bag of partitions, then drop duplicates across partitions."""
     items, errors = partition_inputs(inputs)
-    merged = _Merged(errors)
-    for blob in _partition_results(bag, client, items, _ingest_partition, dates, progress):
-        part = pickle.loads(blob)
-        merged.result.articles.extend(part.articles[i] for i in merged.add(part))
-    return merged.result
+    blobs = _partition_results(bag, client, items, _ingest_partition, dates, progress)
+    return merge_ingested((pickle.loads(blob) for blob in blobs), errors)
 
 
 def _ingest_and_tag(
@@ -375,7 +372,7 @@ class _Merged:
         return kept
 
 
-def merge_ingested(parts: Sequence[IngestResult], errors: Sequence[IngestError]) -> IngestResult:
+def merge_ingested(parts: Iterable[IngestResult], errors: Sequence[IngestError]) -> IngestResult:
     """One result from per-partition ones (see _Merged)."""
     merged = _Merged(errors)
     for part in parts:
@@ -389,7 +386,7 @@ def _futures_mapper(client: Any) -> Mapper:
     Chunks and results travel as pickled bytes, a few tasks in flight per worker. Handed
     to Dask as Python objects, every queued task's arguments are unpickled on the worker
     beside the task it is running: mention extraction at 10,000 articles took 8 s on two
-    workers that way against 3.7 s as bytes (bench/build.py figures in docs/benchmarks.md).
+    workers that way against 3.7 s as bytes (docs/benchmarks.md, Run S).
     """
     window = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
 
