@@ -202,6 +202,16 @@ def _copy_link(current: Filters) -> None:
         st.caption("The copy button at the right of the box copies it.")
 
 
+def _run_marker() -> None:
+    """An invisible element, last on the page, whose content changes with every run: the
+    browser tests and bench/dashboard.py count finished runs by it. Streamlit's own
+    script-state attribute can go to "running" and back within one render when a rerun is
+    fast (a cached figure), and then no run is seen to finish."""
+    runs = st.session_state.get("runs", 0) + 1
+    st.session_state["runs"] = runs
+    st.sidebar.html(f'<span class="sl-run" data-run="{runs}" hidden></span>')
+
+
 def main() -> None:
     st.set_page_config(page_title="Storyline", layout="wide")
     st.title("Storyline")
@@ -271,6 +281,7 @@ def main() -> None:
     current.event = st.session_state.get("event")
     _sync_url(current)
     _copy_link(current)
+    _run_marker()
 
 
 if __name__ == "__main__":

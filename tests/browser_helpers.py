@@ -41,12 +41,31 @@ LAUNCH_ARGS = (
 # caller can wait for the rerun its interaction caused, and stamps the last change inside any
 # plotly chart, so a caller can tell when drawing stopped. Stamps are performance.now():
 # milliseconds since the page's navigation started.
+# A run is seen to finish by the dashboard's run marker (RUN_MARKER, written last by every
+# run with a new number): Streamlit's data-test-script-state attribute can go to "running"
+# and back within one render when a rerun is fast (a cached figure), and then changes not
+# at all; counting its changes missed such reruns and the harness waited 60 s for them.
+# Pages without the marker (bench/floor_app.py) are counted by that attribute.
 PAGE_PROBE = """
 (() => {
-  window.__stRuns = 0;
+  window.__stRuns = 0;  // changes of data-test-script-state to notRunning
+  window.__stMarks = 0;  // new numbers in the run marker
   window.__stDone = 0;
   window.__plotChanged = 0;
+  let lastMark = null;
+  window.__stRunCount = () =>
+    document.querySelector('.sl-run') ? window.__stMarks : window.__stRuns;
+  const checkMark = () => {
+    const mark = document.querySelector('.sl-run');
+    const run = mark && mark.getAttribute('data-run');
+    if (run && run !== lastMark) {
+      lastMark = run;
+      window.__stMarks += 1;
+      window.__stDone = performance.now();
+    }
+  };
   const observer = new MutationObserver((records) => {
+    checkMark();
     for (const r of records) {
       const el = r.target;
       if (r.type === 'attributes' && r.attributeName === 'data-test-script-state') {
@@ -89,6 +108,8 @@ PAGE_PROBE = """
 """
 
 SCRIPT_STATE = '[data-testid="stApp"]'
+# What dashboard/app.py writes last on every run: <span class="sl-run" data-run="N" hidden>.
+RUN_MARKER = ".sl-run"
 # Charts drawn by st.plotly_chart (the Sources and Actors views).
 PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 # The timeline is drawn in its component's frame (dashboard/views/timeline_component/),
@@ -203,8 +224,8 @@ def new_page(browser: Browser, *, color_scheme: str = "light") -> Page:
 
 
 def script_runs(page: Page) -> int:
-    """How many script runs the page has seen finish."""
-    return int(page.evaluate("window.__stRuns || 0"))
+    """How many script runs the page has seen finish (by the run marker where there is one)."""
+    return int(page.evaluate("window.__stRunCount ? window.__stRunCount() : 0"))
 
 
 def wait_idle(page: Page, after_runs: int | None = None, timeout: float = 30_000) -> None:
@@ -215,7 +236,7 @@ def wait_idle(page: Page, after_runs: int | None = None, timeout: float = 30_000
         """([sel, floor]) => {
              const app = document.querySelector(sel);
              return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                    && (window.__stRuns || 0) > floor;
+                    && (window.__stRunCount ? window.__stRunCount() : 0) > floor;
            }""",
         arg=[SCRIPT_STATE, floor],
         timeout=timeout,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -125,6 +126,25 @@ def test_actor_filter_narrows_and_goes_into_the_url(app, two_corpora) -> None:
     expected = apply_filters(events(two_corpora), Filters("seeds", actors=[actor]))
     assert shown_count(at) == len(expected) < total
     assert params(at)["actor"] == [actor]
+
+
+def run_marker(at: AppTest) -> int:
+    """The number the run marker holds, checking that it is the page's last element."""
+    last = list(at.sidebar)[-1]
+    match = re.fullmatch(r'<span class="sl-run" data-run="(\d+)" hidden></span>', last.proto.body)
+    assert match, last.proto.body
+    return int(match.group(1))
+
+
+def test_every_run_ends_with_a_run_marker_holding_a_new_number(app) -> None:
+    """The browser tests and the benchmark count finished runs by it: each run, even one
+    that changes nothing else on the page, must change it."""
+    at = app()
+    first = run_marker(at)
+    at.run()  # nothing changed: the same page, served from the caches
+    assert run_marker(at) == first + 1
+    widget(at, "multiselect", "Actors").select("Donald Trump").run()
+    assert run_marker(at) == first + 2
 
 
 @pytest.mark.parametrize(
