@@ -56,7 +56,18 @@ DAY_MS = 86_400_000
 # TIMELINE_TOP pixels.
 BUTTONS_LIFT = 42
 TIMELINE_TOP = 86
-TIMELINE_BOTTOM = 30
+# Fixed margins, in pixels, of the timelines whose axis labels are known in advance (dates,
+# counts, unlabelled packed rows): drawn with these, plotly.js does not measure its labels and
+# draw the chart a second time with wider margins ("automargin"), which took a quarter of a
+# timeline's drawing time in Chromium (docs/benchmarks.md, "Dashboard speed"). COUNTS_LEFT
+# holds a count axis's numbers and title; the legend sits LEGEND_GAP below the plot area (below
+# the dates where they run along the bottom), LEGEND_ROOM high: two rows of entries.
+COUNTS_LEFT = 60
+LEGEND_GAP = 24
+DATES_BELOW = 32
+LEGEND_ROOM = 52
+# Below a timeline whose dates run along the top: its legend.
+TIMELINE_BOTTOM = LEGEND_GAP + LEGEND_ROOM
 # Zoom buttons above a long timeline: the last month, three, six, a year, everything.
 RANGE_BUTTONS = [
     *({"count": n, "label": f"{n}m", "step": "month", "stepmode": "backward"} for n in (1, 3, 6)),
@@ -244,11 +255,15 @@ def timeline_figure(
             "y": 1 + BUTTONS_LIFT / plot_height,
             "yanchor": "bottom",
         }
+    # Lanes named after events or actors need room for their names, which only the browser
+    # can measure (automargin); dates on top and unlabelled packed rows get fixed margins.
+    labelled = not packed and n_lanes > 0
+    xaxis["automargin"] = False
     fig.update_layout(
         xaxis=xaxis,
         yaxis={
             "title": None,
-            "automargin": True,
+            "automargin": labelled,
             "autorange": "reversed",
             **({"categoryorder": "array", "categoryarray": order} if order else {}),
             # packed rows are numbers, not names: the hover says what each point is
@@ -257,11 +272,16 @@ def timeline_figure(
         },
         height=height,
         margin={"l": 10, "r": 10, "t": TIMELINE_TOP, "b": TIMELINE_BOTTOM},
-        legend={"orientation": "h", "y": -0.12},
+        legend=_legend_below(height - TIMELINE_TOP - TIMELINE_BOTTOM, LEGEND_GAP),
         barmode="overlay",
         clickmode="event+select",
     )
     return fig
+
+
+def _legend_below(plot_height: int, gap: int) -> dict[str, object]:
+    """A horizontal legend ``gap`` pixels below a plot area ``plot_height`` pixels high."""
+    return {"orientation": "h", "y": -gap / max(plot_height, 1), "yanchor": "top"}
 
 
 def weekly_counts(dated: pd.DataFrame) -> pd.DataFrame:
@@ -312,13 +332,14 @@ def _aggregated_figure(
         )
     )
     _now_line(fig, now)
+    height, top, bottom = 420, 35, DATES_BELOW + LEGEND_GAP + LEGEND_ROOM
     fig.update_layout(
-        xaxis=_xaxis(dated, now, since, until),
-        yaxis={"title": "events"},
+        xaxis={**_xaxis(dated, now, since, until), "automargin": False},
+        yaxis={"title": "events", "automargin": False},
         barmode="stack",
-        height=420,
-        margin={"l": 10, "r": 10, "t": 30, "b": 30},
-        legend={"orientation": "h", "y": -0.15},
+        height=height,
+        margin={"l": COUNTS_LEFT, "r": 10, "t": top, "b": bottom},
+        legend=_legend_below(height - top - bottom, DATES_BELOW + LEGEND_GAP),
         clickmode="event+select",
     )
     return fig

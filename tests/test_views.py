@@ -285,6 +285,25 @@ def test_the_timeline_dates_sit_on_top_with_the_zoom_buttons_above_them() -> Non
     assert lifts == {charts.BUTTONS_LIFT}
 
 
+@pytest.mark.parametrize(
+    ("n", "lanes", "measured"),
+    [(2000, "event", False), (300, "event", False), (40, "event", True), (300, "actor", True)],
+)
+def test_only_named_lanes_leave_their_margin_to_the_browser(n, lanes, measured) -> None:
+    """Dates, counts and packed rows have labels of a known size: their timelines come with
+    fixed margins, so plotly.js draws them once instead of measuring the labels and drawing
+    again (automargin); lanes named after events or actors are measured in the browser. The
+    legend sits clear of the plot area, inside the bottom margin."""
+    fig = charts.timeline_figure(synthetic_events(n), date(2024, 6, 1), lanes=lanes)
+    layout = fig.layout
+    assert layout.xaxis.automargin is False
+    assert layout.yaxis.automargin is measured
+    plot_height = layout.height - layout.margin.t - layout.margin.b
+    below = -layout.legend.y * plot_height  # pixels from the plot area down to the legend
+    assert layout.legend.yanchor == "top"
+    assert charts.LEGEND_GAP <= below and below + charts.LEGEND_ROOM <= layout.margin.b
+
+
 def test_events_before_the_opening_view_get_the_bottom_lanes() -> None:
     """A long story opens on its time: background years ("In 2008, ...") would be empty
     lanes at the top, so they go last; the others keep their date order."""

@@ -9,6 +9,7 @@
   let drawn = null; // the spec and theme last drawn: a rerun with the same ones draws nothing
   let pending = null; // the latest spec and theme received
   let listening = false;
+  let width = 0; // the chart's width when last drawn
 
   function send(type, data) {
     window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type: type }, data), "*");
@@ -68,17 +69,27 @@
     drawn = key;
     const figure = JSON.parse(args.spec);
     const layout = themed(figure.layout || {}, theme);
-    window.Plotly.react(chart, figure.data || [], layout, {
-      displaylogo: false,
-      responsive: true,
-    }).then(function () {
+    // The frame takes the figure's height before plotly draws: a frame resized after the
+    // chart was drawn made it draw again.
+    if (layout.height) send("streamlit:setFrameHeight", { height: layout.height });
+    width = chart.clientWidth;
+    window.Plotly.react(chart, figure.data || [], layout, { displaylogo: false }).then(function () {
       if (!listening) {
         chart.on("plotly_click", clicked);
         listening = true;
       }
-      send("streamlit:setFrameHeight", { height: layout.height || chart.offsetHeight });
+      if (!layout.height) send("streamlit:setFrameHeight", { height: chart.offsetHeight });
     });
   }
+
+  // Redrawn when the frame gets wider or narrower (the window, the sidebar), not when only
+  // its height changes: plotly's own "responsive" mode redrew the chart whenever Streamlit
+  // set the frame's height.
+  window.addEventListener("resize", function () {
+    if (!drawn || !window.Plotly || chart.clientWidth === width) return;
+    width = chart.clientWidth;
+    window.Plotly.Plots.resize(chart);
+  });
 
   window.addEventListener("message", function (event) {
     const message = event.data;
