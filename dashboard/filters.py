@@ -157,21 +157,36 @@ def filters_to_params(filters: Filters) -> dict[str, str | list[str]]:
 
 @dataclass(frozen=True, slots=True)
 class ListIndex:
-    """The events' actor and outlet lists, one row per (event, name): built once per corpus,
-    so a filter by actor or outlet is a lookup, not a pass over every event's list."""
+    """The events' actor and outlet lists, one row per (event, name), and for each name the
+    positions of the events that hold it: built once per corpus, so a filter by actor or
+    outlet is a lookup, not a pass over every event's list."""
 
     actors: pd.Series
     sources: pd.Series
+    actor_rows: dict[str, np.ndarray]
+    source_rows: dict[str, np.ndarray]
 
     @classmethod
     def of(cls, events: pd.DataFrame) -> ListIndex:
-        return cls(events["actors"].explode().dropna(), events["sources"].explode().dropna())
+        actors = events["actors"].explode().dropna()
+        sources = events["sources"].explode().dropna()
+        return cls(actors, sources, _rows_by_name(events, actors), _rows_by_name(events, sources))
 
 
-def _any_in(events: pd.DataFrame, exploded: pd.Series, wanted: Sequence[str]) -> np.ndarray:
-    """Rows of ``events`` whose list (``exploded``, one row per item) holds a wanted value."""
-    hits = exploded.index[exploded.isin(list(wanted))]
-    return events.index.isin(hits)
+def _rows_by_name(events: pd.DataFrame, exploded: pd.Series) -> dict[str, np.ndarray]:
+    """Each name in ``exploded`` (one row per event and name) -> the positions in ``events``
+    of the events that hold it."""
+    at = np.arange(len(events))[events.index.get_indexer(exploded.index)]
+    groups = pd.Series(at).groupby(exploded.to_numpy(), sort=False).indices
+    return {str(name): np.unique(at[rows]) for name, rows in groups.items()}
+
+
+def _any_in(n_events: int, rows: Mapping[str, np.ndarray], wanted: Sequence[str]) -> np.ndarray:
+    """A mask of the events holding any wanted name (``rows``: name -> their positions)."""
+    mask = np.zeros(n_events, dtype=bool)
+    for name in wanted:
+        mask[rows.get(name, [])] = True
+    return mask
 
 
 def apply_filters(
@@ -184,9 +199,9 @@ def apply_filters(
     if filters.actors or filters.outlets:
         lists = lists or ListIndex.of(events)
     if filters.actors:
-        keep &= _any_in(events, lists.actors, filters.actors)
+        keep &= _any_in(len(events), lists.actor_rows, filters.actors)
     if filters.outlets:
-        keep &= _any_in(events, lists.sources, filters.outlets)
+        keep &= _any_in(len(events), lists.source_rows, filters.outlets)
     if filters.start:
         latest = pd.to_datetime(events["latest"])
         keep &= latest.isna() | (latest >= pd.Timestamp(filters.start))

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
 from dashboard.app import VIEWS
-from dashboard.filters import Filters, apply_filters
+from dashboard.filters import Filters, ListIndex, apply_filters
 from dashboard.labels import date_label
 from dashboard.pipeline import run
 from dashboard.store import Store
@@ -145,6 +145,30 @@ def test_every_run_ends_with_a_run_marker_holding_a_new_number(app) -> None:
     assert run_marker(at) == first + 1
     widget(at, "multiselect", "Actors").select("Donald Trump").run()
     assert run_marker(at) == first + 2
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"actors": ["Donald Trump"]},
+        {"actors": ["Donald Trump", "Volodymyr Zelensky"]},
+        {"actors": ["nobody of that name"]},
+        {"outlets": ["The Guardian"]},
+        {"actors": ["Donald Trump"], "outlets": ["The Guardian", "BBC"]},
+    ],
+)
+def test_the_actor_and_outlet_filters_match_the_events_lists(two_corpora, filters) -> None:
+    """apply_filters looks names up in ListIndex's positions: the same events as reading
+    every event's own lists."""
+    frame = events(two_corpora)
+    got = apply_filters(frame, Filters("seeds", **filters), ListIndex.of(frame))
+    wanted = pd.Series(True, index=frame.index)
+    for column, key in (("actors", "actors"), ("sources", "outlets")):
+        if filters.get(key):
+            wanted &= frame[column].map(lambda names, w=set(filters[key]): bool(w & set(names)))
+    assert list(got["event_id"]) == list(frame.loc[wanted, "event_id"])
+    if filters.get("actors") != ["nobody of that name"]:
+        assert 0 < len(got) < len(frame)
 
 
 @pytest.mark.parametrize(
