@@ -42,6 +42,13 @@ class CorpusFrames:
     lists: ListIndex
     # Ids of events of earlier builds -> the event holding most of their mentions now.
     aliases: dict[str, str]
+    # The events' first and last days (the date filter's bounds) and the first and latest
+    # articles' publication days: read once, not on every rerun (0.01-0.08 s at 100,000).
+    bounds: tuple[date, date]
+    since: date | None
+    now: date | None
+    # "name (events)" of each actor and outlet, as the sidebar lists them.
+    labels: dict[str, str]
 
 
 # cache_resource hands every session the same objects (no unpickling of large frames on each
@@ -52,14 +59,26 @@ def load_corpus(path: str, mtime: float, corpus: str) -> CorpusFrames:
     """The frames of one corpus, cached by store file, its mtime and the corpus name."""
     store = Store(path)
     events = store.events_frame(corpus)
+    articles = store.articles_frame(corpus)
     lists = ListIndex.of(events)  # the lists exploded once: the filters and the counts use it
+    actor_counts, outlet_counts = lists.actors.value_counts(), lists.sources.value_counts()
+    published = pd.to_datetime(articles["published"])
+    since, now = (None if pd.isna(d) else d.date() for d in (published.min(), published.max()))
     return CorpusFrames(
         events=events,
-        articles=store.articles_frame(corpus),
-        actor_counts=lists.actors.value_counts(),
-        outlet_counts=lists.sources.value_counts(),
+        articles=articles,
+        actor_counts=actor_counts,
+        outlet_counts=outlet_counts,
         lists=lists,
         aliases=store.event_aliases(corpus),
+        bounds=_date_bounds(events),
+        since=since,
+        now=now,
+        labels={
+            str(name): f"{name} ({count})"
+            for counts in (actor_counts, outlet_counts)
+            for name, count in counts.items()
+        },
     )
 
 
@@ -136,15 +155,12 @@ def _sidebar(frames: CorpusFrames, corpora: list[str], lo: date, hi: date) -> No
         "Actors",
         list(actor_counts.index),
         key="actors",
-        format_func=lambda a: f"{a} ({actor_counts[a]})",
+        format_func=frames.labels.get,
         help="Actors in order of how many events they appear in.",
     )
     st.date_input("Date range", min_value=lo, max_value=hi, key="dates")
     st.multiselect(
-        "Outlets",
-        list(outlet_counts.index),
-        key="outlets",
-        format_func=lambda o: f"{o} ({outlet_counts[o]})",
+        "Outlets", list(outlet_counts.index), key="outlets", format_func=frames.labels.get
     )
     st.multiselect("Status", list(STATUSES), key="statuses")
     st.number_input("Minimum sources", min_value=1, max_value=1000, step=1, key="min_sources")
@@ -233,7 +249,7 @@ def main() -> None:
     if "corpus" not in state or state["corpus"] not in corpora:
         _from_url(corpora)
     frames = load_corpus(str(path), path.stat().st_mtime, state["corpus"])
-    lo, hi = _date_bounds(frames.events)
+    lo, hi = frames.bounds
     if "pending" in state:
         _seed_widgets(state.pop("pending"), frames, lo, hi)
     elif state.get("loaded") != state["corpus"]:
@@ -249,10 +265,15 @@ def main() -> None:
         st.info(note)
     current = _current(lo, hi)
     shown = apply_filters(frames.events, current, frames.lists)
-    published = pd.to_datetime(frames.articles["published"])
-    now, since = (None if pd.isna(d) else d.date() for d in (published.max(), published.min()))
     ctx = ViewContext(
-        store, current.corpus, frames.events, shown, frames.articles, now, current, since
+        store,
+        current.corpus,
+        frames.events,
+        shown,
+        frames.articles,
+        frames.now,
+        current,
+        frames.since,
     )
     st.write(f"**{len(shown)}** of {len(frames.events)} events · corpus {current.corpus!r}")
     view = current.view

@@ -112,9 +112,10 @@ def render(ctx: ViewContext) -> None:
     path = ctx.store.path
     mentions = _mentions(str(path), path.stat().st_mtime, ctx.corpus, event_id)
     style = "<style>mark.sl-date{background:#E69F0055}mark.sl-actor{background:#56B4E955}</style>"
+    blocks = []
     outlets = mentions["outlet"].fillna("(unknown outlet)")
     for outlet, group in mentions.groupby(outlets, sort=False):
-        blocks = [f"<p><b>{html.escape(str(outlet))}</b> · {len(group)} mention(s)</p>"]
+        blocks.append(f"<p><b>{html.escape(str(outlet))}</b> · {len(group)} mention(s)</p>")
         for _, row in group.iterrows():
             text = highlighted(row["sentence"], int(row["sentence_start"]), _spans(row))
             link = safe_link(row["url"])
@@ -123,5 +124,7 @@ def render(ctx: ViewContext) -> None:
                 anchor = title or "article"
                 title = f'<a href="{html.escape(link)}" rel="noopener noreferrer">{anchor}</a>'
             blocks.append(f"<blockquote>{text}<br><small>{title}</small></blockquote>")
-        # st.html, not st.markdown: the escaped text is never read as markdown either.
+    # One element for every outlet's mentions (each element costs the browser a render on
+    # every rerun); st.html, not st.markdown: the escaped text is never read as markdown.
+    if blocks:
         st.html(style + "".join(blocks))
