@@ -112,7 +112,7 @@ SCRIPT_STATE = '[data-testid="stApp"]'
 RUN_MARKER = ".sl-run"
 # Charts drawn by st.plotly_chart (the Sources and Actors views).
 PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-# The timeline is drawn in its component's frame (dashboard/views/timeline_component/),
+# The timeline is drawn in its component's frame (dashboard/static/timeline/),
 # served from the app's own origin, so the page can reach into it.
 TIMELINE_FRAME = 'iframe[title="dashboard.views.timeline.timeline"]'
 TIMELINE_JS = (

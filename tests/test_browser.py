@@ -234,6 +234,39 @@ def test_every_rerun_is_seen_to_finish_even_one_served_from_the_caches(
     assert plot_point_count(page) == int(events["earliest"].notna().sum())
 
 
+def plotly_sources(page) -> list[str]:
+    """Addresses the timeline's frame loaded plotly.js from, as the frame resolved them."""
+    return page.evaluate(
+        f"""() => [...document.querySelector('{TIMELINE_FRAME}').contentDocument
+                  .querySelectorAll('script[src*="plotly-basic"]')].map(s => s.src)"""
+    )
+
+
+def test_the_timeline_loads_plotly_from_the_static_files_a_browser_can_keep(
+    page, app_url, store_copy: Store, tmp_path
+) -> None:
+    """With static serving (.streamlit/config.toml), plotly.js comes from /app/static/,
+    whose answers carry the validators a browser needs to keep it between visits; without
+    it, the component's own copy is loaded and the timeline is still drawn."""
+    open_app(page, app_url)
+    assert plotly_sources(page) == [f"{app_url}/app/static/timeline/plotly-basic.min.js"]
+    answer = page.request.get(plotly_sources(page)[0])
+    assert answer.ok and "javascript" in answer.headers["content-type"]
+    assert answer.headers.get("etag") and answer.headers.get("last-modified")
+
+    off = {"STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "false"}
+    with streamlit_server(store_copy.path, tmp_path / "streamlit.log", env=off) as url:
+        bare = new_page(page.context.browser)
+        try:
+            open_app(bare, url)
+            assert plot_point_count(bare) > 0
+            assert plotly_sources(bare)[-1] == (
+                f"{url}/component/dashboard.views.timeline.timeline/plotly-basic.min.js"
+            )
+        finally:
+            bare.context.close()
+
+
 def view_labels(page) -> list[str]:
     """The options of the sidebar's view switch, in order."""
     views = page.locator('[data-testid="stRadio"]').filter(has_text="View")

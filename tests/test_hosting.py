@@ -157,6 +157,6 @@ def test_a_non_editable_install_carries_every_file_the_package_reads() -> None:
         for p in package.rglob("*")
         if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
     ]
-    assert any(name.startswith("views/timeline_component/") for name in data)
+    assert any(name.startswith("static/timeline/") for name in data)
     missing = [name for name in data if not any(fnmatch(name, pat) for pat in patterns)]
     assert missing == []

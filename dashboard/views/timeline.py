@@ -1,7 +1,7 @@
 """Timeline view: every filtered event on a date axis; clicking a point opens its detail.
 
 The figure comes from ``charts.timeline_figure``; the browser draws it with plotly.js's basic
-bundle (scatter and bar traces, in ``timeline_component/``) rather than through
+bundle (scatter and bar traces, in ``dashboard/static/timeline/``) rather than through
 ``st.plotly_chart``, whose full plotly.js (4.7 MB) took longer to load and evaluate than
 everything else of a first render together (docs/benchmarks.md, "Dashboard speed").
 """
@@ -19,7 +19,10 @@ from dashboard import charts
 from dashboard.filters import LANES, filters_to_params
 from dashboard.views import ViewContext
 
-COMPONENT = Path(__file__).with_name("timeline_component")
+# The component's page and scripts, among the app's static files (dashboard/static/, served
+# at <base>/app/static/ with server.enableStaticServing): the page loads plotly.js from there,
+# where the browser can keep it between visits (see timeline.js).
+COMPONENT = Path(__file__).resolve().parent.parent / "static" / "timeline"
 
 
 # Keyed by the store file, its modification time, the corpus and the filters as a link

@@ -95,13 +95,25 @@
     const message = event.data;
     if (message && message.type === "streamlit:render") render(message.args, message.theme);
   });
+  // plotly.js from the app's static files (server.enableStaticServing), which a browser
+  // may keep between visits: Streamlit serves a component's own files without a validator,
+  // so they are fetched again on every visit. Without static serving that address answers
+  // with the app's page, not a script, and this folder's copy is loaded instead.
+  const sources = ["../../app/static/timeline/plotly-basic.min.js", "plotly-basic.min.js"];
+  function load(k) {
+    const script = document.createElement("script");
+    script.src = sources[k];
+    script.onload = function () {
+      if (!window.Plotly && k + 1 < sources.length) load(k + 1);
+      else if (pending) draw();
+    };
+    script.onerror = function () {
+      if (k + 1 < sources.length) load(k + 1);
+    };
+    document.head.appendChild(script);
+  }
   // Ready before plotly.js has run: the app sends the figure meanwhile (index.html has
   // already started fetching plotly.js).
-  const script = document.createElement("script");
-  script.src = "plotly-basic.min.js";
-  script.onload = function () {
-    if (pending) draw();
-  };
-  document.head.appendChild(script);
+  load(0);
   send("streamlit:componentReady", { apiVersion: 1 });
 })();
