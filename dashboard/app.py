@@ -277,14 +277,13 @@ def main() -> None:
     )
     st.write(f"**{len(shown)}** of {len(frames.events)} events · corpus {current.corpus!r}")
     view = current.view
+    clicked = None
     if view == "Timeline":
         clicked = timeline.render(ctx)
-        if clicked and clicked != st.session_state.get("event"):
-            st.session_state["event"] = clicked
     elif view == "Sources":
         sources.render(ctx)
     elif view == "Actors":
-        actors.render(ctx)
+        clicked = actors.render(ctx)
     elif view == "Table":
         table.render(ctx)
     elif view == "Upcoming":
@@ -297,6 +296,8 @@ def main() -> None:
             state["my_uploads"] = [*state.get("my_uploads", []), built]
             state["corpus_next"] = built
             st.rerun()
+    if clicked and clicked != st.session_state.get("event"):
+        st.session_state["event"] = clicked  # a click on a timeline opens that event's detail
     if view not in ("Export", "Upload"):
         detail.render(ctx)
     current.event = st.session_state.get("event")

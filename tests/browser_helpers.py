@@ -110,7 +110,7 @@ PAGE_PROBE = """
 SCRIPT_STATE = '[data-testid="stApp"]'
 # What dashboard/app.py writes last on every run: <span class="sl-run" data-run="N" hidden>.
 RUN_MARKER = ".sl-run"
-# Charts drawn by st.plotly_chart (the Sources and Actors views).
+# Charts drawn by st.plotly_chart (the Sources view).
 PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 # The timeline is drawn in its component's frame (dashboard/static/timeline/),
 # served from the app's own origin, so the page can reach into it.

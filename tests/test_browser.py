@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pandas as pd
 import pytest
 from browser_helpers import (
+    PLOT,
     RUN_MARKER,
     TIMELINE_FRAME,
     TIMELINE_JS,
@@ -265,6 +266,17 @@ def test_the_timeline_loads_plotly_from_the_static_files_a_browser_can_keep(
             )
         finally:
             bare.context.close()
+
+
+def test_the_actor_page_draws_its_timeline_without_the_full_plotly_js(page, app_url) -> None:
+    """The Actors view's timeline is drawn by the timeline's component (plotly.js's basic
+    bundle), so the page never loads st.plotly_chart's 4.7 MB plotly.js."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_app(page, f"{app_url}/?{urlencode({'view': 'Actors'})}")
+    assert plot_point_count(page) > 0
+    assert page.locator(PLOT).count() == 0
+    assert [url for url in requested if "PlotlyChart" in url] == []
 
 
 def view_labels(page) -> list[str]:

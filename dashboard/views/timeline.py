@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import plotly.graph_objects as go
 import streamlit as st
 from plotly.utils import PlotlyJSONEncoder
 from streamlit.components.v1 import declare_component
@@ -37,9 +38,31 @@ def _spec(
     """The timeline figure as plotly JSON, without plotly's template (the browser side
     colours it from the app's light or dark theme)."""
     fig = charts.timeline_figure(_ctx.shown, _ctx.now, lanes=_ctx.filters.lanes, since=_ctx.since)
+    return figure_json(fig)
+
+
+def figure_json(fig: go.Figure) -> str:
+    """A timeline figure as plotly JSON for the component, without plotly's template (the
+    browser side colours it from the app's light or dark theme)."""
     spec = fig.to_plotly_json()
     spec["layout"].pop("template", None)
     return json.dumps(spec, cls=PlotlyJSONEncoder)
+
+
+def draw(spec: str, key: str) -> str | None:
+    """Draw a timeline figure (``figure_json``) with plotly.js's basic bundle; return the
+    event id a click on it selected, if any."""
+    # Declared on every run (it only records the folder): registered with the running app
+    # whichever way the module was first imported.
+    timeline = declare_component("timeline", path=str(COMPONENT))
+    click = timeline(spec=spec, key=key, default=None)
+    # A click is {"event": id, "at": ms}: acted on once, not again on every later rerun
+    # (the component keeps its last value).
+    if isinstance(click, dict) and click != st.session_state.get(f"{key}-click"):
+        st.session_state[f"{key}-click"] = click
+        event = click.get("event")
+        return event if isinstance(event, str) else None
+    return None
 
 
 def _filters_key(ctx: ViewContext) -> tuple[tuple[str, object], ...]:
@@ -73,15 +96,6 @@ def render(ctx: ViewContext) -> str | None:
     if undated:
         st.caption(f"{undated} undated events are in the Table view, not on the axis.")
     path = ctx.store.path
-    spec = _spec(str(path), path.stat().st_mtime, ctx.corpus, _filters_key(ctx), ctx)
-    # Declared on every run (it only records the folder): registered with the running app
-    # whichever way the module was first imported.
-    timeline = declare_component("timeline", path=str(COMPONENT))
-    click = timeline(spec=spec, key="timeline", default=None)
-    # A click is {"event": id, "at": ms}: acted on once, not again on every later rerun
-    # (the component keeps its last value).
-    if isinstance(click, dict) and click != st.session_state.get("timeline_click"):
-        st.session_state["timeline_click"] = click
-        event = click.get("event")
-        return event if isinstance(event, str) else None
-    return None
+    return draw(
+        _spec(str(path), path.stat().st_mtime, ctx.corpus, _filters_key(ctx), ctx), "timeline"
+    )
