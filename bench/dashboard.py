@@ -18,7 +18,8 @@ drives Debian's Chromium with Playwright. It measures
   the input event on the page (what a person waits), and also from the moment Playwright
   is asked to click (which adds its own checks before the click);
 
-and the bytes the server sent over its websocket for each. Times come from the page's own
+and the bytes the server sent over its websocket for each (for a first render also the bytes
+of HTTP responses, cached ones counting 0). Times come from the page's own
 clock (performance.now()). It ends with the time to read each frame from the store and its
 pickled size, which is what ``st.cache_data`` copies on every rerun.
 Figures go to docs/benchmarks.md ("Dashboard speed").
@@ -73,12 +74,18 @@ class Samples:
 
     seconds: dict[str, list[float]] = field(default_factory=dict)
     received: dict[str, list[int]] = field(default_factory=dict)
+    # Bytes of the page's and its frames' HTTP responses (0 for those the browser's cache
+    # served): first renders only.
+    fetched: dict[str, list[int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def add(self, name: str, seconds: float, received: int) -> None:
+    def add(self, name: str, seconds: float, received: int, fetched: int | None = None) -> None:
         self.seconds.setdefault(name, []).append(seconds)
         self.received.setdefault(name, []).append(received)
-        print(f"{name}: {seconds:.2f} s, {received / 1000:,.0f} kB", file=sys.stderr)
+        if fetched is not None:
+            self.fetched.setdefault(name, []).append(fetched)
+        http = "" if fetched is None else f", {fetched / 1000:,.0f} kB over HTTP"
+        print(f"{name}: {seconds:.2f} s, {received / 1000:,.0f} kB{http}", file=sys.stderr)
 
 
 class WireCounter:
@@ -112,15 +119,24 @@ def wait_chart(page) -> None:
     )
 
 
-def first_render(page, url: str) -> tuple[float, int, int]:
-    """Seconds from navigation start to a settled timeline; bytes received; points drawn."""
+# Bytes the page and its same-origin frames (the timeline's) received over HTTP, by the
+# Resource Timing entries: a response the browser's cache served counts 0.
+FETCHED = """() => [window, ...[...document.querySelectorAll('iframe')].map(f => f.contentWindow)]
+  .flatMap(w => { try { return w.performance.getEntries(); } catch (e) { return []; } })
+  .reduce((n, e) => n + (e.transferSize || 0), 0)"""
+
+
+def first_render(page, url: str) -> tuple[float, int, int, int]:
+    """Seconds from navigation start to a settled timeline; bytes received over the
+    websocket and over HTTP; points drawn."""
     page.set_default_timeout(TIMEOUT_MS)
     wire = WireCounter(page)
     try:
         page.goto(url)
         wait_chart(page)
         wait_idle(page, after_runs=0, timeout=TIMEOUT_MS)
-        return settled_at(page) / 1000, wire.total, 0 if FLOOR else plot_point_count(page)
+        points = 0 if FLOOR else plot_point_count(page)
+        return settled_at(page) / 1000, wire.total, int(page.evaluate(FETCHED)), points
     finally:
         page.close()
 
@@ -180,19 +196,19 @@ def traced_renders(browser, url: str, repeat: int, samples: Samples, folder: Pat
 def first_renders(browser, url: str, repeat: int, samples: Samples) -> int:
     """First visits (fresh browser profile each) and returning visits (cached scripts)."""
     page = new_page(browser)
-    seconds, received, points = first_render(page, url)
-    samples.add("first render, server cold (new visitor)", seconds, received)
+    seconds, received, fetched, points = first_render(page, url)
+    samples.add("first render, server cold (new visitor)", seconds, received, fetched)
     page.context.close()
     for _ in range(repeat):
         page = new_page(browser)
-        seconds, received, points = first_render(page, url)
-        samples.add("first render, new visitor", seconds, received)
+        seconds, received, fetched, points = first_render(page, url)
+        samples.add("first render, new visitor", seconds, received, fetched)
         page.context.close()
     page = new_page(browser)
     first_render(page.context.new_page(), url)  # fills the browser's cache
     for _ in range(repeat):
-        seconds, received, points = first_render(page.context.new_page(), url)
-        samples.add("first render, returning visitor", seconds, received)
+        seconds, received, fetched, points = first_render(page.context.new_page(), url)
+        samples.add("first render, returning visitor", seconds, received, fetched)
     page.context.close()
     return points
 
@@ -273,15 +289,17 @@ def report(samples: Samples, points: int, events: int, articles: int) -> str:
     lines = [
         f"Store: {events:,} events, {articles:,} articles; timeline drew {points:,} points.",
         "",
-        "| action | runs | median s | p90 s | target s | median kB received |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| action | runs | median s | p90 s | target s | median kB received | median kB HTTP |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, values in samples.seconds.items():
         target = next((t for k, t in TARGETS.items() if name.startswith(k)), None)
         kb = statistics.median(samples.received[name]) / 1000
+        http = samples.fetched.get(name)
         lines.append(
             f"| {name} | {len(values)} | {statistics.median(values):.2f} | "
-            f"{percentile(values, 90):.2f} | {'' if target is None else target} | {kb:,.0f} |"
+            f"{percentile(values, 90):.2f} | {'' if target is None else target} | {kb:,.0f} | "
+            f"{'' if not http else f'{statistics.median(http) / 1000:,.0f}'} |"
         )
     return "\n".join(lines)
 
