@@ -26,6 +26,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as STOP_WORDS
 from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from dashboard import linkage
 from dashboard.events import data_words, dateline_length, load_cues
 from dashboard.models import GRANULARITIES, Actor, Article, Event, Mention
 from dashboard.pairs import PairSink, ScoredPairs
@@ -665,96 +666,6 @@ def _entity_only_pairs(f: _Features) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(pairs_i), np.concatenate(pairs_j)
 
 
-def _chunked_pairs(pairs: ScoredPairs) -> Iterator[tuple[int, int, float]]:
-    """The pairs best first as Python tuples, a chunk at a time (millions of them at once
-    cost GBs)."""
-    for chunk in pairs.chunks():
-        yield from zip(
-            chunk["i"].tolist(), chunk["j"].tolist(), chunk["score"].tolist(), strict=True
-        )
-
-
-def _group(n: int, pairs: ScoredPairs, f: _Features) -> list[list[int]]:
-    """Greedy average linkage over the scored pairs, keeping each group's dates compatible.
-
-    Pairs are visited best first (the order candidate_pairs gives them in); two groups
-    merge when the mean score over all their cross pairs (unscored pairs count 0) reaches
-    MERGE_THRESHOLD.  A group of two or more keeps the summed scores to its neighbouring
-    groups, so a merge costs its neighbours, not its size squared.  A single mention's
-    scores are read from its list of pairs when needed instead: a Python dict entry for
-    every pair from the start held about 1 GB at 100,000 articles, and most of those
-    entries go as soon as the mentions join a group.
-
-    Per mention, arrays (its root, its group's size, the group's window of dates): a dict
-    and a list per mention held about 100 MB at 100,000 articles; only groups of two or
-    more keep a list of their members.
-    """
-    members: dict[int, list[int]] = {}  # groups of two or more only
-    root = array("q", range(n))
-    size = array("q", bytes(8 * n))
-    for k in range(n):
-        size[k] = 1
-    # a group's dates: the intersection of its mentions' intervals (-1: no date)
-    lo = array("q", f.earliest.tolist())
-    hi = array("q", np.where(f.earliest >= 0, f.latest, -1).tolist())
-    links: dict[int, dict[int, float]] = {}  # groups of two or more only
-
-    def find(x: int) -> int:
-        while root[x] != x:
-            root[x] = root[root[x]]
-            x = root[x]
-        return x
-
-    def neighbours(r: int) -> dict[int, float]:
-        """Summed scores from group ``r`` to each neighbouring group."""
-        if r in links:
-            return links[r]
-        out: dict[int, float] = {}
-        mine = pairs.of(r)
-        for other, value in zip(mine["other"].tolist(), mine["score"].tolist(), strict=True):
-            other = find(other)
-            out[other] = out.get(other, 0.0) + value
-        return out
-
-    for a, b, score in _chunked_pairs(pairs):  # best first
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        if lo[ra] >= 0 and lo[rb] >= 0 and (lo[ra] > hi[rb] or lo[rb] > hi[ra]):
-            continue
-        if ra in links:
-            total = links[ra].get(rb, 0.0)
-        elif rb in links:
-            total = links[rb].get(ra, 0.0)
-        else:  # two single mentions: this pair is all they share (pairs are unique)
-            total = score
-        if total / (size[ra] * size[rb]) < MERGE_THRESHOLD:
-            continue
-        if size[ra] < size[rb]:
-            ra, rb = rb, ra  # fold the smaller group into the larger
-        mine = neighbours(ra)
-        folded = neighbours(rb)
-        links.pop(rb, None)
-        root[rb] = ra
-        members.setdefault(ra, [ra]).extend(members.pop(rb, [rb]))
-        size[ra] += size[rb]
-        links[ra] = mine
-        mine.pop(rb, None)
-        for other, value in folded.items():
-            if other == ra:
-                continue
-            mine[other] = mine.get(other, 0.0) + value
-            theirs = links.get(other)
-            if theirs is not None:  # a single mention finds its group through ``root``
-                theirs.pop(rb, None)
-                theirs[ra] = theirs.get(ra, 0.0) + value
-        if lo[ra] >= 0 and lo[rb] >= 0:
-            lo[ra], hi[ra] = max(lo[ra], lo[rb]), min(hi[ra], hi[rb])
-        elif lo[rb] >= 0:
-            lo[ra], hi[ra] = lo[rb], hi[rb]
-    return [members.get(r, [r]) for r in range(n) if root[r] == r]
-
-
 def syndication_groups(articles: Sequence[Article]) -> dict[str, int]:
     """Article id -> group number; articles in one group are copies of one wire report.
 
@@ -1138,7 +1049,8 @@ def _grouped(features: _Features, folder: Path | None = None) -> tuple[list[list
     pairs are kept in ``folder`` while they are needed (in memory without one)."""
     n = features.text.shape[0]
     with candidate_pairs(features, folder=folder) as pairs:
-        groups = [sorted(g) for g in _group(n, pairs, features) if g]
+        linked = linkage.group(n, pairs, features.earliest, features.latest, MERGE_THRESHOLD)
+        groups = [sorted(g) for g in linked if g]
         central = _centrality(n, groups, pairs)
     return groups, central
 

@@ -87,6 +87,10 @@ INSERT_ROWS = 20_000
 # Fewer rows of tables holding whole texts: 20,000 articles' rows with the strings pandas
 # copies out of them held about 200 MB while they were written (100,000 articles).
 INSERT_ROWS_OF = {"articles": 2_000}
+# DuckDB's memory while a store is written (its default is 80% of RAM): it kept the
+# blocks it had written, most of them the articles' texts, about 200 MB at 100,000
+# articles; with a small limit it drops or spills them, and writes as fast (bench/build.py).
+WRITE_MEMORY = "32MB"
 # Tables added after schema 1 without changing it: a store without them reads as empty ones.
 OPTIONAL_TABLES = frozenset({"build_keys", "article_extra", "cluster_keys", "event_aliases"})
 
@@ -198,7 +202,7 @@ class Store:
             self._remove_stale_files()
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             try:
-                con = duckdb.connect(str(tmp))
+                con = duckdb.connect(str(tmp), config={"memory_limit": WRITE_MEMORY})
                 try:
                     _create_schema(con)
                     crash_point("store-open")

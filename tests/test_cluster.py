@@ -497,7 +497,8 @@ def test_grouping_equals_average_linkage_from_its_definition(case):
     the pair arrays) gives the groups that summing every cross pair afresh gives."""
     import numpy as np
 
-    from dashboard.cluster import _group
+    from dashboard.cluster import MERGE_THRESHOLD
+    from dashboard.linkage import group
     from dashboard.pairs import ScoredPairs
 
     n, matrix, spans = case
@@ -514,7 +515,7 @@ def test_grouping_equals_average_linkage_from_its_definition(case):
         np.array([b for _, b, _ in ranked], dtype=np.int32),
         np.array([s for _, _, s in ranked]),
     )
-    got = sorted(sorted(g) for g in _group(n, pairs, f))
+    got = sorted(sorted(g) for g in group(n, pairs, f.earliest, f.latest, MERGE_THRESHOLD))
     assert got == _reference_groups(n, ranked, windows)
 
 
