@@ -235,6 +235,17 @@ def test_every_rerun_is_seen_to_finish_even_one_served_from_the_caches(
     assert plot_point_count(page) == int(events["earliest"].notna().sum())
 
 
+def test_the_timeline_follows_the_pages_width(page, app_url) -> None:
+    """The component redraws the chart when its frame gets narrower (a smaller window, the
+    sidebar opened), though no longer on every change of the frame's height."""
+    open_app(page, app_url)
+    wide = page.evaluate(f"{TIMELINE_JS}._fullLayout.width")
+    page.set_viewport_size({"width": 1000, "height": 1000})
+    page.wait_for_function(f"{TIMELINE_JS}._fullLayout.width < {wide - 200}")
+    narrow = page.evaluate(f"{TIMELINE_JS}.getBoundingClientRect().width")
+    assert abs(page.evaluate(f"{TIMELINE_JS}._fullLayout.width") - narrow) < 2
+
+
 def plotly_sources(page) -> list[str]:
     """Addresses the timeline's frame loaded plotly.js from, as the frame resolved them."""
     return page.evaluate(
