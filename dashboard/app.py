@@ -47,8 +47,10 @@ class CorpusFrames:
     bounds: tuple[date, date]
     since: date | None
     now: date | None
-    # "name (events)" of each actor and outlet, as the sidebar lists them.
-    labels: dict[str, str]
+    # "name (events)" of each actor and of each outlet, as the sidebar lists them (apart: an
+    # outlet can share a name with an actor).
+    actor_labels: dict[str, str]
+    outlet_labels: dict[str, str]
 
 
 # cache_resource hands every session the same objects (no unpickling of large frames on each
@@ -74,11 +76,8 @@ def load_corpus(path: str, mtime: float, corpus: str) -> CorpusFrames:
         bounds=_date_bounds(events),
         since=since,
         now=now,
-        labels={
-            str(name): f"{name} ({count})"
-            for counts in (actor_counts, outlet_counts)
-            for name, count in counts.items()
-        },
+        actor_labels={str(name): f"{name} ({n})" for name, n in actor_counts.items()},
+        outlet_labels={str(name): f"{name} ({n})" for name, n in outlet_counts.items()},
     )
 
 
@@ -155,12 +154,12 @@ def _sidebar(frames: CorpusFrames, corpora: list[str], lo: date, hi: date) -> No
         "Actors",
         list(actor_counts.index),
         key="actors",
-        format_func=frames.labels.get,
+        format_func=frames.actor_labels.get,
         help="Actors in order of how many events they appear in.",
     )
     st.date_input("Date range", min_value=lo, max_value=hi, key="dates")
     st.multiselect(
-        "Outlets", list(outlet_counts.index), key="outlets", format_func=frames.labels.get
+        "Outlets", list(outlet_counts.index), key="outlets", format_func=frames.outlet_labels.get
     )
     st.multiselect("Status", list(STATUSES), key="statuses")
     st.number_input("Minimum sources", min_value=1, max_value=1000, step=1, key="min_sources")

@@ -136,6 +136,15 @@ def run_marker(at: AppTest) -> int:
     return int(match.group(1))
 
 
+def test_the_sidebar_lists_actors_and_outlets_with_their_own_event_counts(app, two_corpora) -> None:
+    frame = events(two_corpora)
+    at = app()
+    for label, column in (("Actors", "actors"), ("Outlets", "sources")):
+        counts = frame[column].explode().dropna().value_counts()
+        expected = [f"{name} ({n})" for name, n in counts.items()]
+        assert list(widget(at, "multiselect", label).options) == expected, label
+
+
 def test_every_run_ends_with_a_run_marker_holding_a_new_number(app) -> None:
     """The browser tests and the benchmark count finished runs by it: each run, even one
     that changes nothing else on the page, must change it."""
