@@ -120,6 +120,8 @@ PRODUCT_CELLS = 1_000_000
 # An incremental build groups every mention again when more than this share of them is
 # touched: that is most of the work of a full pass anyway, and a full pass is exact.
 FULL_RECLUSTER_SHARE = 0.5
+# Entity-only pairs (_entity_only_pairs) handed on at once.
+ENTITY_PAIRS_AT_ONCE = 1 << 17
 # Stored values per side of a slice of row-pair dot products: about 80 bytes each with the
 # copies of the rows and their elementwise product (500,000 held 44 MB at once).
 DOT_BUDGET = 200_000
@@ -251,9 +253,14 @@ class _Weights:
         return idf
 
     def _weighted(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        np.log(counts.data, counts.data)
-        counts.data += 1.0
-        counts.data *= self.idf[counts.indices]
+        data = counts.data
+        np.log(data, data)
+        data += 1.0
+        # A slice at a time: the IDF of every stored value at once was a second copy of
+        # the data (20 MB for the wording of 100,000 articles' mentions).
+        step = 1 << 20
+        for start in range(0, len(data), step):
+            data[start : start + step] *= self.idf[counts.indices[start : start + step]]
         return normalize(counts, copy=False)
 
     def count(self, text: str) -> None:
@@ -324,11 +331,12 @@ def _features_of(
         _Weights(claim_prefixes, np.float32),
         _Weights(_entity_tokens),
     )
-    earliest = np.full(n, -1, dtype=np.int64)
-    latest = np.full(n, -1, dtype=np.int64)
-    reported = np.full(n, -1, dtype=np.int64)
-    article = np.zeros(n, dtype=np.int64)
-    subject_code = np.full(n, -1, dtype=np.int64)
+    # 4-byte numbers: day ordinals and counts of mentions, articles and subjects fit them
+    earliest = np.full(n, -1, dtype=np.int32)
+    latest = np.full(n, -1, dtype=np.int32)
+    reported = np.full(n, -1, dtype=np.int32)
+    article = np.zeros(n, dtype=np.int32)
+    subject_code = np.full(n, -1, dtype=np.int32)
     background = np.zeros(n, dtype=bool)
     loose = np.zeros(n, dtype=bool)
     codes: dict[str, int] = {}
@@ -368,7 +376,8 @@ def _features_of(
     actor_rows_np = np.frombuffer(actor_rows, dtype=np.int64)
     anchors = sparse.csr_matrix(
         (
-            np.ones(n + len(actor_rows_np)),
+            # counts of shared actors: exact in 4 bytes
+            np.ones(n + len(actor_rows_np), dtype=np.float32),
             (
                 np.r_[np.arange(n), actor_rows_np],
                 np.r_[article, n_articles + np.frombuffer(actor_cols, dtype=np.int64)],
@@ -526,11 +535,11 @@ def candidate_pairs(
                 continue
         for i, j, cos in _block_pairs(f, rows, cols, undated):
             found.add(i, j, cos)
-    entity_i, entity_j = _entity_only_pairs(f)
-    if only is not None:
-        keep = only[entity_i] | only[entity_j]
-        entity_i, entity_j = entity_i[keep], entity_j[keep]
-    found.add(entity_i, entity_j, _rowwise_dot(f.text, entity_i, entity_j))
+    for entity_i, entity_j in _entity_only_pairs(f):
+        if only is not None:
+            keep = only[entity_i] | only[entity_j]
+            entity_i, entity_j = entity_i[keep], entity_j[keep]
+        found.add(entity_i, entity_j, _rowwise_dot(f.text, entity_i, entity_j))
     return found.scored(
         lambda i, j, cos: _pair_scores(f, i, j, cos, _rowwise_dot(f.entities, i, j))
     )
@@ -644,15 +653,18 @@ def _rowwise_dot(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.
     return out
 
 
-def _entity_only_pairs(f: _Features) -> tuple[np.ndarray, np.ndarray]:
+def _entity_only_pairs(f: _Features) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Pairs with one subject, dated to one same day, whose actor-and-date tokens are near
-    identical: compared only within each (day, subject) block, so never quadratic overall."""
+    identical: compared only within each (day, subject) block, so never quadratic overall.
+    Given ENTITY_PAIRS_AT_ONCE pairs or so at a time: at 100,000 articles they are millions,
+    and all of them with their copies in PairSink.add held about 45 MB."""
     blocks: dict[tuple[int, int], list[int]] = {}
     day = (f.subject_code >= 0) & (f.earliest >= 0) & (f.earliest == f.latest)
     for k in np.flatnonzero(day).tolist():
         blocks.setdefault((int(f.earliest[k]), int(f.subject_code[k])), []).append(k)
     pairs_i: list[np.ndarray] = []
     pairs_j: list[np.ndarray] = []
+    held = 0
     for members in blocks.values():
         if len(members) < 2:
             continue
@@ -661,9 +673,12 @@ def _entity_only_pairs(f: _Features) -> tuple[np.ndarray, np.ndarray]:
         a, b = np.nonzero(np.triu(sims >= ENTITY_ONLY_SIMILARITY, k=1))
         pairs_i.append(idx[a])
         pairs_j.append(idx[b])
-    if not pairs_i:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(pairs_i), np.concatenate(pairs_j)
+        held += len(a)
+        if held >= ENTITY_PAIRS_AT_ONCE:
+            yield np.concatenate(pairs_i), np.concatenate(pairs_j)
+            pairs_i, pairs_j, held = [], [], 0
+    if pairs_i:
+        yield np.concatenate(pairs_i), np.concatenate(pairs_j)
 
 
 def syndication_groups(articles: Sequence[Article]) -> dict[str, int]:
