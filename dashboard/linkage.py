@@ -106,8 +106,8 @@ def group(
         return x
 
     def single(r: int) -> dict[int, float]:
-        """Summed scores from the single mention ``r`` to each neighbouring group (in the
-        order of its pairs: the sums are the same as before, to the last bit)."""
+        """Summed scores from the single mention ``r`` to each neighbouring group, added
+        in the order of its pairs (the order fixes the sums' last bits)."""
         out: dict[int, float] = {}
         mine = pairs.of(r)
         for other, value in zip(mine["other"].tolist(), mine["score"].tolist(), strict=True):
