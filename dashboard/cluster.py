@@ -1061,10 +1061,16 @@ def _events_of(
 
 def _grouped(features: _Features, folder: Path | None = None) -> tuple[list[list[int]], np.ndarray]:
     """The groups of mentions (indices, each sorted) and each mention's centrality; the
-    pairs are kept in ``folder`` while they are needed (in memory without one)."""
+    pairs are kept in ``folder`` while they are needed (in memory without one).
+
+    Once the pairs are found only they and the dates are read: the features are let go
+    then, so a caller that passes them without keeping them (cluster_spilled) frees their
+    matrices (about 60 MB at 100,000 articles) before the linkage."""
     n = features.text.shape[0]
+    earliest, latest = features.earliest, features.latest
     with candidate_pairs(features, folder=folder) as pairs:
-        linked = linkage.group(n, pairs, features.earliest, features.latest, MERGE_THRESHOLD)
+        del features
+        linked = linkage.group(n, pairs, earliest, latest, MERGE_THRESHOLD)
         groups = [sorted(g) for g in linked if g]
         central = _centrality(n, groups, pairs)
     return groups, central
