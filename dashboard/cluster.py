@@ -730,36 +730,36 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
         hashed = _shingles().transform([a.text for a in batch])
         found, counts = np.unique(hashed.indices, return_counts=True)
         per_shingle[found] += counts.astype(np.int32)
-    groups = {aid: k for k, aid in enumerate(ids)}
     words.fit()
     rare = (per_shingle >= 2) & (per_shingle <= SHINGLE_MAX_DOCS)
     n_rare = int(rare.sum())
     if len(ids) < 2 or not words.vocabulary or not n_rare:
-        return groups
+        return {aid: k for k, aid in enumerate(ids)}
     # each 4-gram's column among the rare ones, -1 for the others (reuses the counts' array)
     column = per_shingle
     column[:] = -1
     column[rare] = np.arange(n_rare, dtype=np.int32)
     del rare
-    parts = [
-        _rare_columns(_shingles().transform([a.text for a in batch]), column, n_rare)
-        for batch in batched(stream(), SYNDICATION_BATCH)
-    ]
+    shared = _RowStack()
+    for batch in batched(stream(), SYNDICATION_BATCH):
+        shared.append(_rare_columns(_shingles().transform([a.text for a in batch]), column, n_rare))
     del column, per_shingle
-    i, j = _shared_shingle_pairs(_stacked(parts))
+    i, j = _shared_shingle_pairs(shared.matrix(n_rare))
+    del shared
     if not len(i):
-        return groups
+        return {aid: k for k, aid in enumerate(ids)}
     # The word vectors of the articles in a candidate pair only, in article order.
     needed = np.unique(np.r_[i, j])
-    parts = []
+    vectors = _RowStack()
     position = 0
     for batch in batched(stream(), SYNDICATION_BATCH):
         lo = np.searchsorted(needed, position)
         hi = np.searchsorted(needed, position + len(batch))
         if hi > lo:
-            parts.append(words.transform([batch[k - position].text for k in needed[lo:hi]]))
+            vectors.append(words.transform([batch[k - position].text for k in needed[lo:hi]]))
         position += len(batch)
-    matrix = _stacked(parts)
+    matrix = vectors.matrix(len(words.vocabulary))
+    del vectors
     at_i = np.searchsorted(needed, i).astype(np.int32)
     at_j = np.searchsorted(needed, j).astype(np.int32)
     copies = _rowwise_dot(matrix, at_i, at_j) >= SYNDICATION_SIMILARITY
@@ -777,27 +777,37 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
     return {aid: find(k) for k, aid in enumerate(ids)}
 
 
-def _stacked(parts: list[sparse.csr_matrix]) -> sparse.csr_matrix:
-    """The rows of ``parts`` (CSR matrices with as many columns) in one CSR matrix, each
-    part let go once copied in (``parts`` is emptied): sparse.vstack holds every part beside
-    its result, about 60 MB more for 100,000 articles' word vectors."""
-    n_rows = sum(part.shape[0] for part in parts)
-    nnz = sum(part.nnz for part in parts)
-    shape = (n_rows, parts[0].shape[1])
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    indices = np.empty(nnz, dtype=np.int32)
-    data = np.empty(nnz, dtype=parts[0].dtype)
-    row = filled = 0
-    parts.reverse()
-    while parts:
-        part = parts.pop()
-        end = filled + part.nnz
-        indptr[row + 1 : row + part.shape[0] + 1] = part.indptr[1:] + filled
-        indices[filled:end] = part.indices
-        data[filled:end] = part.data
-        row, filled = row + part.shape[0], end
-        del part
-    return sparse.csr_matrix((data, indices, indptr), shape=shape)
+class _RowStack:
+    """The rows of CSR matrices appended one after another, in typed arrays that grow in
+    place: a list of parts stacked at the end (scipy's vstack, or a copy into arrays of the
+    full size) holds every part beside the result, about 60 MB more for 100,000 articles'
+    word vectors. Written by hand because scipy builds sparse matrices whole, not a part at
+    a time."""
+
+    def __init__(self) -> None:
+        self._indptr = array("q", [0])
+        self._indices = array("i")
+        self._data: array | None = None  # the first part's dtype
+
+    def append(self, part: sparse.csr_matrix) -> None:
+        """Add the rows of ``part`` (its columns numbered as in every other part)."""
+        part = sparse.csr_matrix(part)
+        if self._data is None:
+            self._data = array(np.dtype(part.dtype).char)
+        filled = len(self._indices)
+        self._indptr.extend((part.indptr[1:].astype(np.int64) + filled).tolist())
+        self._indices.frombytes(np.ascontiguousarray(part.indices, dtype=np.int32).tobytes())
+        self._data.frombytes(
+            np.ascontiguousarray(part.data, dtype=np.dtype(self._data.typecode)).tobytes()
+        )
+
+    def matrix(self, n_columns: int) -> sparse.csr_matrix:
+        """The rows appended so far, as one CSR matrix sharing these arrays' memory."""
+        typecode = self._data.typecode if self._data is not None else "d"
+        data = np.frombuffer(self._data or array(typecode), dtype=np.dtype(typecode))
+        indices = np.frombuffer(self._indices, dtype=np.int32)
+        indptr = np.frombuffer(self._indptr, dtype=np.int64)
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, n_columns))
 
 
 def _rare_columns(hashed: sparse.csr_matrix, column: np.ndarray, n_rare: int) -> sparse.csr_matrix:

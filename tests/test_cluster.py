@@ -256,6 +256,41 @@ def test_syndicated_copies_found_without_comparing_unrelated_articles():
     assert len({groups["w3"], groups["x0"], groups["x1"], groups["x2"]}) == 1
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.lists(st.integers(0, 7), max_size=5), max_size=4),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["float64", "int32"]),
+)
+def test_rows_stacked_in_place_equal_scipys_vstack(parts_rows, dtype):
+    """_RowStack (the syndication step's matrices, built a part at a time) gives what
+    stacking the parts with scipy gives, values, columns and empty rows alike."""
+    import numpy as np
+    from scipy import sparse
+
+    from dashboard.cluster import _RowStack
+
+    parts = []
+    for rows in parts_rows:
+        dense = np.zeros((len(rows), 8), dtype=dtype)
+        for r, columns in enumerate(rows):
+            for c in columns:
+                dense[r, c] += c + 0.5 if dtype == "float64" else c + 1
+        parts.append(sparse.csr_matrix(dense))
+    stack = _RowStack()
+    for part in parts:
+        stack.append(part)
+    got = stack.matrix(8)
+    expected = sparse.vstack(parts, format="csr")
+    assert got.shape == expected.shape
+    assert got.dtype == expected.dtype
+    assert (got != expected).nnz == 0
+    assert np.array_equal(got.toarray(), expected.toarray())
+
+
 def _features_for(spans: list[tuple[int | None, int, int]]):
     """Features of mentions given (earliest day or None, span days, report day) only."""
     import numpy as np
