@@ -193,25 +193,22 @@ class _Weights:
         self.vocabulary: dict[str, int] = {}
         self.idf = np.zeros(0, dtype=dtype)
         self._terms: dict[str, int] = {}  # term -> its column in the order first met
-        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per batch added
+        # Every text added so far, held until ``matrix`` as 4-byte columns and counts (the
+        # weights' dtype only there; the rows of 100,000 articles' mentions are millions of
+        # entries), in arrays that grow in place: per-batch parts copied into arrays of the
+        # full size held both, and their pieces stayed with the process once let go.
+        self._indptr = array("q", [0])
+        self._indices = array("i")
+        self._counts = array("i")
 
     def add(self, texts: list[str]) -> None:
         """One pass: count each text's terms (the columns grow as terms are met)."""
-        indptr, indices, data = [0], array("i"), array("i")
+        indptr, indices, data = self._indptr, self._indices, self._counts
         for text in texts:
             for term, n in Counter(self.analyzer(text)).items():
                 indices.append(self._terms.setdefault(term, len(self._terms)))
                 data.append(n)
             indptr.append(len(indices))
-        # Held until ``matrix`` as 4-byte columns and counts (the weights' dtype only
-        # there): the rows of 100,000 articles' mentions are millions of entries.
-        self._parts.append(
-            (
-                np.array(indptr, dtype=np.int64),
-                np.frombuffer(indices, dtype=np.int32),
-                np.frombuffer(data, dtype=np.int32),
-            )
-        )
         self._n += len(texts)
 
     def matrix(self) -> sparse.csr_matrix:
@@ -223,20 +220,14 @@ class _Weights:
         column = np.empty(len(terms), dtype=np.int32)
         column[order] = np.arange(len(terms), dtype=np.int32)
         self.vocabulary = {terms[k]: c for c, k in enumerate(order)}
-        nnz = sum(len(part[1]) for part in self._parts)
-        indptr = np.zeros(self._n + 1, dtype=np.int64)
-        indices = np.empty(nnz, dtype=np.int32)
-        data = np.empty(nnz, dtype=self.dtype)
-        row = filled = 0
-        # Each batch's part is copied in and let go: concatenating them all held two copies.
-        for part_indptr, part_indices, part_data in self._parts:
-            rows = len(part_indptr) - 1
-            indptr[row + 1 : row + rows + 1] = part_indptr[1:] + filled
-            end = filled + len(part_indices)
-            indices[filled:end] = column[part_indices]
-            data[filled:end] = part_data
-            row, filled = row + rows, end
-        self._parts, self._terms = [], {}
+        indptr = np.frombuffer(self._indptr, dtype=np.int64)
+        indices = np.frombuffer(self._indices, dtype=np.int32)  # renumbered in place
+        step = 1 << 20
+        for start in range(0, len(indices), step):
+            indices[start : start + step] = column[indices[start : start + step]]
+        data = np.frombuffer(self._counts, dtype=np.int32).astype(self.dtype)
+        self._indptr, self._indices, self._counts = array("q", [0]), array("i"), array("i")
+        self._terms = {}
         counts = sparse.csr_matrix((data, indices, indptr), shape=(self._n, len(terms)))
         del data, indices, indptr
         counts.sort_indices()  # as CountVectorizer leaves them: the sums below add in this order

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from dashboard import stream
+from dashboard.models import Article, content_hash
 from dashboard.pipeline import NothingToBuild, run
 from dashboard.spill import SpillFolder
 from dashboard.store import TABLES, Store
@@ -81,3 +82,33 @@ def test_the_spills_are_on_disk_and_go_with_their_folder(tmp_path: Path) -> None
     assert len(list(corpus.articles)) == len(corpus.articles) == 5
     folder.close()
     assert not folder.path.exists()
+
+
+def test_sources_of_gives_each_article_its_source_once_per_distinct_source():
+    """What clustering keeps per article of a spilled build: its source key and outlet,
+    one shared record per distinct source however many articles it has."""
+
+    def article(aid: str, outlet: str | None) -> Article:
+        text = f"Text of {aid}."
+        return Article(aid, f"{aid}.txt", text, content_hash(text), outlet)
+
+    articles = [
+        article("a1", "Wire A"),
+        article("a2", "Paper B"),
+        article("a3", "Wire A"),
+        article("a4", None),
+        article("a5", None),
+        article("a6", "wire a"),
+    ]
+    sources = stream.sources_of(iter(articles))
+    assert list(sources) == ["a1", "a2", "a3", "a4", "a5", "a6"]
+    for a in articles:
+        assert (sources[a.id].source_key, sources[a.id].outlet) == (a.source_key, a.outlet)
+    assert sources["a1"] is sources["a3"]
+    assert sources["a1"] != sources["a2"]
+    assert sources["a4"].source_key != sources["a5"].source_key  # no outlet: each its own
+    assert sources["a6"].source_key == sources["a1"].source_key  # as the outlet is spelt
+    assert sources["a6"].outlet == "wire a"
+    assert len({id(s) for s in sources.values()}) == len(
+        {(a.source_key, a.outlet) for a in articles}
+    )
