@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import duckdb
 import pandas as pd
 
 from dashboard.store import Store
@@ -37,9 +38,19 @@ ORDER BY ar.outlet NULLS LAST, m.article_id, m.sentence_start
 """
 
 
-def event_mentions(store: Store, corpus: str, event_ids: Sequence[str]) -> pd.DataFrame:
-    """The mentions of some events (the columns of Store.mentions_frame), by outlet."""
-    return store.query(_MENTIONS, [corpus, list(event_ids)])
+def event_mentions(
+    store: Store,
+    corpus: str,
+    event_ids: Sequence[str],
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> pd.DataFrame:
+    """The mentions of some events (the columns of Store.mentions_frame), by outlet; on
+    ``con`` (a cursor of ``store.reader()``) when given, else on a new connection."""
+    if con is None:
+        return store.query(_MENTIONS, [corpus, list(event_ids)])
+    con.execute("USE store")
+    return con.execute(_MENTIONS, [corpus, list(event_ids)]).df()
 
 
 def actor_quotes(store: Store, corpus: str, name: str, limit: int = 50) -> pd.DataFrame:

@@ -259,6 +259,25 @@ class Store:
         finally:
             con.close()
 
+    def reader(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to the store file as it is now, for a caller that keeps it
+        across queries (threads sharing it take a ``cursor()`` each and ``USE store``).
+
+        The file is attached to an in-memory database rather than opened by path: DuckDB
+        hands every later ``duckdb.connect(path)`` of this process the database already
+        open at that path, which would keep serving the file a write has since replaced.
+        Writers never wait for it: they write a new file and rename it over this one."""
+        if not self.path.exists():
+            raise StoreError(f"{self.path}: no store here yet; run `storyline build` first")
+        con = duckdb.connect()
+        try:
+            quoted = str(self.path).replace("'", "''")
+            con.execute(f"ATTACH '{quoted}' AS store (READ_ONLY)")
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(f"{self.path}: not a readable Storyline store: {exc}") from exc
+        return con
+
     def query(self, sql: str, params: list[object] | None = None) -> pd.DataFrame:
         """Run a read-only query and return a DataFrame."""
         with self.connect() as con:

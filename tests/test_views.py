@@ -492,3 +492,53 @@ def test_articles_chart_counts_whole_articles() -> None:
     assert charts.articles_figure(few).layout.yaxis.dtick == 1
     many = pd.DataFrame({"outlet": ["A"] * 40, "published": ["2025-06-09"] * 40})
     assert charts.articles_figure(many).layout.yaxis.dtick is None
+
+
+def test_kept_mentions_reader_never_serves_another_corpus_or_a_replaced_file(
+    seed_store: Store, seed_corpus, tmp_path: Path
+) -> None:
+    """The detail's mentions come over a connection kept per store file version: keyed by
+    corpus, it never hands one corpus's mentions to another; a write is not held up by it,
+    and the new file version gets a reader of its own that sees the write."""
+    from dashboard import queries
+    from dashboard.views.detail import Mentions
+
+    path = tmp_path / "storyline.duckdb"
+    shutil.copy(seed_store.path, path)
+    store = Store(path)
+    event = headline_event(store.events_frame("seeds"))
+    before = Mentions(store)
+    seeds = before.fetch("seeds", event).result(timeout=30)
+    assert len(seeds) > 0
+    assert seeds.equals(queries.event_mentions(store, "seeds", [event]))
+    assert before.fetch("seeds", event).result() is seeds  # read once
+    assert before.fetch("other", event).result(timeout=30).empty  # no such corpus yet
+
+    store.write_corpus(seed_corpus, "other")  # the kept connection does not stop it
+    assert store.corpora() == ["seeds", "other"]  # and a new connection sees the new file
+    assert before.fetch("other", event).result(timeout=30).empty  # the old version's reader
+    after = Mentions(store)
+    other = after.fetch("other", event).result(timeout=30)
+    assert len(other) == len(seeds)
+    assert set(other["event_id"]) == {event}
+
+
+def test_the_app_turns_nagles_algorithm_off_on_the_servers_sockets() -> None:
+    """Streamlit's own listening socket came without TCP_NODELAY (40 ms per response after
+    a connection's first); the app sets it there, so connections accepted later have it."""
+    import socket
+
+    from dashboard.app import tcp_nodelay
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        assert not listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        assert tcp_nodelay() >= 1
+        assert listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        with socket.create_connection(listener.getsockname()) as client:
+            accepted, _ = listener.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+                accepted.sendall(b"x")  # the descriptors tcp_nodelay looked at still work
+                assert client.recv(1) == b"x"

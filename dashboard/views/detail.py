@@ -7,6 +7,9 @@ sentence holding HTML or markdown shows as the characters it is made of.
 from __future__ import annotations
 
 import html
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from urllib.parse import urlparse
 
 import numpy as np
@@ -21,6 +24,10 @@ from dashboard.views import ViewContext
 
 # Events offered by the detail picker at most.
 MAX_CHOICES = 300
+# Events whose mentions are kept per version of a store file.
+MAX_KEPT = 256
+# Runs the mentions query while the script builds the view (DuckDB lets go of the GIL).
+_FETCHES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="storyline-mentions")
 
 
 def highlighted(sentence: str, start: int, spans: list[tuple[int, int, str]]) -> str:
@@ -74,11 +81,77 @@ def label(row: object) -> str:
     return f"{date_label(getattr(row, 'value', None))} · {shorten(getattr(row, 'summary', ''), 90)}"
 
 
-# Keyed by store file, its modification time, corpus and event: a rebuilt store or another
-# corpus never gets another's mentions; reruns with the same event skip the query.
-@st.cache_data(show_spinner=False, max_entries=256)
-def _mentions(path: str, mtime: float, corpus: str, event_id: str) -> pd.DataFrame:
-    return queries.event_mentions(Store(path), corpus, [event_id])
+class Mentions:
+    """The mentions of events of one version of a store file, each read once, in a worker
+    thread, over a connection kept open (opening one cost 20-60 ms of a 50-120 ms read).
+
+    Keyed by corpus and event inside an object kept per store file and modification time
+    (``mentions_of``): a rebuilt store gets a new one and a corpus never gets another's
+    mentions. The frames are shared by every session: views only read them."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._con = store.reader()
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[str, str], Future[pd.DataFrame]] = OrderedDict()
+
+    def fetch(self, corpus: str, event_id: str) -> Future[pd.DataFrame]:
+        """The mentions of one event, being read or read already."""
+        key = (corpus, event_id)
+        with self._lock:
+            future = self._kept.get(key)
+            if future is None or (future.done() and future.exception() is not None):
+                future = _FETCHES.submit(self._read, corpus, event_id)
+                self._kept[key] = future
+                while len(self._kept) > MAX_KEPT:
+                    self._kept.popitem(last=False)
+            self._kept.move_to_end(key)
+        return future
+
+    def _read(self, corpus: str, event_id: str) -> pd.DataFrame:
+        with self._lock:  # one cursor per query: a connection is not for two threads at once
+            cursor = self._con.cursor()
+        try:
+            return queries.event_mentions(self._store, corpus, [event_id], con=cursor)
+        finally:
+            cursor.close()
+
+
+# One per store file and modification time (the current and the one before: every rerun
+# reads the file's mtime afresh); an evicted version's connection closes once no session
+# holds it, letting the replaced file go.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def mentions_of(path: str, mtime: float) -> Mentions:
+    """The mentions reader of one version of a store file."""
+    return Mentions(Store(path))
+
+
+def _choices(shown: pd.DataFrame, picked: str | None) -> pd.DataFrame:
+    """The events the picker offers: all, or the best-sourced (and the one picked)."""
+    if len(shown) <= MAX_CHOICES:
+        return shown
+    # A picker of 100,000 options is slow to send and useless to scroll: offer the
+    # best-sourced events (and the one picked, e.g. by a click on the timeline).
+    choices = shown.nlargest(MAX_CHOICES, "source_count")
+    if picked is not None and picked not in set(choices["event_id"]):
+        choices = pd.concat([shown[shown["event_id"] == picked], choices])
+    return choices
+
+
+def _shown_event(choices: pd.DataFrame, picked: str | None) -> str:
+    """The event the detail shows: the one picked, else the headline event."""
+    return picked if picked in set(choices["event_id"]) else headline_event(choices)
+
+
+def prefetch(ctx: ViewContext) -> None:
+    """Start reading the mentions of the event the detail will show, so the read runs while
+    the view above it is built (picking an actor changes both)."""
+    if ctx.shown.empty:
+        return
+    picked = st.session_state.get("event")
+    event_id = _shown_event(_choices(ctx.shown, picked), picked)
+    path = ctx.store.path
+    mentions_of(str(path), path.stat().st_mtime).fetch(ctx.corpus, event_id)
 
 
 def render(ctx: ViewContext) -> None:
@@ -87,20 +160,15 @@ def render(ctx: ViewContext) -> None:
     if shown.empty:
         return
     picked = st.session_state.get("event")
-    choices = shown
-    if len(shown) > MAX_CHOICES:
-        # A picker of 100,000 options is slow to send and useless to scroll: offer the
-        # best-sourced events (and the one picked, e.g. by a click on the timeline).
-        choices = shown.nlargest(MAX_CHOICES, "source_count")
-        if picked is not None and picked not in set(choices["event_id"]):
-            choices = pd.concat([shown[shown["event_id"] == picked], choices])
+    choices = _choices(shown, picked)
+    if len(choices) < len(shown):
         st.caption(
             f"The picker lists the {MAX_CHOICES} best-sourced of {len(shown):,} events: "
             "click one on the timeline or narrow the filters to reach the others."
         )
     labels = {r.event_id: label(r) for r in choices.itertuples()}
     if picked not in labels:
-        st.session_state["event"] = headline_event(choices)
+        st.session_state["event"] = _shown_event(choices, picked)
     event_id = st.selectbox("Event detail", list(labels), format_func=labels.get, key="event")
     event = shown[shown["event_id"] == event_id].iloc[0]
     st.html(
@@ -110,7 +178,7 @@ def render(ctx: ViewContext) -> None:
         f"{html.escape(', '.join(event['actors'][:8]))}</p>"
     )
     path = ctx.store.path
-    mentions = _mentions(str(path), path.stat().st_mtime, ctx.corpus, event_id)
+    mentions = mentions_of(str(path), path.stat().st_mtime).fetch(ctx.corpus, event_id).result()
     style = "<style>mark.sl-date{background:#E69F0055}mark.sl-actor{background:#56B4E955}</style>"
     blocks = []
     outlets = mentions["outlet"].fillna("(unknown outlet)")
