@@ -151,6 +151,39 @@ def test_actor_filter_goes_into_the_url_and_the_url_reopens_it(
         shared.context.close()
 
 
+def test_the_date_range_opens_from_its_popover_and_goes_into_the_url(page, app_url, events) -> None:
+    """The date input sits in a popover whose scripts load only when it opens (a first
+    render without them); two clicks in its calendar set the range, the URL and the
+    caption under it, and the popover stays open."""
+    open_app(page, app_url)
+    fetched = "() => performance.getEntriesByType('resource').map(e => e.name).join(' ')"
+    assert "DateInput" not in page.evaluate(fetched)
+    assert page.locator('[data-testid="stDateInput"]').count() == 0
+    everything = plot_point_count(page)
+    dated = events[events["earliest"].notna()]
+    # the month with most events, from its 1st to its 28th: two clicks in one calendar page
+    busiest = pd.to_datetime(dated["earliest"]).dt.to_period("M").mode()[0]
+    start, end = busiest.start_time, busiest.start_time + pd.Timedelta(days=27)
+    page.get_by_role("button", name="Date range").click()
+    field = page.get_by_role("group", name="Date range start date")
+    field.get_by_role("spinbutton", name="year, Date range start date").click()
+    page.keyboard.type(start.strftime("%Y%m%d"))  # the calendar turns to that month
+    runs = script_runs(page)
+    days = page.locator('[role="grid"] [role="button"]')
+    # the grid's leading days are the previous month's last ones, its trailing days the next
+    # month's first ones: the 1st is the first "1", the 28th the last "28"
+    days.filter(has_text=re.compile(r"^1$")).first.click()
+    days.filter(has_text=re.compile(r"^28$")).last.click()
+    wait_idle(page, after_runs=runs + 1)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["from"] == [start.date().isoformat()] and query["to"] == [end.date().isoformat()]
+    caption = page.locator('[data-testid="stSidebar"] [data-testid="stCaptionContainer"]')
+    assert f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}" in caption.all_inner_texts()
+    assert page.locator('[data-testid="stDateInput"]').count() == 1  # still open
+    assert 0 < plot_point_count(page) < everything
+    shot(page, "date-range")
+
+
 def test_event_detail_shows_every_mention(page, app_url, store_copy: Store, events) -> None:
     mentions = store_copy.mentions_frame("seeds")
     per_event = mentions.groupby("event_id")["outlet"].nunique()
