@@ -114,9 +114,10 @@ MAX_NEIGHBOURS = 40
 BLOCK_ROWS = 256
 # Cells (rows x columns) of one slice of a block's product: bounds its memory when a block
 # meets every mention (about 12 bytes per stored value, and the copies filtering makes).
-# 4 million cells made a build's peak about 60 MB higher at 100,000 articles, in no less
-# time than 1 million.
-PRODUCT_CELLS = 1_000_000
+# 4 million cells made a build's peak about 60 MB higher at 100,000 articles than 1
+# million, and 1 million about 50 MB higher than 250,000 (then the peak of finding the
+# candidate pairs), each in no less time.
+PRODUCT_CELLS = 250_000
 # An incremental build groups every mention again when more than this share of them is
 # touched: that is most of the work of a full pass anyway, and a full pass is exact.
 FULL_RECLUSTER_SHARE = 0.5
