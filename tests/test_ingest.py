@@ -284,3 +284,45 @@ def test_reading_ahead_keeps_the_order_and_reports_like_reading_in_turn(
     reasons = {Path(e.path).name: e.message for e in ahead.errors}
     assert reasons["005.txt"] == "empty file" and "3,000-byte limit" in reasons["003.txt"]
     assert any("bridge and the vote" in a.text for a in ahead.articles)
+
+
+def test_folders_are_read_in_path_order_without_hidden_or_unreadable_files(tmp_path):
+    """expand_paths lists a folder's article files as strings in the order of their path
+    components (pathlib's order: "a/z" before "a-b/a", unlike plain string order), skips
+    hidden files and folders and files of other types, and names what it cannot read."""
+    names = [
+        "a/z.txt",
+        "a-b/a.txt",
+        "a.b/c.json",
+        "ab.txt",
+        "a/b/c/deep.html",
+        "A/upper.txt",
+        ".hidden/secret.txt",
+        "a/.draft.txt",
+        "a/notes.docx",
+    ]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("Text.", encoding="utf-8")
+    (tmp_path / "a" / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    from dashboard import ingest
+
+    files, errors = ingest.expand_paths([tmp_path])
+    expected = sorted(
+        p
+        for p in tmp_path.rglob("*")
+        if p.is_file()
+        and p.suffix in (".txt", ".json", ".html")
+        and not any(part.startswith(".") for part in p.relative_to(tmp_path).parts)
+    )
+    assert files == [str(p) for p in expected]
+    assert [Path(f).relative_to(tmp_path).as_posix() for f in files] == [
+        "A/upper.txt",
+        "a/b/c/deep.html",
+        "a/z.txt",
+        "a-b/a.txt",
+        "a.b/c.json",
+        "ab.txt",
+    ]
+    assert files != sorted(files)  # plain string order would differ
+    assert [(Path(e.path).name, e.reason) for e in errors] == [("gone.txt", "not a file")]
