@@ -258,6 +258,8 @@ def tcp_nodelay() -> int:
     whose protocol number says TCP, which that socket's does not: each response's body then
     waited for the browser's delayed acknowledgement of its headers, 40 ms, on every
     request after a connection's first (about 100 script files on a first visit)."""
+    if socket.getdefaulttimeout() is not None:
+        return 0  # wrapping a descriptor would then make it non-blocking: leave them be
     try:
         fds = os.listdir("/proc/self/fd")  # Linux; elsewhere left as it is
     except OSError:
