@@ -637,12 +637,20 @@ def _rowwise_dot(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.
     values per side: the rows of every pair copied at once held GBs on 100,000 articles, and
     a fixed number of pairs per slice is too many when rows are long (whole articles)."""
     out = np.zeros(len(i))
+    for part, dots in _rowwise_dots(matrix, i, j):
+        out[part] = dots
+    return out
+
+
+def _rowwise_dots(
+    matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray
+) -> Iterator[tuple[slice, np.ndarray]]:
+    """_rowwise_dot a slice of pairs at a time: (the slice, its dot products)."""
     per_row = max(1.0, matrix.nnz / max(1, matrix.shape[0]))
     step = max(1024, int(DOT_BUDGET / per_row))
     for start in range(0, len(i), step):
         part = slice(start, start + step)
-        out[part] = np.asarray(matrix[i[part]].multiply(matrix[j[part]]).sum(axis=1)).ravel()
-    return out
+        yield part, np.asarray(matrix[i[part]].multiply(matrix[j[part]]).sum(axis=1)).ravel()
 
 
 def _entity_only_pairs(f: _Features) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -740,8 +748,11 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
     del shared
     if not len(i):
         return {aid: k for k, aid in enumerate(ids)}
-    # The word vectors of the articles in a candidate pair only, in article order.
+    # The word vectors of the articles in a candidate pair only, in article order; the
+    # pairs renumbered as rows of those vectors now, while they are not yet held.
     needed = np.unique(np.r_[i, j])
+    i = np.searchsorted(needed, i).astype(np.int32)
+    j = np.searchsorted(needed, j).astype(np.int32)
     vectors = _RowStack()
     position = 0
     for batch in batched(stream(), SYNDICATION_BATCH):
@@ -752,10 +763,12 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
         position += len(batch)
     matrix = vectors.matrix(len(words.vocabulary))
     del vectors
-    at_i = np.searchsorted(needed, i).astype(np.int32)
-    at_j = np.searchsorted(needed, j).astype(np.int32)
-    copies = _rowwise_dot(matrix, at_i, at_j) >= SYNDICATION_SIMILARITY
-    del matrix, at_i, at_j
+    # compared in slices, each slice's cosines let go at once (all of them in float64
+    # were 14 MB at 100,000 articles)
+    copies = np.zeros(len(i), dtype=bool)
+    for part, dots in _rowwise_dots(matrix, i, j):
+        copies[part] = dots >= SYNDICATION_SIMILARITY
+    del matrix
     parent = list(range(len(ids)))
 
     def find(x: int) -> int:
@@ -764,7 +777,7 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
             x = parent[x]
         return x
 
-    for a, b in zip(i[copies].tolist(), j[copies].tolist(), strict=True):
+    for a, b in zip(needed[i[copies]].tolist(), needed[j[copies]].tolist(), strict=True):
         parent[find(b)] = find(a)
     return {aid: find(k) for k, aid in enumerate(ids)}
 
