@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
@@ -725,7 +726,7 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
     per_shingle = np.zeros(SHINGLE_FEATURES, dtype=np.int32)
     for batch in batched(stream(), SYNDICATION_BATCH):
         for article in batch:
-            ids.append(article.id)
+            ids.append(sys.intern(article.id))  # one string per id however often read
             words.count(article.text)
         hashed = _shingles().transform([a.text for a in batch])
         found, counts = np.unique(hashed.indices, return_counts=True)
@@ -1155,7 +1156,7 @@ def cluster_spilled(
     reported: set[str] = set()  # the articles with mentions
     for k, m in enumerate(ordered()):
         writers[label[k] % n_buckets].append((int(label[k]), k, m))
-        reported.add(m.article_id)
+        reported.add(sys.intern(m.article_id))
     for w in writers:
         w.close()
     del label

@@ -17,6 +17,7 @@ pipeline.run.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
@@ -207,12 +208,13 @@ def cluster_stage(corpus: Corpus, folder: SpillFolder, progress: Progress | None
 def sources_of(articles: Iterator[Article]) -> dict[str, Source]:
     """Article id -> its source, one Source object per distinct source: a Source and two
     strings per article were about 20 MB at 100,000 articles, made while the articles'
-    texts were being read and so left scattered through memory after them."""
+    texts were being read and so left scattered through memory after them. The ids are
+    interned: clustering's later sets of article ids share these strings."""
     shared: dict[tuple[str, str | None], Source] = {}
     sources: dict[str, Source] = {}
     for a in articles:
         key = (a.source_key, a.outlet)
-        sources[a.id] = shared.get(key) or shared.setdefault(key, Source(*key))
+        sources[sys.intern(a.id)] = shared.get(key) or shared.setdefault(key, Source(*key))
     return sources
 
 
