@@ -716,10 +716,13 @@ def _article_words() -> Callable[[str], list[str]]:
     return TfidfVectorizer().build_analyzer()
 
 
-def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, int]:
+def syndication_groups_of(
+    stream: Callable[[], Iterator[Article]], folder: Path | None = None
+) -> dict[str, int]:
     """syndication_groups over the articles ``stream()`` yields (read up to three times,
     a batch at a time): the texts are never all held, only each article's rare 4-grams and
-    the word vectors of the articles in a candidate pair."""
+    the word vectors of the articles in a candidate pair. With ``folder``, the candidate
+    pairs wait there while the vectors are made (millions at 100,000 articles)."""
     ids: list[str] = []
     words = _Weights(_article_words())
     # texts per 4-gram (int32, 16 MB, whatever the corpus)
@@ -754,6 +757,11 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
     needed = np.unique(np.r_[i, j])
     i = np.searchsorted(needed, i).astype(np.int32)
     j = np.searchsorted(needed, j).astype(np.int32)
+    parked = None
+    if folder is not None:
+        parked = folder / "syndication-pairs.npy"
+        np.save(parked, np.stack([i, j]))
+        del i, j
     vectors = _RowStack()
     position = 0
     for batch in batched(stream(), SYNDICATION_BATCH):
@@ -764,6 +772,9 @@ def syndication_groups_of(stream: Callable[[], Iterator[Article]]) -> dict[str, 
         position += len(batch)
     matrix = vectors.matrix(len(words.vocabulary))
     del vectors
+    if parked is not None:
+        i, j = np.load(parked)
+        parked.unlink()
     # compared in slices, each slice's cosines let go at once (all of them in float64
     # were 14 MB at 100,000 articles)
     copies = np.zeros(len(i), dtype=bool)
@@ -1160,7 +1171,7 @@ def cluster_spilled(
     for w in writers:
         w.close()
     del label
-    syndicated = syndication_groups_of(lambda: (a for a in articles() if a.id in reported))
+    syndicated = syndication_groups_of(lambda: (a for a in articles() if a.id in reported), on_disk)
     with events.writer() as out:
         for bucket in buckets:
             members: dict[int, list[tuple[int, Mention]]] = {}

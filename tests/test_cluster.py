@@ -256,6 +256,33 @@ def test_syndicated_copies_found_without_comparing_unrelated_articles():
     assert len({groups["w3"], groups["x0"], groups["x1"], groups["x2"]}) == 1
 
 
+def test_syndicated_copies_found_alike_with_the_pairs_waiting_on_disk(tmp_path):
+    """A spilled build parks the syndication step's candidate pairs in its folder while the
+    word vectors are made: same groups as in memory, and the file is gone afterwards."""
+    from dashboard.cluster import syndication_groups_of
+
+    lead = (
+        "The regional council voted on Thursday to raise bus fares by ten percent from "
+        "March, citing fuel costs, while promising free travel for pupils under twelve."
+    )
+    other = (
+        "A fire at a recycling plant on the edge of town sent black smoke over the "
+        "motorway on Wednesday and closed two lanes for most of the afternoon."
+    )
+    arts = [
+        art("c1", "Wire A", lead + " The vote was close."),
+        art("c2", "Paper B", lead + " The vote was narrow."),
+        art("c3", "Paper C", other),
+        art("c4", "Paper D", other + " Nobody was hurt."),
+        art("c5", "Paper E", "An unrelated note about the weather this weekend in the hills."),
+    ]
+    in_memory = syndication_groups_of(lambda: iter(arts))
+    parked = syndication_groups_of(lambda: iter(arts), tmp_path)
+    assert parked == in_memory
+    assert parked["c1"] == parked["c2"] != parked["c3"] == parked["c4"] != parked["c5"]
+    assert list(tmp_path.iterdir()) == []
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(
