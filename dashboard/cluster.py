@@ -336,7 +336,7 @@ def _features_of(
     actor_index: dict[str, int] = {}
     numbered: dict[str, int] = {}
     # the anchors: each mention's article, then each of its actors (after the articles)
-    actor_rows, actor_cols = array("q"), array("q")
+    actor_rows, actor_cols = array("i"), array("i")
     batch: list[Mention] = []
     k = -1
     for k, m in enumerate(mentions):
@@ -349,7 +349,8 @@ def _features_of(
         if article_index is not None:
             article[k] = article_index[m.article_id]
         else:
-            article[k] = numbered.setdefault(m.article_id, len(numbered))
+            # interned: the key kept is then the id string the build already holds
+            article[k] = numbered.setdefault(sys.intern(m.article_id), len(numbered))
         if m.actors:
             subject_code[k] = codes.setdefault(m.actors[0], len(codes))
         background[k] = _is_background(m)
@@ -366,14 +367,14 @@ def _features_of(
     _add_texts(weights, batch)
     text, bare, entities = (w.matrix() for w in weights)
     n_articles = len(article_index) if article_index is not None else len(numbered)
-    actor_rows_np = np.frombuffer(actor_rows, dtype=np.int64)
+    actor_rows_np = np.frombuffer(actor_rows, dtype=np.int32)
     anchors = sparse.csr_matrix(
         (
             # counts of shared actors: exact in 4 bytes
             np.ones(n + len(actor_rows_np), dtype=np.float32),
             (
-                np.r_[np.arange(n), actor_rows_np],
-                np.r_[article, n_articles + np.frombuffer(actor_cols, dtype=np.int64)],
+                np.r_[np.arange(n, dtype=np.int32), actor_rows_np],
+                np.r_[article, np.int32(n_articles) + np.frombuffer(actor_cols, dtype=np.int32)],
             ),
         ),
         shape=(n, n_articles + len(actor_index)),
