@@ -29,7 +29,6 @@ from sklearn.preprocessing import normalize
 
 from dashboard import linkage
 from dashboard.events import data_words, dateline_length, load_cues
-from dashboard.memory import release_free_memory
 from dashboard.models import GRANULARITIES, Actor, Article, Event, Mention
 from dashboard.pairs import PairSink, ScoredPairs
 from dashboard.spill import MemoryFolder, Spill, SpillFolder, batched
@@ -1097,10 +1096,8 @@ def _grouped(features: _Features, folder: Path | None = None) -> tuple[list[list
     matrices (about 60 MB at 100,000 articles) before the linkage."""
     n = features.text.shape[0]
     earliest, latest = features.earliest, features.latest
-    release_free_memory()  # what making the features freed (memory.py says why)
     with candidate_pairs(features, folder=folder) as pairs:
         del features
-        release_free_memory()
         linked = linkage.group(n, pairs, earliest, latest, MERGE_THRESHOLD)
         groups = [sorted(g) for g in linked if g]
         central = _centrality(n, groups, pairs)
@@ -1175,9 +1172,7 @@ def cluster_spilled(
     for w in writers:
         w.close()
     del label
-    release_free_memory()
     syndicated = syndication_groups_of(lambda: (a for a in articles() if a.id in reported), on_disk)
-    release_free_memory()
     with events.writer() as out:
         for bucket in buckets:
             members: dict[int, list[tuple[int, Mention]]] = {}
