@@ -30,7 +30,7 @@ from sklearn.preprocessing import normalize
 from dashboard import linkage
 from dashboard.events import data_words, dateline_length, load_cues
 from dashboard.models import GRANULARITIES, Actor, Article, Event, Mention
-from dashboard.pairs import PairSink, ScoredPairs
+from dashboard.pairs import PairSink, ScoredPairs, Shelf
 from dashboard.spill import MemoryFolder, Spill, SpillFolder, batched
 
 T = TypeVar("T")
@@ -256,10 +256,13 @@ class _Weights:
             data[start : start + step] *= self.idf[counts.indices[start : start + step]]
         return normalize(counts, copy=False)
 
-    def count(self, text: str) -> None:
-        """Pass one: count the text's terms once each."""
-        self._df.update(set(self.analyzer(text)))
+    def count(self, text: str) -> int:
+        """Pass one: count the text's terms once each; how many distinct terms it has (its
+        row's stored values in ``counts``, every term being in the vocabulary)."""
+        terms = set(self.analyzer(text))
+        self._df.update(terms)
         self._n += 1
+        return len(terms)
 
     def fit(self) -> None:
         """The vocabulary (sorted, as scikit-learn orders it) and the IDF of each term."""
@@ -268,14 +271,22 @@ class _Weights:
         self.idf = self._idf(np.array([self._df[t] for t in terms], dtype=self.dtype))
         self._df = Counter()
 
+    def counts(self, texts: list[str]) -> sparse.csr_matrix:
+        """Pass two: the term counts of ``texts`` (int32), which ``weighted`` makes rows."""
+        if not self.vocabulary:  # every text empty after stop words
+            return sparse.csr_matrix((len(texts), 1), dtype=np.int32)
+        counts = CountVectorizer(
+            analyzer=self.analyzer, vocabulary=self.vocabulary, dtype=np.int32
+        ).transform(texts)
+        return sparse.csr_matrix(counts)
+
+    def weighted(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        """The rows of the texts whose ``counts`` these are (their counts untouched)."""
+        return self._weighted(sparse.csr_matrix(counts, dtype=self.dtype, copy=True))
+
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
         """Pass two: the rows of ``texts``."""
-        if not self.vocabulary:  # every text empty after stop words
-            return sparse.csr_matrix((len(texts), 1), dtype=self.dtype)
-        counts = CountVectorizer(
-            analyzer=self.analyzer, vocabulary=self.vocabulary, dtype=self.dtype
-        ).transform(texts)
-        return self._weighted(sparse.csr_matrix(counts))
+        return self.weighted(self.counts(texts))
 
 
 def _entity_tokens(text: str) -> list[str]:
@@ -645,14 +656,25 @@ def _rowwise_dot(matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.
 
 
 def _rowwise_dots(
-    matrix: sparse.csr_matrix, i: np.ndarray, j: np.ndarray
+    matrix: sparse.csr_matrix,
+    i: np.ndarray,
+    j: np.ndarray,
+    rows_of: Callable[[sparse.csr_matrix], sparse.csr_matrix] | None = None,
 ) -> Iterator[tuple[slice, np.ndarray]]:
-    """_rowwise_dot a slice of pairs at a time: (the slice, its dot products)."""
+    """_rowwise_dot a slice of pairs at a time: (the slice, its dot products). With
+    ``rows_of``, the rows compared are ``rows_of`` the rows of ``matrix``, made for each
+    slice's rows when it is compared (their numbers the same as made for all at once)."""
     per_row = max(1.0, matrix.nnz / max(1, matrix.shape[0]))
     step = max(1024, int(DOT_BUDGET / per_row))
     for start in range(0, len(i), step):
         part = slice(start, start + step)
-        yield part, np.asarray(matrix[i[part]].multiply(matrix[j[part]]).sum(axis=1)).ravel()
+        left, right = i[part], j[part]
+        rows = matrix
+        if rows_of is not None:
+            wanted, at = np.unique(np.r_[left, right], return_inverse=True)
+            rows = rows_of(matrix[wanted])
+            left, right = at[: len(left)], at[len(left) :]
+        yield part, np.asarray(rows[left].multiply(rows[right]).sum(axis=1)).ravel()
 
 
 def _entity_only_pairs(f: _Features) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -697,6 +719,10 @@ def syndication_groups(articles: Sequence[Article]) -> dict[str, int]:
 
 # Articles read at once when hashing 4-grams or weighting words.
 SYNDICATION_BATCH = 1024
+# Candidate pairs of articles compared at once (read back from the spill folder).
+SYNDICATION_PAIRS_AT_ONCE = 1 << 17
+# A candidate pair: the rows of its two articles among the word counts.
+_SYNDICATION_PAIR = np.dtype([("i", "<i4"), ("j", "<i4")])
 SHINGLE_FEATURES = 2**22
 
 
@@ -722,16 +748,18 @@ def syndication_groups_of(
 ) -> dict[str, int]:
     """syndication_groups over the articles ``stream()`` yields (read up to three times,
     a batch at a time): the texts are never all held, only each article's rare 4-grams and
-    the word vectors of the articles in a candidate pair. With ``folder``, the candidate
-    pairs wait there while the vectors are made (millions at 100,000 articles)."""
+    the word counts of the articles in a candidate pair. With ``folder``, the candidate
+    pairs (millions at 100,000 articles) wait there while the counts are made and are
+    read back a chunk at a time."""
     ids: list[str] = []
     words = _Weights(_article_words())
     # texts per 4-gram (int32, 16 MB, whatever the corpus)
     per_shingle = np.zeros(SHINGLE_FEATURES, dtype=np.int32)
+    distinct = array("i")  # each text's distinct words: its row's stored values
     for batch in batched(stream(), SYNDICATION_BATCH):
         for article in batch:
             ids.append(sys.intern(article.id))  # one string per id however often read
-            words.count(article.text)
+            distinct.append(words.count(article.text))
         hashed = _shingles().transform([a.text for a in batch])
         found, counts = np.unique(hashed.indices, return_counts=True)
         per_shingle[found] += counts.astype(np.int32)
@@ -753,34 +781,41 @@ def syndication_groups_of(
     del shared
     if not len(i):
         return {aid: k for k, aid in enumerate(ids)}
-    # The word vectors of the articles in a candidate pair only, in article order; the
-    # pairs renumbered as rows of those vectors now, while they are not yet held.
+    # The word counts of the articles in a candidate pair only, in article order; the
+    # pairs renumbered as rows of those counts now, while they are not yet held.
     needed = np.unique(np.r_[i, j])
-    i = np.searchsorted(needed, i).astype(np.int32)
-    j = np.searchsorted(needed, j).astype(np.int32)
-    parked = None
-    if folder is not None:
-        parked = folder / "syndication-pairs.npy"
-        np.save(parked, np.stack([i, j]))
-        del i, j
-    vectors = _RowStack()
+    pairs = Shelf(_SYNDICATION_PAIR, None if folder is None else folder / "syndication-pairs.bin")
+    renumbered = np.empty(len(i), dtype=_SYNDICATION_PAIR)
+    renumbered["i"] = np.searchsorted(needed, i)
+    renumbered["j"] = np.searchsorted(needed, j)
+    del i, j
+    pairs.append(renumbered)
+    del renumbered
+    # Their word counts (4 bytes a value), each slice of pairs' rows weighted when it is
+    # compared: the float64 vectors of all of them were 60 MB at 100,000 articles, and in
+    # float32 the cosines near the threshold would not be the exact ones.
+    size = int(np.frombuffer(distinct, dtype=np.int32)[needed].sum(dtype=np.int64))
+    del distinct
+    counts = _RowStack.sized(len(needed), size, np.int32)
     position = 0
     for batch in batched(stream(), SYNDICATION_BATCH):
         lo = np.searchsorted(needed, position)
         hi = np.searchsorted(needed, position + len(batch))
         if hi > lo:
-            vectors.append(words.transform([batch[k - position].text for k in needed[lo:hi]]))
+            counts.append(words.counts([batch[k - position].text for k in needed[lo:hi]]))
         position += len(batch)
-    matrix = vectors.matrix(len(words.vocabulary))
-    del vectors
-    if parked is not None:
-        i, j = np.load(parked)
-        parked.unlink()
-    # compared in slices, each slice's cosines let go at once (all of them in float64
-    # were 14 MB at 100,000 articles)
-    copies = np.zeros(len(i), dtype=bool)
-    for part, dots in _rowwise_dots(matrix, i, j):
-        copies[part] = dots >= SYNDICATION_SIMILARITY
+    matrix = counts.matrix(len(words.vocabulary))
+    del counts
+    # The pairs read back a chunk at a time (from the folder when given: millions of
+    # pairs at 100,000 articles), only the copies among them kept.
+    copy_i, copy_j = [needed[:0]], [needed[:0]]
+    for chunk in pairs.chunks(SYNDICATION_PAIRS_AT_ONCE):
+        i, j = chunk["i"], chunk["j"]
+        for part, dots in _rowwise_dots(matrix, i, j, words.weighted):
+            copies = dots >= SYNDICATION_SIMILARITY
+            copy_i.append(needed[i[part][copies]])
+            copy_j.append(needed[j[part][copies]])
+    pairs.discard()
     del matrix
     parent = list(range(len(ids)))
 
@@ -790,7 +825,7 @@ def syndication_groups_of(
             x = parent[x]
         return x
 
-    for a, b in zip(needed[i[copies]].tolist(), needed[j[copies]].tolist(), strict=True):
+    for a, b in zip(np.concatenate(copy_i).tolist(), np.concatenate(copy_j).tolist(), strict=True):
         parent[find(b)] = find(a)
     return {aid: find(k) for k, aid in enumerate(ids)}
 
@@ -800,31 +835,59 @@ class _RowStack:
     place: a list of parts stacked at the end (scipy's vstack, or a copy into arrays of the
     full size) holds every part beside the result, about 60 MB more for 100,000 articles'
     word vectors. Written by hand because scipy builds sparse matrices whole, not a part at
-    a time."""
+    a time.
+
+    ``sized`` makes one whose final size is known: arrays of that size filled in place.
+    Arrays that grow are copied and moved as they grow (in pieces the process keeps), which
+    held nearly twice their final size at 100,000 articles."""
 
     def __init__(self) -> None:
-        self._indptr = array("q", [0])
-        self._indices = array("i")
-        self._data: array | None = None  # the first part's dtype
+        self._indptr: array | np.ndarray = array("q", [0])
+        self._indices: array | np.ndarray = array("i")
+        self._data: array | np.ndarray | None = None  # the first part's dtype
+        self._rows = self._values = 0  # filled so far, when sized
+
+    @classmethod
+    def sized(cls, rows: int, values: int, dtype: type) -> _RowStack:
+        """A stack for exactly ``rows`` rows holding ``values`` stored values in all."""
+        stack = cls()
+        stack._indptr = np.zeros(rows + 1, dtype=np.int64)
+        stack._indices = np.empty(values, dtype=np.int32)
+        stack._data = np.empty(values, dtype=dtype)
+        return stack
 
     def append(self, part: sparse.csr_matrix) -> None:
         """Add the rows of ``part`` (its columns numbered as in every other part)."""
         part = sparse.csr_matrix(part)
+        if isinstance(self._indptr, np.ndarray):
+            rows, values = self._rows, self._values
+            if rows + part.shape[0] >= len(self._indptr) or values + part.nnz > len(self._indices):
+                raise ValueError("more rows or values than the stack was sized for")
+            self._indptr[rows + 1 : rows + 1 + part.shape[0]] = part.indptr[1:] + values
+            self._indices[values : values + part.nnz] = part.indices
+            self._data[values : values + part.nnz] = part.data  # type: ignore[index]
+            self._rows, self._values = rows + part.shape[0], values + part.nnz
+            return
         if self._data is None:
             self._data = array(np.dtype(part.dtype).char)
         filled = len(self._indices)
         self._indptr.extend((part.indptr[1:].astype(np.int64) + filled).tolist())
         self._indices.frombytes(np.ascontiguousarray(part.indices, dtype=np.int32).tobytes())
-        self._data.frombytes(
-            np.ascontiguousarray(part.data, dtype=np.dtype(self._data.typecode)).tobytes()
+        self._data.frombytes(  # type: ignore[union-attr]
+            np.ascontiguousarray(part.data, dtype=np.dtype(self._data.typecode)).tobytes()  # type: ignore[union-attr]
         )
 
     def matrix(self, n_columns: int) -> sparse.csr_matrix:
         """The rows appended so far, as one CSR matrix sharing these arrays' memory."""
-        typecode = self._data.typecode if self._data is not None else "d"
-        data = np.frombuffer(self._data or array(typecode), dtype=np.dtype(typecode))
-        indices = np.frombuffer(self._indices, dtype=np.int32)
-        indptr = np.frombuffer(self._indptr, dtype=np.int64)
+        if isinstance(self._indptr, np.ndarray):
+            if self._rows + 1 != len(self._indptr) or self._values != len(self._indices):
+                raise ValueError("fewer rows or values than the stack was sized for")
+            data, indices, indptr = self._data, self._indices, self._indptr
+        else:
+            typecode = self._data.typecode if self._data is not None else "d"  # type: ignore[union-attr]
+            data = np.frombuffer(self._data or array(typecode), dtype=np.dtype(typecode))
+            indices = np.frombuffer(self._indices, dtype=np.int32)
+            indptr = np.frombuffer(self._indptr, dtype=np.int64)
         return sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, n_columns))
 
 

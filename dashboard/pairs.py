@@ -40,7 +40,7 @@ READ_PAIRS = 1 << 16
 Scorer = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
-class _Shelf:
+class Shelf:
     """Records of one dtype, appended in order and read back whole, in chunks, or a range
     at a time: in a file when given a path, else in a list in memory."""
 
@@ -115,7 +115,7 @@ class ScoredPairs:
     """Unique scored pairs (i < j): read best first (ties by i, then j) with ``chunks``,
     and one mention's pairs with ``of``."""
 
-    def __init__(self, n: int, bands: list[_Shelf], ends: _Shelf, starts: np.ndarray) -> None:
+    def __init__(self, n: int, bands: list[Shelf], ends: Shelf, starts: np.ndarray) -> None:
         self.n = n
         self._bands = bands  # best band first, each sorted
         self._ends = ends
@@ -165,7 +165,7 @@ class PairSink:
         self.n = n
         self._folder = folder
         self._slices = [
-            _Shelf(FOUND, self._file(f"found-{k}")) for k in range(max(1, -(-n // SLICE_MENTIONS)))
+            Shelf(FOUND, self._file(f"found-{k}")) for k in range(max(1, -(-n // SLICE_MENTIONS)))
         ]
 
     def _file(self, name: str) -> Path | None:
@@ -184,8 +184,8 @@ class PairSink:
         """Each distinct pair once, with its first finding's cosine, scored by
         ``score(i, j, cosine)`` (elementwise), ready to read in both orders."""
         n_slices = len(self._slices)
-        bands = [_Shelf(PAIR, self._file(f"band-{k}")) for k in range(n_slices)]
-        ends = [_Shelf(_END, self._file(f"ends-{k}")) for k in range(n_slices)]
+        bands = [Shelf(PAIR, self._file(f"band-{k}")) for k in range(n_slices)]
+        ends = [Shelf(_END, self._file(f"ends-{k}")) for k in range(n_slices)]
         bounds: np.ndarray | None = None
         for found_slice in self._slices:
             found = found_slice.read()
@@ -210,7 +210,7 @@ class PairSink:
                     ends[k].append(part)
         for band in bands:
             _sort_shelf(band, lambda p: np.lexsort((p["j"], p["i"], -p["score"])))
-        by_mention = _Shelf(NEIGHBOUR, self._file("by-mention"))
+        by_mention = Shelf(NEIGHBOUR, self._file("by-mention"))
         counts = np.zeros(self.n, dtype=np.int64)
         for end in ends:
             seen = end.read()
@@ -260,7 +260,7 @@ def _band_bounds(scores: np.ndarray, n_bands: int) -> np.ndarray:
     return np.unique(np.quantile(scores, np.linspace(0, 1, n_bands + 1)[1:-1]))
 
 
-def _sort_shelf(shelf: _Shelf, order: Callable[[np.ndarray], np.ndarray]) -> None:
+def _sort_shelf(shelf: Shelf, order: Callable[[np.ndarray], np.ndarray]) -> None:
     """Rewrite the shelf's records in ``order``."""
     records = shelf.read()
     path = shelf.path

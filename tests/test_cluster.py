@@ -307,15 +307,70 @@ def test_rows_stacked_in_place_equal_scipys_vstack(parts_rows, dtype):
             for c in columns:
                 dense[r, c] += c + 0.5 if dtype == "float64" else c + 1
         parts.append(sparse.csr_matrix(dense))
-    stack = _RowStack()
-    for part in parts:
-        stack.append(part)
-    got = stack.matrix(8)
     expected = sparse.vstack(parts, format="csr")
-    assert got.shape == expected.shape
-    assert got.dtype == expected.dtype
-    assert (got != expected).nnz == 0
-    assert np.array_equal(got.toarray(), expected.toarray())
+    sized = _RowStack.sized(expected.shape[0], expected.nnz, np.dtype(dtype).type)
+    for stack in (_RowStack(), sized):
+        for part in parts:
+            stack.append(part)
+        got = stack.matrix(8)
+        assert got.shape == expected.shape
+        assert got.dtype == expected.dtype
+        assert (got != expected).nnz == 0
+        assert np.array_equal(got.toarray(), expected.toarray())
+
+
+def test_a_sized_row_stack_refuses_more_or_fewer_values_than_its_size():
+    import numpy as np
+    import pytest
+    from scipy import sparse
+
+    from dashboard.cluster import _RowStack
+
+    part = sparse.csr_matrix(np.array([[1, 0, 2], [0, 3, 0]], dtype=np.int32))
+    short = _RowStack.sized(2, 4, np.int32)
+    short.append(part)
+    with pytest.raises(ValueError, match="fewer"):
+        short.matrix(3)
+    full = _RowStack.sized(2, 3, np.int32)
+    full.append(part)
+    assert (full.matrix(3) != part).nnz == 0
+    with pytest.raises(ValueError, match="more"):
+        full.append(part)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["fare", "vote", "bus", "fire", "smoke", "lane"]), max_size=12),
+        min_size=2,
+        max_size=8,
+    ),
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), min_size=1, max_size=20),
+)
+def test_cosines_of_counts_weighted_per_slice_equal_weighting_all_rows_first(texts, pairs):
+    """The syndication step keeps word counts and weights each slice's rows when it
+    compares them: the cosines are the very numbers (not merely close ones) that weighting
+    every row first gives, so no pair near the threshold falls on the other side."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from dashboard.cluster import _rowwise_dots, _Weights
+
+    texts = [" ".join(words) for words in texts]
+    pairs = [(a % len(texts), b % len(texts)) for a, b in pairs]
+    weights = _Weights(TfidfVectorizer().build_analyzer())
+    for text in texts:
+        weights.count(text)
+    weights.fit()
+    i = np.array([a for a, _ in pairs])
+    j = np.array([b for _, b in pairs])
+    whole = weights.transform(texts)
+    counts = weights.counts(texts)
+    assert counts.dtype == np.int32
+    expected = np.concatenate([d for _, d in _rowwise_dots(whole, i, j)])
+    got = np.concatenate([d for _, d in _rowwise_dots(counts, i, j, weights.weighted)])
+    assert got.tobytes() == expected.tobytes()
+    assert (counts != weights.counts(texts)).nnz == 0  # weighting left the counts alone
 
 
 def _features_for(spans: list[tuple[int | None, int, int]]):
