@@ -195,13 +195,16 @@ class _Weights:
         self.vocabulary: dict[str, int] = {}
         self.idf = np.zeros(0, dtype=dtype)
         self._terms: dict[str, int] = {}  # term -> its column in the order first met
-        # Every text added so far, held until ``matrix`` as 4-byte columns and counts (the
-        # weights' dtype only there; the rows of 100,000 articles' mentions are millions of
-        # entries), in arrays that grow in place: per-batch parts copied into arrays of the
-        # full size held both, and their pieces stayed with the process once let go.
+        # Every text added so far, held until ``matrix`` as 4-byte columns and counts in
+        # the weights' dtype (exact: whole numbers), in arrays that grow in place: per-batch
+        # parts copied into arrays of the full size held both, and their pieces stayed
+        # with the process once let go. ``matrix`` weights the counts where they are: in
+        # 4-byte integers they were copied to floats there, and the integers' array was
+        # left as a hole the process kept (the rows of 100,000 articles' mentions are
+        # millions of entries).
         self._indptr = array("q", [0])
         self._indices = array("i")
-        self._counts = array("i")
+        self._counts = array(np.dtype(dtype).char)
 
     def add(self, texts: list[str]) -> None:
         """One pass: count each text's terms (the columns grow as terms are met)."""
@@ -227,8 +230,9 @@ class _Weights:
         step = 1 << 20
         for start in range(0, len(indices), step):
             indices[start : start + step] = column[indices[start : start + step]]
-        data = np.frombuffer(self._counts, dtype=np.int32).astype(self.dtype)
-        self._indptr, self._indices, self._counts = array("q", [0]), array("i"), array("i")
+        data = np.frombuffer(self._counts, dtype=self.dtype)  # weighted in place below
+        self._indptr, self._indices = array("q", [0]), array("i")
+        self._counts = array(self._counts.typecode)
         self._terms = {}
         counts = sparse.csr_matrix((data, indices, indptr), shape=(self._n, len(terms)))
         del data, indices, indptr
