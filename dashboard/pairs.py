@@ -17,6 +17,8 @@ folder the same records are kept in memory, for small corpora and incremental bu
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -38,6 +40,30 @@ SLICE_MENTIONS = 5_000
 READ_PAIRS = 1 << 16
 
 Scorer = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+# Shelves whose files one thread keeps open at once; the least recently used one's are
+# closed beyond this (and opened again when next used). Each slice of mentions has its
+# own files (pairs found, a band of scores, each end's pairs): kept open all at once they
+# passed a limit of 256 open files (macOS's default) at about 150,000 articles and would
+# pass Linux's usual 1,024 at about 700,000. 100,000 articles' 68 slices' found pairs
+# (appended to in turn, so a bound under their number would reopen a file every time)
+# stay open.
+MAX_OPEN_SHELVES = 128
+_open_here = threading.local()
+
+
+def _opened(shelf: Shelf) -> None:
+    """Note that ``shelf`` has a file open and was just used."""
+    recent: OrderedDict[int, Shelf] = _open_here.__dict__.setdefault("shelves", OrderedDict())
+    recent[id(shelf)] = shelf
+    recent.move_to_end(id(shelf))
+    while len(recent) > MAX_OPEN_SHELVES:
+        _, oldest = recent.popitem(last=False)
+        oldest._close_files()
+
+
+def _closed(shelf: Shelf) -> None:
+    _open_here.__dict__.get("shelves", {}).pop(id(shelf), None)
 
 
 class Shelf:
@@ -61,12 +87,20 @@ class Shelf:
             return
         if self._writer is None:
             self._writer = self.path.open("ab")
+        _opened(self)
         np.ascontiguousarray(records, dtype=self.dtype).tofile(self._writer)
 
     def _flush(self) -> None:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+    def _close_files(self) -> None:
+        """Close what is open; the next append or read opens it again."""
+        self._flush()
+        if self._reader is not None:
+            os.close(self._reader)
+            self._reader = None
 
     def read(self) -> np.ndarray:
         """Every record."""
@@ -89,6 +123,7 @@ class Shelf:
         if self._reader is None:
             self._flush()
             self._reader = os.open(self.path, os.O_RDONLY)
+        _opened(self)
         size = self.dtype.itemsize
         data = os.pread(self._reader, (stop - start) * size, start * size)
         return np.frombuffer(data, dtype=self.dtype)
@@ -98,10 +133,8 @@ class Shelf:
             yield self.span(start, min(start + size, self.count))
 
     def close(self) -> None:
-        self._flush()
-        if self._reader is not None:
-            os.close(self._reader)
-            self._reader = None
+        self._close_files()
+        _closed(self)
 
     def discard(self) -> None:
         self.close()

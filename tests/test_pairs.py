@@ -122,3 +122,54 @@ def test_ranked_pairs_and_no_pairs():
     )
     assert got.of(2)["other"].tolist() == [0, 1]
     assert got.of(0)["score"].tolist() == [0.9]
+
+
+def test_pairs_of_many_slices_stay_within_a_low_open_file_limit(tmp_path):
+    """Each slice of mentions has its own files (pairs found, a band of scores, each end's
+    pairs): a large corpus has hundreds of slices, and keeping every file open at once
+    failed with "Too many open files" under a limit of 256 (macOS's default) at about
+    150,000 articles. Run under a soft limit of 200 open files, with 300 slices."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        f"""
+        import resource
+        import numpy as np
+        from pathlib import Path
+        import dashboard.pairs as pairs_module
+        from dashboard.pairs import PairSink
+
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (200, hard))
+        pairs_module.SLICE_MENTIONS = 10
+        rng = np.random.default_rng(1)
+        n = 3_000
+        batches = []
+        for _ in range(30):
+            a, b = rng.integers(0, n, 400), rng.integers(0, n, 400)
+            keep = a != b
+            batches.append((a[keep], b[keep], rng.random(int(keep.sum()))))
+
+        def run(folder):
+            sink = PairSink(n, folder)
+            for a, b, cos in batches:
+                sink.add(a, b, cos)
+            with sink.scored(lambda i, j, cos: cos + (i % 3) * 0.125) as got:
+                ranked = np.concatenate(list(got.chunks(97)))
+                lists = [got.of(r).copy() for r in range(n)]
+            return ranked, lists
+
+        on_disk, in_memory = run(Path({str(tmp_path)!r})), run(None)
+        assert on_disk[0].tobytes() == in_memory[0].tobytes() and len(on_disk[0]) > 10_000
+        assert all(a.tobytes() == b.tobytes() for a, b in zip(on_disk[1], in_memory[1]))
+        assert not list(Path({str(tmp_path)!r}).iterdir())
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
