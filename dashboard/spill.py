@@ -31,6 +31,10 @@ K = TypeVar("K")
 # Records per pickled batch in a run: large enough that pickling costs little per record,
 # small enough that reading a run back in key order holds little per run.
 BATCH_RECORDS = 256
+# Runs one merge reads at once: each is an open file while it is read, and a build's
+# spills have a run per batch of 2,000 articles (500 at 1,000,000 articles, past macOS's
+# default limit of 256 open files). Beyond this many, groups of runs are merged first.
+MERGE_RUNS = 64
 
 
 class SpillFolder:
@@ -72,6 +76,7 @@ class Spill(Generic[T]):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.runs: list[Path] = []
+        self._made = 0  # runs ever made here: each one's file name
         self._len = 0
         # per run: (key function, first key, last key) when written by write_run with a key
         self._bounds: list[tuple[Callable[[T], Any], Any, Any] | None] = []
@@ -111,7 +116,22 @@ class Spill(Generic[T]):
         k-way merge: one batch per run in memory). Equal keys keep run order."""
         if self._in_order(key):
             return iter(self)
+        self._merge_down(key)
         return heapq.merge(*self._each_run(), key=key)
+
+    def _merge_down(self, key: Callable[[T], Any]) -> None:
+        """Merge each MERGE_RUNS consecutive runs into one run until at most MERGE_RUNS
+        are left: the same records, and the same order when merged (a stable merge of
+        consecutive runs' stable merges); iteration follows ``key`` from then on."""
+        while len(self.runs) > MERGE_RUNS:
+            runs, length = self.runs, self._len
+            self.runs, self._bounds = [], []
+            for start in range(0, len(runs), MERGE_RUNS):
+                group = runs[start : start + MERGE_RUNS]
+                self.write_run(heapq.merge(*(_read_run(path) for path in group), key=key), key)
+                for path in group:
+                    path.unlink()
+            self._len = length
 
     def _each_run(self) -> list[Iterator[T]]:
         return [_read_run(path) for path in self.runs]
@@ -135,7 +155,8 @@ class SpillWriter(Generic[T]):
 
     def __init__(self, spill: Spill[T]) -> None:
         self.spill = spill
-        self.path = spill.folder / f"run-{len(spill.runs):06d}.pkl"
+        self.path = spill.folder / f"run-{spill._made:06d}.pkl"
+        spill._made += 1
         spill.runs.append(self.path)
         spill._bounds.append(None)
         self._out = self.path.open("wb")

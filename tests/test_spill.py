@@ -106,3 +106,46 @@ def test_runs_written_in_key_order_one_after_another_are_read_without_merging(
             other.write_run([3])
             assert list(other.sorted_by(key)) == [1, 2, 3] and len(merges) == 2
             merges.clear()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 9), max_size=40), min_size=1, max_size=30))
+def test_more_runs_than_one_merge_reads_are_merged_in_groups_to_the_same_order(
+    runs: list[list[int]],
+) -> None:
+    """A large corpus's spill has hundreds of runs, each an open file while merged; beyond
+    MERGE_RUNS (here 4), groups of runs are merged first: the same records in the same
+    order as one merge of all (equal keys in run order), and never more files open."""
+    import heapq
+    import os
+    from unittest import mock
+
+    from dashboard import spill as spill_module
+
+    expected = list(
+        heapq.merge(
+            *(sorted((v, k, i) for i, v in enumerate(run)) for k, run in enumerate(runs)),
+            key=lambda r: r[0],
+        )
+    )
+    opened: list[int] = []
+    peak: list[int] = [0]
+    real_read_run = spill_module._read_run
+
+    def counted(path):
+        opened.append(1)
+        peak.append(len(opened))
+        yield from real_read_run(path)
+        opened.pop()
+
+    with SpillFolder() as folder, mock.patch.object(spill_module, "MERGE_RUNS", 4):
+        spill = folder.spill("runs")
+        for k, run in enumerate(runs):
+            spill.write_run(sorted((value, k, i) for i, value in enumerate(run)))
+        with mock.patch.object(spill_module, "_read_run", counted):
+            merged = list(spill.sorted_by(lambda r: r[0]))
+            again = list(spill.sorted_by(lambda r: r[0]))
+        assert len(spill) == len(expected)
+        assert len(spill.runs) == len(os.listdir(spill.folder)) <= 4
+    assert merged == again == expected
+    assert max(peak) <= 4
