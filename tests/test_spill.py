@@ -149,3 +149,37 @@ def test_more_runs_than_one_merge_reads_are_merged_in_groups_to_the_same_order(
         assert len(spill.runs) == len(os.listdir(spill.folder)) <= 4
     assert merged == again == expected
     assert max(peak) <= 4
+
+
+def test_many_runs_written_at_once_stay_within_a_low_open_file_limit(tmp_path) -> None:
+    """Clustering writes to a bucket per 20,000 mentions at once (about 170 at 1,000,000
+    articles): a writer holds no file open between batches, so 300 of them written in turn
+    stay within a soft limit of 100 open files, and every record reads back in place."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        f"""
+        import resource
+        from pathlib import Path
+        from dashboard.spill import BATCH_RECORDS, SpillFolder
+
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (100, hard))
+        with SpillFolder(Path({str(tmp_path)!r})) as folder:
+            spills = [folder.spill(f"bucket-{{k}}") for k in range(300)]
+            writers = [s.writer() for s in spills]
+            for r in range(BATCH_RECORDS * 2 + 7):
+                for k, w in enumerate(writers):
+                    w.append((k, r))
+            for w in writers:
+                w.close()
+            for k, s in enumerate(spills):
+                assert list(s) == [(k, r) for r in range(BATCH_RECORDS * 2 + 7)], k
+        print("ok")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
